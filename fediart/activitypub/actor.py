@@ -1,0 +1,82 @@
+"""Actor documents: a local account as an ActivityPub Person (or the instance's Application)."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from fediart.activitypub.vocab import CONTEXT
+from fediart.licence.jsonld import actor_fields, object_terms
+from fediart.licence.model import Licence
+from fediart.store.tables import Account
+from fediart.urls import Urls
+
+
+def _image(urls: Urls, filename: str) -> dict[str, Any]:
+    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return {"type": "Image", "mediaType": media_type, "url": urls.media(filename)}
+
+
+def person_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) -> dict[str, Any]:
+    """The Person document Mastodon, GoToSocial, Pixelfed and Misskey read, with the licence terms."""
+    name = account.username
+    actor = urls.actor(name)
+    doc: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": actor,
+        "type": "Person",
+        "preferredUsername": name,
+        "name": account.display_name or name,
+        "summary": account.summary,
+        "url": urls.profile(name),
+        "inbox": urls.inbox(name),
+        "outbox": urls.outbox(name),
+        "followers": urls.followers(name),
+        "following": urls.following(name),
+        "featured": urls.featured(name),
+        "featuredTags": urls.featured_tags(name),
+        "endpoints": {"sharedInbox": urls.shared_inbox},
+        "manuallyApprovesFollowers": account.manually_approves_followers,
+        "discoverable": account.discoverable,
+        "indexable": account.indexable,
+        # Mastodon publishes the creation day at midnight; the exact time is nobody's business.
+        "published": account.created_at.strftime("%Y-%m-%dT00:00:00Z"),
+        "memorial": False,
+        "publicKey": {"id": urls.key_id(name), "owner": actor, "publicKeyPem": account.public_key_pem},
+        "attachment": [
+            *({"type": "PropertyValue", "name": f["name"], "value": f["value"]} for f in account.fields),
+            *actor_fields(licence),
+        ],
+        "tag": [],
+        # FEP-2c59: the canonical WebFinger address, so peers need not guess it.
+        "webfinger": f"acct:{name}@{domain}",
+    }
+    if account.avatar_file:
+        doc["icon"] = _image(urls, account.avatar_file)
+    if account.header_file:
+        doc["image"] = _image(urls, account.header_file)
+    doc.update(object_terms(licence))
+    return doc
+
+
+def instance_actor_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) -> dict[str, Any]:
+    """The instance actor: signs server-to-server fetches; served unsigned so key checks never deadlock."""
+    actor = urls.instance_actor
+    doc: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": actor,
+        "type": "Application",
+        "preferredUsername": domain,
+        "name": domain,
+        "url": f"{urls.base}/about/more?instance_actor=true",
+        "inbox": actor + "/inbox",
+        "outbox": actor + "/outbox",
+        "endpoints": {"sharedInbox": urls.shared_inbox},
+        "manuallyApprovesFollowers": True,
+        "discoverable": False,
+        "indexable": False,
+        "published": account.created_at.strftime("%Y-%m-%dT00:00:00Z"),
+        "publicKey": {"id": urls.instance_key_id, "owner": actor, "publicKeyPem": account.public_key_pem},
+    }
+    doc.update(object_terms(licence))
+    return doc

@@ -1,0 +1,51 @@
+"""A small per-process cache of rendered documents (bytes + headers), so hot GETs skip the database.
+
+Entries live for a few seconds (config `[server] document_cache_seconds`) and are dropped at once
+when this process changes the account; other processes (the CLI, other workers) see changes when
+the entry expires, which is the staleness a peer's own actor cache has anyway.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+    status: int = 200
+
+
+class DocumentCache:
+    def __init__(self, ttl_seconds: float, max_entries: int = 10_000) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[tuple, tuple[float, Rendered]] = {}
+
+    def get(self, key: tuple) -> Rendered | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, rendered = entry
+        if expires < time.monotonic():
+            del self._entries[key]
+            return None
+        return rendered
+
+    def put(self, key: tuple, rendered: Rendered) -> Rendered:
+        if self.ttl <= 0:
+            return rendered
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # crude, but bounded memory matters more than hit rate here
+        self._entries[key] = (time.monotonic() + self.ttl, rendered)
+        return rendered
+
+    def forget_account(self, username: str) -> None:
+        for key in [k for k in self._entries if username in k]:
+            del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()

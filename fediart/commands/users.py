@@ -1,0 +1,97 @@
+"""`fediart user create|list|show`: artist accounts from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from fediart.cli import CliError
+from fediart.config import Config
+from fediart.licence.for_account import account_licence
+from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
+from fediart.text import plain_to_html
+from fediart.urls import Urls
+
+
+def _parse_fields(raw: list[str]) -> list[dict[str, str]]:
+    fields = []
+    for item in raw:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"--field must look like NAME=VALUE, not {item!r}")
+        fields.append({"name": name.strip(), "value": value.strip()})
+    if len(fields) > 4:
+        raise CliError("at most 4 profile fields (Mastodon shows no more)")
+    return fields
+
+
+async def create(config: Config, sessions, args: argparse.Namespace) -> int:
+    async with sessions() as session:
+        if args.if_no_users and await list_accounts(session):
+            print("an artist account exists already; nothing to do")
+            return 0
+        try:
+            account = await create_account(
+                session,
+                args.name,
+                display_name=args.display_name,
+                summary=plain_to_html(args.bio) if args.bio else "",
+                licence_key=args.licence or config.licence.default,
+                ai_training_reserved=not args.allow_ai_training,
+                generative_only=args.generative_only,
+                search_indexing=args.allow_search_indexing,
+                manually_approves_followers=args.manual_approval,
+                fields=_parse_fields(args.field),
+            )
+        except AccountError as exc:
+            raise CliError(str(exc)) from None
+    print(f"created @{account.username}@{config.domain}")
+    _print_account(config, account)
+    return 0
+
+
+async def list_(config: Config, sessions, args: argparse.Namespace) -> int:
+    async with sessions() as session:
+        accounts = await list_accounts(session)
+    if not accounts:
+        print("no artist accounts yet; create one with `fediart user create NAME`")
+        return 0
+    width = max(len(a.username) for a in accounts) + len(config.domain) + 2
+    print(f"{'HANDLE':<{width + 1}}  {'LICENCE':<22}  AI TRAINING")
+    for a in accounts:
+        licence = account_licence(a, Urls(config.base_url), config.domain)
+        handle = f"@{a.username}@{config.domain}"
+        print(f"{handle:<{width + 1}}  {licence.name:<22}  {'reserved' if licence.ai_training_reserved else 'allowed'}")
+    return 0
+
+
+async def show(config: Config, sessions, args: argparse.Namespace) -> int:
+    async with sessions() as session:
+        account = await get_account(session, args.name.lstrip("@"))
+    if account is None or account.kind != "person":
+        raise CliError(f"no user named {args.name!r}")
+    _print_account(config, account)
+    return 0
+
+
+def _print_account(config: Config, account) -> None:
+    urls = Urls(config.base_url)
+    licence = account_licence(account, urls, config.domain)
+    rows = [
+        ("handle", f"@{account.username}@{config.domain}"),
+        ("display name", account.display_name),
+        ("actor", urls.actor(account.username)),
+        ("profile", urls.profile(account.username)),
+        ("licence", f"{licence.name}" + (f" <{licence.url}>" if licence.url else "")),
+        ("AI training", ("reserved (generative AI only)" if licence.generative_only else "reserved")
+         if licence.ai_training_reserved else "allowed"),
+        ("search indexing", "allowed" if licence.search_indexing else "not allowed"),
+        ("Content-Usage", licence.content_usage),
+        ("IPTC DataMining", licence.data_mining.rsplit("/", 1)[-1]),
+        ("terms page", licence.usage_info_url),
+        ("TDM policy", licence.tdm_policy_url),
+        ("followers", "approved by hand" if account.manually_approves_followers else "accepted automatically"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}")
+

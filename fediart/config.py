@@ -1,0 +1,222 @@
+"""Configuration: one TOML file (plus FEDIART_* environment overrides), loaded once and passed in.
+
+Every key is declared here with its type and default; `config.example.toml` documents them.
+An unknown or mistyped key is an error that names the key and the file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who edits the file."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    domain: str = ""
+    scheme: str = ""  # derived from the domain when empty: http for loopback, https otherwise
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    instance_name: str = "fediart"
+    instance_description: str = "A home for artists on the fediverse. Not licensed for AI training."
+    admin_email: str = ""
+    document_cache_seconds: float = 10.0
+    access_log: bool = False
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite+aiosqlite:///./data/fediart.sqlite3"
+    schema: str = ""  # PostgreSQL only: the schema (search_path) fediart's tables live in
+
+
+@dataclass(frozen=True)
+class MediaConfig:
+    dir: str = "./data/media"
+    max_upload_mb: int = 16
+    max_megapixels: int = 40
+
+
+@dataclass(frozen=True)
+class LicenceConfig:
+    default: str = "all-rights-reserved"
+    ai_training_reserved: bool = True
+    generative_only: bool = False
+    search_indexing: bool = False
+
+
+@dataclass(frozen=True)
+class FederationConfig:
+    allow_private_addresses: bool = False  # development and tests only: http and loopback peers
+    fetch_timeout_seconds: float = 10.0
+    max_document_bytes: int = 1_000_000
+    max_inbox_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
+    licence: LicenceConfig = field(default_factory=LicenceConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
+    path: str = "<defaults>"  # where it was loaded from, for error messages
+
+    @property
+    def domain(self) -> str:
+        return self.server.domain
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.server.scheme}://{self.server.domain}"
+
+    @property
+    def is_development(self) -> bool:
+        return self.federation.allow_private_addresses
+
+
+_SECTION_TYPES = {
+    "server": ServerConfig,
+    "database": DatabaseConfig,
+    "media": MediaConfig,
+    "licence": LicenceConfig,
+    "federation": FederationConfig,
+}
+
+
+_DOMAIN_RE = re.compile(r"^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?$")
+
+
+def is_loopback_domain(domain: str) -> bool:
+    """True for localhost and loopback addresses, with or without a port."""
+    host = domain.rsplit(":", 1)[0] if domain.count(":") == 1 else domain
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _coerce(value: Any, kind: type, where: str) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.lower() in ("true", "1", "yes")
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif kind is str:
+        if isinstance(value, str):
+            return value
+    raise ConfigError(f"{where} must be a {kind.__name__}, not {value!r}")
+
+
+def _build_section(name: str, raw: dict[str, Any], env: dict[str, str], path: str) -> Any:
+    cls = _SECTION_TYPES[name]
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key [{name}] {key} (known: {', '.join(known)})")
+        values[key] = _coerce(value, _type_of(known[key]), f"{path}: [{name}] {key}")
+    for key, f in known.items():
+        env_name = f"FEDIART_{name.upper()}_{key.upper()}"
+        if env_name in env:
+            values[key] = _coerce(env[env_name], _type_of(f), f"environment {env_name}")
+    return cls(**values)
+
+
+def _type_of(f: Any) -> type:
+    # Dataclass fields declared as strings under `from __future__ import annotations`.
+    return {"str": str, "int": int, "float": float, "bool": bool}[str(f.type)]
+
+
+def _finish(config: Config) -> Config:
+    server = config.server
+    if not server.domain:
+        raise ConfigError(f"{config.path}: [server] domain is missing")
+    domain = server.domain.strip().lower().rstrip("/")
+    if not _DOMAIN_RE.match(domain):
+        raise ConfigError(f"{config.path}: [server] domain must be a bare host name, like art.example, not {domain!r}")
+    if config.database.schema and not re.match(r"^[a-z_][a-z0-9_]{0,62}$", config.database.schema):
+        raise ConfigError(f"{config.path}: [database] schema must be a plain lowercase identifier")
+    from fediart.licence.catalogue import licence_by_key
+
+    try:
+        licence_by_key(config.licence.default)
+    except KeyError as exc:
+        raise ConfigError(f"{config.path}: [licence] default: {exc.args[0]}") from None
+    loopback = is_loopback_domain(domain)
+    scheme = server.scheme or ("http" if loopback else "https")
+    if scheme not in ("http", "https"):
+        raise ConfigError(f"{config.path}: [server] scheme must be http or https")
+    if config.federation.allow_private_addresses and not loopback:
+        # A public server that talks to loopback peers could be steered into its own network.
+        raise ConfigError(
+            f"{config.path}: [federation] allow_private_addresses is for development only "
+            f"and is refused for the public domain {domain}"
+        )
+    return replace(config, server=replace(server, domain=domain, scheme=scheme))
+
+
+def load_config(path: str | os.PathLike[str], env: dict[str, str] | None = None) -> Config:
+    """Read a config file; FEDIART_SECTION_KEY environment variables override its keys."""
+    env = dict(os.environ) if env is None else env
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found (run `fediart init --domain DOMAIN` first)")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return config_from_dict(raw, str(path), env)
+
+
+def config_from_dict(raw: dict[str, Any], path: str = "<dict>", env: dict[str, str] | None = None) -> Config:
+    """Build a Config from parsed TOML (used by load_config and by tests)."""
+    env = {} if env is None else env
+    for name, value in raw.items():
+        if name not in _SECTION_TYPES:
+            raise ConfigError(f"{path}: unknown section [{name}] (known: {', '.join(_SECTION_TYPES)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {name} must be a [{name}] table")
+    sections = {name: _build_section(name, raw.get(name, {}), env, path) for name in _SECTION_TYPES}
+    return _finish(Config(**sections, path=path))
+
+
+def default_config_dict(domain: str, database_url: str | None = None, data_dir: str = "./data") -> dict[str, Any]:
+    """The config `fediart init` writes: loopback domains get http and the development switch."""
+    loopback = is_loopback_domain(domain)
+    port = domain.rpartition(":")[2] if ":" in domain else ""
+    return {
+        "server": {
+            "domain": domain,
+            "host": "127.0.0.1",
+            "port": int(port) if loopback and port.isdigit() else 8000,
+        },
+        "database": {"url": database_url or f"sqlite+aiosqlite:///{data_dir}/fediart.sqlite3"},
+        "media": {"dir": f"{data_dir}/media"},
+        "federation": {"allow_private_addresses": loopback},
+    }

@@ -1,0 +1,26 @@
+"""Licence rendered as HTTP response headers (TDMRep, IETF AIPREF, X-Robots-Tag, Link rel=license)."""
+
+from __future__ import annotations
+
+from fediart.licence.model import Licence
+
+
+def http_headers(licence: Licence) -> dict[str, str]:
+    """Headers for every response that serves the artist's work or pages about it."""
+    headers = {
+        "tdm-reservation": str(licence.tdm_reservation),
+        "tdm-policy": licence.tdm_policy_url,
+        "Content-Usage": licence.content_usage,
+        "X-Robots-Tag": licence.x_robots_tag,
+    }
+    links = []
+    if licence.url:
+        links.append(f'<{licence.url}>; rel="license"')
+    links.append(f'<{licence.usage_info_url}>; rel="terms-of-service"')
+    headers["Link"] = ", ".join(links)
+    return headers
+
+
+def request_headers(licence: Licence) -> dict[str, str]:
+    """Headers for outgoing inbox POSTs: the AIPREF draft lets receivers reuse body preferences."""
+    return {"Content-Usage": licence.content_usage}

@@ -1,0 +1,54 @@
+"""Licence rendered as ActivityStreams JSON-LD properties (terms defined in the document @context)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from fediart.licence.model import Licence
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def object_terms(licence: Licence) -> dict[str, Any]:
+    """Properties for every object, collection and activity fediart federates."""
+    terms: dict[str, Any] = {}
+    if licence.url:
+        terms["license"] = licence.url
+    terms["usageInfo"] = licence.usage_info_url
+    if licence.acquire_licence_url:
+        terms["acquireLicensePage"] = licence.acquire_licence_url
+    terms["copyrightNotice"] = licence.copyright_notice
+    terms["creditText"] = licence.credit_text
+    terms["tdmReservation"] = licence.tdm_reservation
+    terms["tdmPolicy"] = licence.tdm_policy_url
+    terms["contentUsage"] = licence.content_usage
+    terms["xRobotsTag"] = licence.x_robots_tag
+    # FEP-268d: who may find this through search; nobody unless the artist allows indexing.
+    terms["searchableBy"] = [PUBLIC] if licence.search_indexing else []
+    return terms
+
+
+def attachment_terms(licence: Licence) -> dict[str, Any]:
+    """Properties for each image attachment, including the IPTC value that survives metadata stripping."""
+    terms = {k: v for k, v in object_terms(licence).items() if k not in ("searchableBy", "xRobotsTag")}
+    terms["dataMining"] = licence.data_mining
+    return terms
+
+
+def actor_fields(licence: Licence) -> list[dict[str, str]]:
+    """PropertyValue fields that Mastodon shows on the profile, so people see the licence too."""
+    if licence.ai_training_reserved:
+        ai = "Not permitted (TDM rights reserved)"
+        if licence.generative_only:
+            ai = "Generative AI training not permitted (TDM rights reserved)"
+    else:
+        ai = "Permitted"
+    if licence.url:
+        rights = f'<a href="{escape(licence.url)}" rel="license nofollow noopener" target="_blank">{escape(licence.name)}</a>'
+    else:
+        rights = f'All rights reserved · <a href="{escape(licence.usage_info_url)}" rel="nofollow noopener" target="_blank">terms</a>'
+    return [
+        {"type": "PropertyValue", "name": "AI training", "value": ai},
+        {"type": "PropertyValue", "name": "Licence", "value": rights},
+    ]

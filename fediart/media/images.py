@@ -1,0 +1,193 @@
+"""The image pipeline: an uploaded file in, the files we store and serve out, licence embedded.
+
+`process_upload` is pure (bytes in, bytes out; no database, no HTTP). It validates the upload,
+strips everything the artist did not mean to publish (GPS, camera, editing history, comments),
+keeps what is needed to show the picture correctly (ICC profile, orientation, animation), writes
+the licence XMP into the original and the thumbnail, and computes the blurhash placeholder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from blurhash._functions import ffi as _blurhash_ffi, lib as _blurhash_lib
+from PIL import Image, ImageOps, JpegImagePlugin
+
+from fediart.licence.model import Licence
+from fediart.licence.xmp import xmp_packet
+from fediart.media.encode import (
+    EXTENSIONS,
+    MEDIA_TYPES,
+    ORIGINAL_JPEG_QUALITY,
+    ORIGINAL_WEBP_QUALITY,
+    THUMBNAIL_QUALITY,
+    encode_animation,
+    encode_gif,
+    encode_still,
+    webp_is_lossless,
+)
+from fediart.media.validate import MediaError, Upload, open_upload
+
+MAX_BYTES = 16 * 2**20
+MAX_PIXELS = 40_000_000
+THUMBNAIL_SIZE = 640
+_BLURHASH_SOURCE = 64  # blurhash cost grows with pixels × components; 64 px loses nothing visible
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """The files to store for one upload, and what the APIs need to describe them."""
+
+    original: bytes  # re-encoded (GIF: rewritten block by block) with the licence XMP
+    media_type: str  # e.g. "image/jpeg"
+    extension: str  # without the dot, e.g. "jpg"
+    width: int  # after EXIF orientation was applied
+    height: int
+    blurhash: str
+    thumbnail: bytes  # a still (first frame of an animation), with the licence XMP
+    thumbnail_media_type: str
+    thumbnail_extension: str
+    thumbnail_width: int
+    thumbnail_height: int
+    animated: bool = False  # more than one frame (GIF, WebP or APNG)
+    focal_point: tuple[float, float] = (0.0, 0.0)  # Mastodon's focus: x, y in -1.0 … 1.0
+
+
+def _blurhash(image: Image.Image) -> str:
+    small = image.copy()
+    small.thumbnail((_BLURHASH_SOURCE, _BLURHASH_SOURCE), Image.Resampling.BILINEAR)
+    rgb = small.convert("RGB")
+    width, height = rgb.size
+    # Mastodon only decodes blurhashes of up to 5×5 components; follow the image's orientation.
+    x_components, y_components = (4, 3) if width >= height else (3, 4)
+    # The C binding directly: blurhash.encode() reads pixels through Image.getdata(), which
+    # Pillow 13 deprecates and Pillow 14 removes, and it builds a Python list of every byte.
+    pixels = _blurhash_ffi.from_buffer("uint8_t[]", rgb.tobytes())
+    out = _blurhash_ffi.new("char[]", 2 + 4 + (9 * 9 - 1) * 2 + 1)
+    result = _blurhash_lib.create_hash_from_pixels(
+        x_components, y_components, width, height, pixels, width * 3, out
+    )
+    if result == _blurhash_ffi.NULL:
+        raise ValueError("blurhash encoding failed")
+    return _blurhash_ffi.string(result).decode("ascii")
+
+
+def _same_colour_space(source_mode: str, target_mode: str) -> bool:
+    """Whether an ICC profile made for `source_mode` pixels still describes `target_mode` ones."""
+    if source_mode == "CMYK":
+        return target_mode == "CMYK"
+    return Image.getmodebase(source_mode) == Image.getmodebase(target_mode)
+
+
+def _oriented_still(image: Image.Image) -> Image.Image:
+    """The pixels turned upright, as a new image whose metadata (`info`) is empty."""
+    # The orientation tag goes with the rest of EXIF, so it must be applied to the pixels first
+    # or portrait photos would be served lying on their side.
+    upright = ImageOps.exif_transpose(image)
+    upright.info = {}
+    return upright
+
+
+def _jpeg_subsampling(image: Image.Image) -> int:
+    # Keep the upload's chroma subsampling: artwork exported at 4:4:4 keeps crisp colour edges.
+    sampling = JpegImagePlugin.get_sampling(image)
+    return 2 if sampling == -1 else sampling  # 2 = 4:2:0 when the source does not say
+
+
+def _encode_original(upload: Upload, data: bytes, packet: bytes) -> tuple[bytes, Image.Image]:
+    """The stored original, and the frame the thumbnail is made from."""
+    image, fmt = upload.image, upload.format
+    icc = image.info.get("icc_profile") or None
+    if fmt == "GIF":
+        return encode_gif(data, packet), image
+    lossless = fmt == "PNG" or (fmt == "WEBP" and webp_is_lossless(data))
+    if upload.frames > 1:
+        # Animations keep their frames as Pillow composites them; EXIF orientation on an
+        # animation is rare enough that we do not rotate every frame.
+        original = encode_animation(
+            image, fmt, packet, durations=upload.durations, icc_profile=icc, lossless=lossless
+        )
+        image.seek(0)
+        return original, image
+    transparency = image.info.get("transparency")
+    subsampling = _jpeg_subsampling(image) if fmt == "JPEG" else 2
+    still = _oriented_still(image)
+    original = encode_still(
+        still,
+        fmt,
+        packet,
+        icc_profile=icc,
+        transparency=transparency,
+        quality=ORIGINAL_WEBP_QUALITY if fmt == "WEBP" else ORIGINAL_JPEG_QUALITY,
+        lossless=lossless,
+        jpeg_subsampling=subsampling,
+    )
+    return original, still
+
+
+def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
+    if frame.mode.startswith("I"):
+        # 16-bit greyscale PNG: scale to 8 bits, where a plain convert() would clip to white.
+        frame = frame.convert("I").point(lambda value: value * (1 / 256))
+    if frame.has_transparency_data:
+        mode = "RGBA"
+    elif frame.mode in ("1", "L", "I"):
+        mode = "L"
+    else:
+        mode = "RGB"
+    # convert() also gives a copy we may resize in place; P images must leave the palette
+    # before resampling or Pillow falls back to nearest-neighbour.
+    thumb = frame.convert(mode)
+    thumb.info = {}
+    thumb.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return thumb
+
+
+def process_upload(
+    data: bytes,
+    licence: Licence,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    thumbnail_size: int = THUMBNAIL_SIZE,
+) -> ProcessedImage:
+    """Validate an upload and produce its stored original and thumbnail; MediaError if refused."""
+    upload = open_upload(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    packet = xmp_packet(licence)
+    source_mode = upload.image.mode
+    icc = upload.image.info.get("icc_profile") or None
+    try:
+        original, first_frame = _encode_original(upload, data, packet)
+        thumb = _thumbnail(first_frame, thumbnail_size)
+        width, height = first_frame.size
+    finally:
+        upload.image.close()
+
+    # GIF thumbnails are PNG: GIF cannot hold the XMP through Pillow, and PNG keeps the sharp
+    # edges of the pixel art GIFs usually are.
+    thumb_format = "PNG" if upload.format == "GIF" else upload.format
+    thumbnail = encode_still(
+        thumb,
+        thumb_format,
+        packet,
+        icc_profile=icc if _same_colour_space(source_mode, thumb.mode) else None,
+        quality=THUMBNAIL_QUALITY,
+    )
+    return ProcessedImage(
+        original=original,
+        media_type=MEDIA_TYPES[upload.format],
+        extension=EXTENSIONS[upload.format],
+        width=width,
+        height=height,
+        blurhash=_blurhash(thumb),
+        thumbnail=thumbnail,
+        thumbnail_media_type=MEDIA_TYPES[thumb_format],
+        thumbnail_extension=EXTENSIONS[thumb_format],
+        thumbnail_width=thumb.width,
+        thumbnail_height=thumb.height,
+        animated=upload.frames > 1,
+        focal_point=(0.0, 0.0),
+    )
+
+
+__all__ = ["MediaError", "ProcessedImage", "process_upload"]

@@ -1,0 +1,24 @@
+"""The instance front page: who exposes work here, and the instance's licence stance."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fediart.services import services_of
+from fediart.store.accounts import list_accounts
+from fediart.web.pages import render_page
+
+
+async def home(request: Request) -> Response:
+    services = services_of(request)
+    async with services.sessions() as session:
+        accounts = await list_accounts(session)
+    artists = [
+        {"name": a.display_name or a.username, "handle": f"@{a.username}@{services.config.domain}",
+         "url": services.urls.profile(a.username),
+         "avatar": services.urls.media(a.avatar_file) if a.avatar_file else None}
+        for a in accounts
+    ]
+    return render_page(services, "home.html", services.site_licence, artists=artists,
+                       description=services.config.server.instance_description)

@@ -1,0 +1,93 @@
+"""The actor document: content negotiation and every field Mastodon reads."""
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers
+
+ACTOR = "https://art.example/users/ana"
+
+
+async def test_activitypub_clients_get_json_ld_with_their_content_type(client, make_artist):
+    await make_artist("ana")
+    for accept in (AP_ACCEPT, LD_ACCEPT, "application/activity+json, application/ld+json"):
+        response = await client.get("/users/ana", headers={"Accept": accept})
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/activity+json"
+        assert response.json()["id"] == ACTOR
+        assert_licence_headers(response, policy="https://art.example/@ana/tdm-policy.json")
+    # Mastodon's profile URL answers with the same document to an ActivityPub client.
+    assert (await client.get("/@ana", headers={"Accept": AP_ACCEPT})).json()["id"] == ACTOR
+
+
+async def test_browsers_get_the_profile_page(client, make_artist):
+    await make_artist("ana", display_name="Ana Lima")
+    for path in ("/users/ana", "/@ana"):
+        response = await client.get(path, headers={"Accept": BROWSER_ACCEPT})
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Ana Lima" in response.text
+
+
+async def test_person_has_every_field_mastodon_reads(client, make_artist):
+    await make_artist("ana", display_name="Ana Lima", summary="<p>Painter</p>", licence_key="cc-by-nc-nd-4.0",
+                      fields=[{"name": "Shop", "value": "https://shop.example"}])
+    doc = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    assert doc["@context"][0] == "https://www.w3.org/ns/activitystreams"
+    assert doc["@context"][1] == "https://w3id.org/security/v1"
+    assert doc["type"] == "Person"
+    assert doc["preferredUsername"] == "ana"
+    assert doc["name"] == "Ana Lima"
+    assert doc["summary"] == "<p>Painter</p>"
+    assert doc["url"] == "https://art.example/@ana"
+    for key, path in (("inbox", "/inbox"), ("outbox", "/outbox"), ("followers", "/followers"),
+                      ("following", "/following"), ("featured", "/collections/featured")):
+        assert doc[key] == ACTOR + path
+    assert doc["endpoints"] == {"sharedInbox": "https://art.example/inbox"}
+    assert doc["manuallyApprovesFollowers"] is False
+    assert doc["discoverable"] is True
+    assert doc["indexable"] is False
+    assert doc["published"].endswith("T00:00:00Z")
+    assert doc["publicKey"]["id"] == ACTOR + "#main-key"
+    assert doc["publicKey"]["owner"] == ACTOR
+    key = serialization.load_pem_public_key(doc["publicKey"]["publicKeyPem"].encode())
+    assert isinstance(key, rsa.RSAPublicKey) and key.key_size == 2048
+    assert "PRIVATE" not in str(doc)
+    fields = {f["name"]: f["value"] for f in doc["attachment"]}
+    assert all(f["type"] == "PropertyValue" for f in doc["attachment"])
+    assert fields["Shop"] == "https://shop.example"
+    assert fields["AI training"].startswith("Not permitted")
+    assert "CC BY-NC-ND 4.0" in fields["Licence"]
+    # the licence block, on the actor as the default for everything it publishes
+    assert doc["license"] == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
+    assert doc["tdmReservation"] == 1
+    assert doc["contentUsage"] == "train-ai=n, search=n"
+    assert doc["searchableBy"] == []
+
+
+async def test_unknown_actor_is_404(client):
+    response = await client.get("/users/nobody", headers={"Accept": AP_ACCEPT})
+    assert response.status_code == 404
+    assert_licence_headers(response)
+
+
+async def test_instance_actor_is_an_application_with_a_key(client):
+    response = await client.get("/actor", headers={"Accept": AP_ACCEPT})
+    doc = response.json()
+    assert response.headers["content-type"] == "application/activity+json"
+    assert doc["type"] == "Application"
+    assert doc["id"] == "https://art.example/actor"
+    assert doc["preferredUsername"] == "art.example"
+    assert doc["publicKey"]["owner"] == "https://art.example/actor"
+    serialization.load_pem_public_key(doc["publicKey"]["publicKeyPem"].encode())
+
+
+async def test_changes_show_once_the_cache_entry_expires(client, make_artist, services):
+    account = await make_artist("ana", display_name="Ana")
+    first = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    async with services.sessions() as session:
+        account.display_name = "Ana Lima"
+        session.add(account)
+        await session.commit()
+    services.cache.forget_account("ana")
+    second = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    assert (first["name"], second["name"]) == ("Ana", "Ana Lima")

@@ -1,0 +1,113 @@
+"""Shared fixtures: a fresh database per test (SQLite file or a PostgreSQL schema), the app, a client.
+
+FEDIART_TEST_DATABASE=postgresql runs the suite on PostgreSQL (FEDIART_TEST_PG_URL, default
+postgresql+asyncpg://postgres@127.0.0.1:5432/test); the default is SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from fediart.app import create_app
+from fediart.config import Config, config_from_dict
+from fediart.services import Services
+from fediart.store.db import make_engine
+from fediart.store.migrate import ensure_schema, upgrade
+
+BACKEND = os.environ.get("FEDIART_TEST_DATABASE", "sqlite").lower()
+PG_URL = os.environ.get("FEDIART_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+async def _postgres_reachable() -> str | None:
+    engine = create_async_engine(PG_URL)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
+        return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def database_settings(tmp_path) -> AsyncIterator[dict]:
+    """[database] settings for one test: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if BACKEND == "sqlite":
+        yield {"url": f"sqlite+aiosqlite:///{tmp_path}/fediart.sqlite3"}
+        return
+    reason = await _postgres_reachable()
+    if reason:
+        if os.environ.get("FEDIART_REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    yield {"url": PG_URL, "schema": schema}
+    engine = create_async_engine(PG_URL)
+    async with engine.begin() as conn:
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    await engine.dispose()
+
+
+def make_config(database: dict, tmp_path, domain: str = "art.example", **sections) -> Config:
+    raw = {"server": {"domain": domain}, "database": database, "media": {"dir": str(tmp_path / "media")}}
+    for name, values in sections.items():
+        raw.setdefault(name, {}).update(values)
+    return config_from_dict(raw, "test.toml")
+
+
+@pytest.fixture
+async def config(database_settings, tmp_path) -> Config:
+    return make_config(database_settings, tmp_path)
+
+
+@pytest.fixture
+async def migrated(config) -> AsyncIterator[Config]:
+    """The config, with its database migrated to the newest schema."""
+    engine = make_engine(config)
+    await ensure_schema(engine, config.database.schema)
+    await upgrade(engine)
+    await engine.dispose()
+    yield config
+
+
+@pytest.fixture
+async def app(migrated):
+    application = create_app(migrated)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def services(app) -> Services:
+    return app.state.services
+
+
+@pytest.fixture
+async def client(app, migrated) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=migrated.base_url) as http:
+        yield http
+
+
+@pytest.fixture
+def make_artist(services):
+    """Create an artist account through the store, as `fediart user create` does."""
+    from fediart.store.accounts import create_account
+
+    async def make(name: str = "ana", **options):
+        options.setdefault("display_name", name.capitalize())
+        async with services.sessions() as session:
+            account = await create_account(session, name, **options)
+        services.cache.clear()
+        return account
+
+    return make
+

@@ -1,0 +1,19 @@
+"""Constants and small helpers the tests share."""
+
+AP_ACCEPT = "application/activity+json"
+LD_ACCEPT = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+LICENCE_HEADERS = ("tdm-reservation", "tdm-policy", "content-usage", "x-robots-tag", "link")
+
+
+def assert_licence_headers(response, *, reserved: bool = True, policy: str | None = None) -> None:
+    """The licence headers every response must carry (research/licence.md (d))."""
+    for name in LICENCE_HEADERS:
+        assert name in response.headers, f"{response.request.url} lacks the {name} header"
+    if reserved:
+        assert response.headers["tdm-reservation"] == "1"
+        assert "train-ai=n" in response.headers["content-usage"]
+        assert "noai" in response.headers["x-robots-tag"] and "noimageai" in response.headers["x-robots-tag"]
+    if policy:
+        assert response.headers["tdm-policy"] == policy
