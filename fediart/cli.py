@@ -11,14 +11,11 @@ from pathlib import Path
 
 import tomli_w
 
+from fediart.commands import CliError
 from fediart.config import Config, ConfigError, config_from_dict, default_config_dict, load_config
 from fediart.store.db import make_engine, make_sessionmaker
 
 DEFAULT_CONFIG = "fediart.toml"
-
-
-class CliError(Exception):
-    """A failure to report as one line on stderr."""
 
 
 def _database_error(exc: BaseException) -> str | None:
@@ -53,7 +50,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise CliError(f"{path} already exists; use --force to overwrite it")
     raw = default_config_dict(args.domain.strip().lower(), args.database, data_dir=args.data_dir)
-    config = config_from_dict(raw, str(path))  # validate before writing anything
+    config = config_from_dict(raw, str(path), dict(os.environ))  # validate before writing anything
     path.write_text(
         "# fediart configuration, written by `fediart init`. Every key is documented in config.example.toml.\n"
         + tomli_w.dumps(raw),

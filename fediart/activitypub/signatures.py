@@ -16,30 +16,22 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 
 import httpx
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from fediart.activitypub import signatures_cavage as cavage
 from fediart.activitypub import signatures_rfc9421 as rfc9421
 from fediart.activitypub.digest import check_content_digest, check_digest
-from fediart.activitypub.signatures_cavage import sign_request
-from fediart.activitypub.signatures_rfc9421 import sign_request_rfc9421
 
-__all__ = [
-    "ParsedSignature", "SignatureError", "VerifyResult", "key_id_host", "parse_signature",
-    "sign_request", "sign_request_rfc9421", "verify_parsed",
-]
+# Re-exported: callers sign and check through this module alone.
+from fediart.activitypub.signatures_cavage import sign_request as sign_request
+from fediart.activitypub.signatures_rfc9421 import sign_request_rfc9421 as sign_request_rfc9421
 
 # Clocks drift and queues delay: Mastodon lets a Date about an hour old through, Takahe only a
 # minute. One hour either way accepts what Mastodon accepts and little more.
 CLOCK_SKEW = timedelta(hours=1)
 
-# Algorithms by RFC 9421 name; draft-cavage's rsa-sha256 and hs2019 map onto these.
-_RSA_ALGORITHMS = {"rsa-v1_5-sha256", "rsa-pss-sha512"}
-_ALGORITHMS = _RSA_ALGORITHMS | {"ed25519"}
+# draft-cavage's names; verification maps them onto RFC 9421 algorithm names.
 _CAVAGE_ALGORITHMS = {"", "rsa-sha256", "hs2019"}
 
 
@@ -93,8 +85,9 @@ def parse_signature(
     """Read and pre-check a request's signature: everything but the cryptography.
 
     headers are the raw received headers (any case, e.g. starlette's Headers); url_path_with_query
-    is the request target as received. A Signature-Input header selects RFC 9421, else Signature
-    selects draft-cavage. scheme and authority (default: the Host header) rebuild @target-uri.
+    is the request target as received. A Signature-Input header selects RFC 9421 (its first label
+    if there are several), else Signature selects draft-cavage. scheme and authority (default:
+    the Host header) rebuild @target-uri.
     """
     now = _aware(now or datetime.now(timezone.utc))
     fields = _fields(headers)
@@ -114,7 +107,7 @@ def verify_parsed(parsed: ParsedSignature | SignatureError, public_key: object) 
         return VerifyResult(False, why_not, parsed.key_id, parsed.scheme)
     for index, base in enumerate(parsed.bases):
         for algorithm in algorithms:
-            if _verify(algorithm, public_key, parsed.signature, base):
+            if rfc9421.verify_bytes(algorithm, public_key, parsed.signature, base):
                 return VerifyResult(True, "", parsed.key_id, parsed.scheme, index > 0)
     return VerifyResult(False, "signature does not match the key", parsed.key_id, parsed.scheme)
 
@@ -196,7 +189,7 @@ def _parse_rfc9421(
         return SignatureError("signature-input has no keyid")
     try:
         algorithm = signed.params.get("alg", "")
-        if algorithm and algorithm not in _ALGORITHMS:
+        if algorithm and algorithm not in rfc9421.ALGORITHMS:
             raise ValueError(f"unknown algorithm '{algorithm}'")
         created, expires = signed.params.get("created"), signed.params.get("expires")
         if not isinstance(created, int):
@@ -219,8 +212,15 @@ def _parse_rfc9421(
     except ValueError as error:
         return SignatureError(str(error), key_id)
     return ParsedSignature(
-        key_id, "rfc9421", str(algorithm), signed.components, created,
-        expires if isinstance(expires, int) else None, signed.signature, (base,), signed.label,
+        key_id=key_id,
+        scheme="rfc9421",
+        algorithm=str(algorithm),
+        components=signed.components,
+        created=created,
+        expires=expires if isinstance(expires, int) else None,
+        signature=signed.signature,
+        bases=(base,),
+        label=signed.label,
     )
 
 
@@ -242,25 +242,9 @@ def _algorithms_for(parsed: ParsedSignature, key: object) -> tuple[tuple[str, ..
     elif not declared:
         # RFC 9421 lets the key imply the algorithm; an RSA key alone cannot say which padding.
         return (("rsa-v1_5-sha256", "rsa-pss-sha512") if is_rsa else natural), ""
-    elif (declared in _RSA_ALGORITHMS) == is_rsa:
+    elif (declared in rfc9421.RSA_ALGORITHMS) == is_rsa:
         return (declared,), ""
     return (), f"algorithm '{declared}' does not fit {kind} key"
-
-
-def _verify(algorithm: str, key: object, signature: bytes, data: bytes) -> bool:
-    try:
-        if algorithm == "ed25519" and isinstance(key, Ed25519PublicKey):
-            key.verify(signature, data)
-        elif algorithm == "rsa-v1_5-sha256" and isinstance(key, RSAPublicKey):
-            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        elif algorithm == "rsa-pss-sha512" and isinstance(key, RSAPublicKey):
-            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA512()), salt_length=64)
-            key.verify(signature, data, pss, hashes.SHA512())
-        else:
-            return False
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
 
 
 def _fields(headers: Mapping[str, str]) -> dict[str, str]:

@@ -21,9 +21,9 @@ from fediart.activitypub.digest import digest_header
 # structured fields (`keyId` is not a valid sf key), so it gets its own small reader;
 # the pattern has no nested repetition, so it runs in linear time on hostile input.
 _PARAM = re.compile(
-    r'[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*'  # name=
+    r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*"  # name=
     r'(?:"([^"]*)"|([0-9]+(?:\.[0-9]+)?))'  # "quoted" or a number (created, expires)
-    r'[ \t]*(?:,|\Z)'
+    r"[ \t]*(?:,|\Z)"
 )
 
 # Headers listed when a signature has no `headers` parameter. The draft says `(created)`, but

@@ -1,6 +1,7 @@
 """RFC 9421 HTTP Message Signatures, which Mastodon verifies from 4.5 and Fedify sends first.
 
-Reads `Signature-Input` and `Signature`, builds signature bases, and signs outgoing requests.
+Reads `Signature-Input` and `Signature`, builds signature bases, signs outgoing requests, and
+checks signature bytes by algorithm name (draft-cavage verification reuses that).
 Format only: signatures.py decides which signatures are acceptable. Structured fields are parsed
 and serialised by http-sfv; request components only, none with parameters.
 """
@@ -11,13 +12,17 @@ from typing import NamedTuple
 
 import http_sfv
 import httpx
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 from fediart.activitypub.digest import content_digest_header
 
+# The registry's algorithms we verify; draft-cavage's rsa-sha256 and hs2019 map onto these.
+RSA_ALGORITHMS = frozenset({"rsa-v1_5-sha256", "rsa-pss-sha512"})
+ALGORITHMS = RSA_ALGORITHMS | {"ed25519"}
 _PARAM_TYPES = {"keyid": str, "alg": str, "created": int, "expires": int, "nonce": str, "tag": str}
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -184,3 +189,20 @@ def sign_request_rfc9421(
     added["Signature-Input"] = str(signature_input_field)
     added["Signature"] = str(signature_field)
     return added
+
+
+def verify_bytes(algorithm: str, key: object, signature: bytes, data: bytes) -> bool:
+    """Whether signature is key's signature of data under the named algorithm."""
+    try:
+        if algorithm == "ed25519" and isinstance(key, Ed25519PublicKey):
+            key.verify(signature, data)
+        elif algorithm == "rsa-v1_5-sha256" and isinstance(key, RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif algorithm == "rsa-pss-sha512" and isinstance(key, RSAPublicKey):
+            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA512()), salt_length=64)
+            key.verify(signature, data, pss, hashes.SHA512())
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True

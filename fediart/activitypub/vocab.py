@@ -38,6 +38,9 @@ _MASTODON_TERMS = {
     "schema": "http://schema.org#",
     "PropertyValue": "schema:PropertyValue",
     "value": "schema:value",
+    # FEP-2c59: the actor's canonical acct: address.
+    "webfinger": {"@id": "https://purl.archive.org/socialweb/webfinger#webfinger",
+                  "@type": "http://www.w3.org/2001/XMLSchema#string"},
 }
 
 

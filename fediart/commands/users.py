@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fediart.cli import CliError
+from fediart.commands import CliError
 from fediart.config import Config
 from fediart.licence.for_account import account_licence
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts

@@ -19,6 +19,9 @@ MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "
 ORIGINAL_JPEG_QUALITY = 92  # visually lossless for artwork; the original is what people zoom into
 ORIGINAL_WEBP_QUALITY = 90
 THUMBNAIL_QUALITY = 85
+# zlib level 4, not Pillow's 6: on a grainy 2000×2000 painting 6 took 2.6 s against 0.66 s for
+# a file only 7% smaller; on flat-colour art both take 0.3 s and 4 is 27 KB (18%) larger.
+PNG_COMPRESS_LEVEL = 4
 _PNG_XMP_KEY = "XML:com.adobe.xmp"  # the iTXt keyword the XMP specification assigns to PNG
 
 
@@ -65,13 +68,14 @@ def encode_still(
 ) -> bytes:
     """One image in `fmt` ("JPEG", "PNG" or "WEBP") carrying `packet` as its XMP."""
     if fmt == "JPEG":
-        # optimize: Huffman tables fitted to the image, a few % smaller at no quality cost.
+        # No optimize=True: Pillow then buffers the whole output in a guessed size (1 byte per
+        # pixel below quality 95), which detailed artwork at 4:4:4 overflows ("Suspension not
+        # allowed here"); the saving would only be a few per cent.
         return _save(
             image,
             "JPEG",
             quality=quality,
             subsampling=jpeg_subsampling,
-            optimize=True,
             icc_profile=icc_profile,
             xmp=packet,
         )
@@ -82,6 +86,7 @@ def encode_still(
             pnginfo=_png_info(packet),
             icc_profile=icc_profile,
             transparency=transparency,
+            compress_level=PNG_COMPRESS_LEVEL,
         )
     if fmt == "WEBP":
         if lossless:
@@ -128,6 +133,7 @@ def encode_animation(
             blend=0,
             pnginfo=_png_info(packet),
             icc_profile=icc_profile,
+            compress_level=PNG_COMPRESS_LEVEL,
         )
     raise ValueError(f"cannot encode an animation as {fmt}")
 

@@ -79,13 +79,17 @@ def _same_colour_space(source_mode: str, target_mode: str) -> bool:
     return Image.getmodebase(source_mode) == Image.getmodebase(target_mode)
 
 
-def _oriented_still(image: Image.Image) -> Image.Image:
-    """The pixels turned upright, as a new image whose metadata (`info`) is empty."""
+def _make_upright_and_bare(image: Image.Image) -> None:
+    """Turn the pixels upright and drop all metadata but transparency, in place.
+
+    In place because a copy would double peak memory. Transparency stays: for palette and RGB
+    PNGs it lives in `info`, and the thumbnail needs it to become an alpha channel.
+    """
     # The orientation tag goes with the rest of EXIF, so it must be applied to the pixels first
     # or portrait photos would be served lying on their side.
-    upright = ImageOps.exif_transpose(image)
-    upright.info = {}
-    return upright
+    ImageOps.exif_transpose(image, in_place=True)
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
 
 
 def _jpeg_subsampling(image: Image.Image) -> int:
@@ -111,9 +115,9 @@ def _encode_original(upload: Upload, data: bytes, packet: bytes) -> tuple[bytes,
         return original, image
     transparency = image.info.get("transparency")
     subsampling = _jpeg_subsampling(image) if fmt == "JPEG" else 2
-    still = _oriented_still(image)
+    _make_upright_and_bare(image)
     original = encode_still(
-        still,
+        image,
         fmt,
         packet,
         icc_profile=icc,
@@ -122,7 +126,13 @@ def _encode_original(upload: Upload, data: bytes, packet: bytes) -> tuple[bytes,
         lossless=lossless,
         jpeg_subsampling=subsampling,
     )
-    return original, still
+    return original, image
+
+
+def _fit(width: int, height: int, box: int) -> tuple[int, int]:
+    """The size that fits in a `box`×`box` square keeping the aspect ratio; never enlarged."""
+    scale = min(1.0, box / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
@@ -135,11 +145,16 @@ def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
         mode = "L"
     else:
         mode = "RGB"
-    # convert() also gives a copy we may resize in place; P images must leave the palette
-    # before resampling or Pillow falls back to nearest-neighbour.
-    thumb = frame.convert(mode)
+    if frame.mode in ("1", "P", "I", "PA", "LA") or frame.has_transparency_data:
+        # Palette images must leave the palette before resampling (Pillow would fall back to
+        # nearest-neighbour), and transparency must become alpha to survive it.
+        frame = frame.convert(mode)
+    # resize() rather than thumbnail(): no full-size copy, the shrink happens first.
+    thumb = frame.resize(
+        _fit(frame.width, frame.height, size), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
+    thumb = thumb if thumb.mode == mode else thumb.convert(mode)
     thumb.info = {}
-    thumb.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return thumb
 
 

@@ -181,7 +181,11 @@ def open_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> Upload:
     except MediaError:
         raise
     except Image.DecompressionBombError:
-        raise MediaError(f"image is too large; the limit is {_megapixels(max_pixels)}") from None
+        # Pillow's global hard limit (2 × MAX_IMAGE_PIXELS) is below the caller's max_pixels.
+        limit = min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or 0))
+        raise MediaError(
+            f"image is {width}×{height} pixels; the limit is {_megapixels(limit)}"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error):
         # UnidentifiedImageError is an OSError; Pillow's decoders raise all of these for bad data.
         raise MediaError("image data is corrupt or truncated") from None

@@ -1,0 +1,1 @@
+"""Independent ActivityPub peers that integration tests start as real processes."""
