@@ -97,7 +97,10 @@ def main() -> None:
 
     mb = 2**20
     print(f"process_upload, median of {RUNS} runs (Pillow {Image.__version__})\n")
-    header = f"{'input':<20} {'in MB':>6} {'out MB':>7} {'thumb KB':>9} {'median s':>9} {'min s':>7} {'peak RSS MB':>12} {'+ over base':>12}"
+    header = (
+        f"{'input':<20} {'in MB':>6} {'out MB':>7} {'thumb KB':>9} {'median s':>9} {'min s':>7} "
+        f"{'peak RSS MB':>12} {'+ over base':>12}"
+    )
     print(header)
     print("-" * len(header))
     for name, r in rows:

@@ -108,7 +108,7 @@ def verify_parsed(parsed: ParsedSignature | SignatureError, public_key: object) 
     for index, base in enumerate(parsed.bases):
         for algorithm in algorithms:
             if rfc9421.verify_bytes(algorithm, public_key, parsed.signature, base):
-                return VerifyResult(True, "", parsed.key_id, parsed.scheme, index > 0)
+                return VerifyResult(True, "", parsed.key_id, parsed.scheme, without_query=index > 0)
     return VerifyResult(False, "signature does not match the key", parsed.key_id, parsed.scheme)
 
 

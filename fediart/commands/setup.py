@@ -1,26 +1,91 @@
-"""Creating and upgrading the database."""
+"""`fediart init`, `migrate` and `serve`: creating, upgrading and running an instance."""
 
 from __future__ import annotations
 
-from fediart.config import Config
+import argparse
+import asyncio
+import os
+from pathlib import Path
+
+import tomli_w
+
+from fediart.commands import DEFAULT_CONFIG, CliError, CommandContext, add_parser
+from fediart.config import config_from_dict, default_config_dict, load_config
 from fediart.store.accounts import ensure_instance_actor
+from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.migrate import current_and_head, ensure_schema, upgrade
 
 
-async def migrate(config: Config, sessions, engine) -> int:
-    await ensure_schema(engine, config.database.schema)
-    before, head = await current_and_head(engine)
-    await upgrade(engine)
+async def migrate(ctx: CommandContext, args: argparse.Namespace | None = None) -> int:
+    await ensure_schema(ctx.engine, ctx.config.database.schema)
+    before, head = await current_and_head(ctx.engine)
+    await upgrade(ctx.engine)
     if before == head:
         print(f"database is up to date (revision {head})")
     else:
         print(f"database upgraded from {before or 'empty'} to {head}")
-    async with sessions() as session:
+    async with ctx.sessions() as session:
         await ensure_instance_actor(session)
     return 0
 
 
-async def init_database(config: Config, sessions, engine) -> int:
-    await migrate(config, sessions, engine)
+def init(args: argparse.Namespace) -> int:
+    path = Path(getattr(args, "config", DEFAULT_CONFIG))
+    if path.exists() and not args.force:
+        raise CliError(f"{path} already exists; use --force to overwrite it")
+    raw = default_config_dict(args.domain.strip().lower(), args.database, data_dir=args.data_dir)
+    config = config_from_dict(raw, str(path), dict(os.environ))  # validate before writing anything
+    path.write_text(
+        "# fediart configuration, written by `fediart init`. Every key is documented in config.example.toml.\n"
+        + tomli_w.dumps(raw),
+        encoding="utf-8",
+    )
+    print(f"wrote {path} for {config.base_url}")
+
+    async def create_database() -> None:
+        engine = make_engine(config)
+        try:
+            await migrate(CommandContext(config, make_sessionmaker(engine), engine))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create_database())
     print("next: `fediart user create NAME` to add an artist, then `fediart serve`")
     return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    config_path = getattr(args, "config", DEFAULT_CONFIG)
+    config = load_config(config_path)
+    os.environ["FEDIART_CONFIG"] = str(Path(config_path).resolve())
+    uvicorn.run(
+        "fediart.asgi:app_factory",
+        factory=True,
+        host=args.host or config.server.host,
+        port=args.port or config.server.port,
+        workers=args.workers or config.server.workers,
+        access_log=config.server.access_log,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
+
+
+def register(sub) -> None:
+    p = add_parser(sub, "init", "write a config file and create the database")
+    p.add_argument("--domain", required=True, help="public domain, e.g. art.example (or localhost:8000)")
+    p.add_argument("--database", help="database URL (default: SQLite under --data-dir)")
+    p.add_argument("--data-dir", default="./data", help="where SQLite and media live (default: ./data)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing config file")
+    p.set_defaults(func=init)
+
+    p = add_parser(sub, "migrate", "upgrade the database schema to this version of fediart")
+    p.set_defaults(run=migrate)
+
+    p = add_parser(sub, "serve", "run the web server (and, by default, the background worker)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, help="server processes (use PostgreSQL for more than one)")
+    p.set_defaults(func=serve)

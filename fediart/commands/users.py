@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fediart.commands import CliError
+from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
 from fediart.licence.for_account import account_licence
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
@@ -24,8 +24,9 @@ def _parse_fields(raw: list[str]) -> list[dict[str, str]]:
     return fields
 
 
-async def create(config: Config, sessions, args: argparse.Namespace) -> int:
-    async with sessions() as session:
+async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
+    config = ctx.config
+    async with ctx.sessions() as session:
         if args.if_no_users and await list_accounts(session):
             print("an artist account exists already; nothing to do")
             return 0
@@ -49,8 +50,9 @@ async def create(config: Config, sessions, args: argparse.Namespace) -> int:
     return 0
 
 
-async def list_(config: Config, sessions, args: argparse.Namespace) -> int:
-    async with sessions() as session:
+async def list_(ctx: CommandContext, args: argparse.Namespace) -> int:
+    config = ctx.config
+    async with ctx.sessions() as session:
         accounts = await list_accounts(session)
     if not accounts:
         print("no artist accounts yet; create one with `fediart user create NAME`")
@@ -64,8 +66,9 @@ async def list_(config: Config, sessions, args: argparse.Namespace) -> int:
     return 0
 
 
-async def show(config: Config, sessions, args: argparse.Namespace) -> int:
-    async with sessions() as session:
+async def show(ctx: CommandContext, args: argparse.Namespace) -> int:
+    config = ctx.config
+    async with ctx.sessions() as session:
         account = await get_account(session, args.name.lstrip("@"))
     if account is None or account.kind != "person":
         raise CliError(f"no user named {args.name!r}")
@@ -95,3 +98,24 @@ def _print_account(config: Config, account) -> None:
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
 
+
+
+def register(sub) -> None:
+    p = add_parser(sub, "user", "manage artist accounts")
+    actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    c = add_parser(actions, "create", "create an artist account")
+    c.add_argument("name")
+    c.add_argument("--display-name", default="")
+    c.add_argument("--bio", default="", help="profile text (plain text; links become clickable)")
+    c.add_argument("--licence", default=None, help="licence key, e.g. cc-by-nc-nd-4.0 (default: instance default)")
+    c.add_argument("--allow-ai-training", action="store_true", help="do not reserve AI-training rights")
+    c.add_argument("--generative-only", action="store_true", help="reserve only generative-AI training")
+    c.add_argument("--allow-search-indexing", action="store_true", help="opt in to search indexing")
+    c.add_argument("--manual-approval", action="store_true", help="approve each follower by hand")
+    c.add_argument("--field", action="append", default=[], metavar="NAME=VALUE", help="profile field (repeatable)")
+    c.add_argument("--if-no-users", action="store_true", help="do nothing if any artist account exists")
+    c.set_defaults(run=create)
+    add_parser(actions, "list", "list artist accounts").set_defaults(run=list_)
+    s = add_parser(actions, "show", "show an account's handle, actor URL and licence")
+    s.add_argument("name")
+    s.set_defaults(run=show)

@@ -100,7 +100,8 @@ def xmp_packet(licence: Licence) -> bytes:
     desc = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
 
     _simple(desc, "plus:DataMining", licence.data_mining)
-    _lang_alt(desc, "plus:OtherConstraints", f"{_ai_sentence(licence)}. Terms: {licence.usage_info_url}")
+    constraints = f"{_ai_sentence(licence)}. Terms: {licence.usage_info_url}"
+    _lang_alt(desc, "plus:OtherConstraints", constraints)
     # The XMP spec: Marked=False means public domain, so a CC0 dedication must not claim True.
     public_domain = "/publicdomain/" in (licence.url or "")
     _simple(desc, "xmpRights:Marked", "False" if public_domain else "True")

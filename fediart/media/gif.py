@@ -110,12 +110,12 @@ def gif_layout(data: bytes) -> GifLayout:
 
 
 def gif_with_xmp(data: bytes, packet: bytes) -> bytes:
-    """The GIF with comments, foreign application data and trailing bytes removed, and `packet` added."""
+    """The GIF without comments, foreign application blocks or trailing bytes, and with `packet`."""
     if b"\x00" in packet or b"\x01" in packet:
         # Either byte would end the raw packet early for readers that scan to the trailer.
         raise ValueError("an XMP packet embedded in GIF cannot contain 0x00 or 0x01 bytes")
     head_end = _header_end(data)
-    # Extensions need GIF89a; every GIF87a decoder's successor reads 89a.
+    # Extension blocks are a GIF89a feature; every decoder in use today reads 89a.
     out = bytearray(b"GIF89a" + data[6:head_end])
     xmp_block = b"\x21\xff\x0b" + _XMP_APP_ID + packet + _XMP_TRAILER
     placed = False

@@ -38,3 +38,213 @@ class Account(SQLModel, table=True):
     copyright_holder: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RemoteActor(SQLModel, table=True):
+    """An actor on another server, as last fetched: identity, inboxes and public key."""
+
+    __tablename__ = "remote_actor"
+    id: int | None = Field(default=None, primary_key=True)
+    uri: str = Field(max_length=2000, unique=True, index=True)
+    domain: str = Field(max_length=255, index=True)
+    actor_type: str = Field(default="Person", max_length=32)
+    username: str = Field(default="", max_length=255)
+    display_name: str = Field(default="", max_length=500)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    url: str | None = Field(default=None, max_length=2000)
+    icon_url: str | None = Field(default=None, max_length=2000)
+    inbox: str = Field(max_length=2000)
+    shared_inbox: str | None = Field(default=None, max_length=2000)
+    followers_url: str | None = Field(default=None, max_length=2000)
+    key_id: str = Field(default="", max_length=2000, index=True)
+    public_key_pem: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    moved_to: str | None = Field(default=None, max_length=2000)
+    gone: bool = False  # deleted on its server: keep the row so old references resolve
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class Follower(SQLModel, table=True):
+    """A remote actor following a local account (pending until accepted when approval is manual)."""
+
+    __tablename__ = "follower"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    follow_uri: str = Field(max_length=2000)  # the remote Follow's id, echoed in Accept/Reject
+    state: str = Field(default="pending", max_length=16)  # pending | accepted
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Following(SQLModel, table=True):
+    """A local account following a remote actor."""
+
+    __tablename__ = "following"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    follow_uri: str = Field(max_length=2000, unique=True)  # our Follow's id
+    state: str = Field(default="pending", max_length=16)  # pending | accepted | rejected
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Post(SQLModel, table=True):
+    """A local post (a Note), possibly with images; deleted posts stay as tombstones."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    content: str = Field(sa_column=Column(Text, nullable=False))  # safe HTML
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # what the artist typed
+    summary: str = Field(default="", max_length=1000)  # content warning
+    sensitive: bool = False
+    visibility: str = Field(default="public", max_length=16)  # public | unlisted | followers | direct
+    in_reply_to: str | None = Field(default=None, max_length=2000)
+    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    licence_key: str | None = Field(default=None, max_length=64)  # None: the account's licence
+    published: datetime = Field(default_factory=utcnow)
+    updated: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+class Media(SQLModel, table=True):
+    """An uploaded image, its thumbnail and what describes it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    position: int = 0
+    file: str = Field(max_length=300)  # relative to [media] dir, e.g. "ana/3f2a….jpg"
+    thumbnail_file: str = Field(max_length=300)
+    media_type: str = Field(max_length=64)
+    thumbnail_media_type: str = Field(max_length=64)
+    width: int
+    height: int
+    blurhash: str = Field(default="", max_length=100)
+    focal_x: float = 0.0
+    focal_y: float = 0.0
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # alt text
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxActivity(SQLModel, table=True):
+    """An activity we published, kept once; delivery rows point at it."""
+
+    __tablename__ = "outbox_activity"
+    id: int | None = Field(default=None, primary_key=True)
+    uri: str = Field(max_length=2000, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    activity_type: str = Field(max_length=32)
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the JSON exactly as delivered
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """One activity to one inbox: pending until sent, retried with backoff, or given up."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="outbox_activity.id", index=True)
+    inbox: str = Field(max_length=2000)
+    host: str = Field(max_length=255, index=True)
+    state: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed | gave_up
+    attempts: int = 0
+    retry_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_until: datetime | None = None  # a worker's lease; an expired lease is claimable again
+    last_status: int | None = None
+    last_error: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class UnavailableHost(SQLModel, table=True):
+    """A host whose deliveries failed on several distinct days; skipped until it speaks again."""
+
+    __tablename__ = "unavailable_host"
+    host: str = Field(primary_key=True, max_length=255)
+    failure_days: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    unavailable_since: datetime | None = None
+
+
+class InboxItem(SQLModel, table=True):
+    """A verified activity as received, stored before the 202 and processed by the worker."""
+
+    __tablename__ = "inbox_item"
+    id: int | None = Field(default=None, primary_key=True)
+    activity_uri: str = Field(max_length=2000, unique=True)
+    activity_type: str = Field(max_length=64)
+    actor_uri: str = Field(max_length=2000)
+    account_id: int | None = Field(default=None, foreign_key="account.id")  # personal inbox, if any
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=16, index=True)  # pending | processing | done | failed
+    attempts: int = 0
+    retry_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_until: datetime | None = None
+    last_error: str = Field(default="", max_length=1000)
+    received_at: datetime = Field(default_factory=utcnow)
+
+
+class RemotePost(SQLModel, table=True):
+    """A remote post that concerns us: a reply to one of our posts, or a mention of an artist."""
+
+    __tablename__ = "remote_post"
+    id: int | None = Field(default=None, primary_key=True)
+    uri: str = Field(max_length=2000, unique=True)
+    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    url: str | None = Field(default=None, max_length=2000)
+    content: str = Field(sa_column=Column(Text, nullable=False))  # sanitised HTML
+    summary: str = Field(default="", max_length=1000)
+    in_reply_to: str | None = Field(default=None, max_length=2000, index=True)
+    published: datetime | None = None
+    updated: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+class Interaction(SQLModel, table=True):
+    """A like or boost of a local post, kept so Undo can remove it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # like | boost
+    activity_uri: str = Field(max_length=2000, unique=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """Something an artist should see: a follow, like, boost, reply or mention."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = Field(max_length=24)  # follow | follow_request | like | boost | reply | mention | move | block
+    actor_id: int = Field(foreign_key="remote_actor.id")
+    post_id: int | None = Field(default=None, foreign_key="post.id")
+    remote_post_id: int | None = Field(default=None, foreign_key="remote_post.id")
+    activity_uri: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Tombstone(SQLModel, table=True):
+    """A remote object or actor that was deleted, so a late Create or Update of it is ignored."""
+
+    uri: str = Field(primary_key=True, max_length=2000)
+    deleted_at: datetime = Field(default_factory=utcnow)
+
+
+class RemoteBlock(SQLModel, table=True):
+    """A remote actor that blocked one of our artists (recorded; we stop delivering to them)."""
+
+    __tablename__ = "remote_block"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    actor_id: int = Field(foreign_key="remote_actor.id")
+    activity_uri: str = Field(max_length=2000, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DomainBlock(SQLModel, table=True):
+    """A server this instance refuses to federate with (this domain and its subdomains)."""
+
+    __tablename__ = "domain_block"
+    domain: str = Field(primary_key=True, max_length=255)
+    severity: str = Field(default="suspend", max_length=16)
+    public_comment: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)

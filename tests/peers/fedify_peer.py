@@ -167,11 +167,13 @@ class FedifyPeer:
             try:
                 await self._wait_healthy()
                 return
-            except PeerError:
-                log = self.log_text()
+            except PeerError as error:
                 await self.stop()
-                if "EADDRINUSE" in log and attempt < 2:
+                if "EADDRINUSE" in str(error) and attempt < 2:
                     continue
+                raise
+            except BaseException:  # cancelled, interrupted: never leave the process behind
+                await self.stop()
                 raise
 
     def _spawn(self) -> None:
@@ -230,6 +232,9 @@ class FedifyPeer:
                 proc.wait()
         if self._log_file is not None:
             self._log_file.close()
+            # Kept only while the peer runs: failures quote it in their messages before this.
+            Path(self._log_file.name).unlink(missing_ok=True)
+            self._log_file = None
 
     def log_text(self) -> str:
         """What the peer wrote to stdout/stderr (Fedify's log at `log_level`)."""

@@ -95,7 +95,19 @@ const rawDeliveries = new Map();
 
 // One RSA key (HTTP Signatures, LD Signatures) and, by default, one Ed25519 key (Object
 // Integrity Proofs), generated at start: Fedify signs with whatever keys we return.
-const keyPairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")];
+// RSA-2048 like Mastodon, not Fedify's 4096-bit default, which takes 1-3 s to generate.
+const keyPairs = [
+  await crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
+    true,
+    ["sign", "verify"],
+  ),
+];
 if (ED25519) keyPairs.push(await generateCryptoKeyPair("Ed25519"));
 
 // ---------------------------------------------------------------------------------------
