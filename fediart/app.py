@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -11,10 +12,10 @@ from starlette.middleware import Middleware
 
 from fediart.activitypub.routes import routes as activitypub_routes
 from fediart.config import Config
+from fediart.inbox.routes import routes as inbox_routes
 from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
 from fediart.services import build_services
-from fediart.store.accounts import ensure_instance_actor
 from fediart.store.migrate import current_and_head
 from fediart.web.routes import routes as web_routes
 
@@ -25,7 +26,7 @@ class DatabaseNotReady(RuntimeError):
     pass
 
 
-def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
+def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker: bool = True) -> Starlette:
     services = build_services(config, engine)
 
     @contextlib.asynccontextmanager
@@ -35,15 +36,24 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             raise DatabaseNotReady(
                 f"database schema is at {current or 'nothing'}, code needs {head}: run `fediart migrate`"
             )
-        async with services.sessions() as session:
-            await ensure_instance_actor(session)
+        await services.start()
+        stop = asyncio.Event()
+        worker = None
+        if config.worker.in_serve and run_worker:
+            from fediart.worker import Worker
+
+            worker = asyncio.create_task(Worker(services).run(stop))
         log.info("fediart serving %s", config.base_url)
-        yield
-        if engine is None:
-            await services.engine.dispose()
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                await worker
+            await services.close()
 
     app = Starlette(
-        routes=[*activitypub_routes, *licence_routes, *web_routes],
+        routes=[*activitypub_routes, *inbox_routes, *licence_routes, *web_routes],
         middleware=[Middleware(LicenceHeadersMiddleware, licence=services.site_licence)],
         lifespan=lifespan,
     )

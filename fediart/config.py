@@ -63,12 +63,24 @@ class FederationConfig:
 
 
 @dataclass(frozen=True)
+class WorkerConfig:
+    in_serve: bool = True  # run the background worker inside `fediart serve`
+    concurrency: int = 50  # deliveries and inbox items in flight at once
+    lease_seconds: float = 60.0  # a claimed row is redone by another worker if not finished by then
+    poll_seconds: float = 1.0  # how often an idle worker looks for due work
+    delivery_timeout_seconds: float = 10.0
+    max_delivery_attempts: int = 16  # with Mastodon's backoff, about two days
+    unavailable_after_days: int = 7  # distinct days of failures before a host is skipped
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
     licence: LicenceConfig = field(default_factory=LicenceConfig)
     federation: FederationConfig = field(default_factory=FederationConfig)
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
     path: str = "<defaults>"  # where it was loaded from, for error messages
 
     @property
@@ -90,6 +102,7 @@ _SECTION_TYPES = {
     "media": MediaConfig,
     "licence": LicenceConfig,
     "federation": FederationConfig,
+    "worker": WorkerConfig,
 }
 
 

@@ -80,7 +80,8 @@ async def migrated(config) -> AsyncIterator[Config]:
 
 @pytest.fixture
 async def app(migrated):
-    application = create_app(migrated)
+    # No background worker: tests run due work explicitly (fediart.worker.run_due_work).
+    application = create_app(migrated, run_worker=False)
     async with application.router.lifespan_context(application):
         yield application
 

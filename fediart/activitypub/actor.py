@@ -55,7 +55,7 @@ def person_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) ->
         doc["icon"] = _image(urls, account.avatar_file)
     if account.header_file:
         doc["image"] = _image(urls, account.header_file)
-    doc.update(object_terms(licence))
+    doc.update(object_terms(licence, actor))
     return doc
 
 
@@ -78,5 +78,5 @@ def instance_actor_to_ap(account: Account, urls: Urls, licence: Licence, domain:
         "published": account.created_at.strftime("%Y-%m-%dT00:00:00Z"),
         "publicKey": {"id": urls.instance_key_id, "owner": actor, "publicKeyPem": account.public_key_pem},
     }
-    doc.update(object_terms(licence))
+    doc.update(object_terms(licence, actor))
     return doc

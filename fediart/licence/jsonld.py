@@ -10,8 +10,8 @@ from fediart.licence.model import Licence
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
-def object_terms(licence: Licence) -> dict[str, Any]:
-    """Properties for every object, collection and activity fediart federates."""
+def object_terms(licence: Licence, author: str) -> dict[str, Any]:
+    """Properties for every object, collection and activity fediart federates, by `author` (actor URL)."""
     terms: dict[str, Any] = {}
     if licence.url:
         terms["license"] = licence.url
@@ -24,14 +24,15 @@ def object_terms(licence: Licence) -> dict[str, Any]:
     terms["tdmPolicy"] = licence.tdm_policy_url
     terms["contentUsage"] = licence.content_usage
     terms["xRobotsTag"] = licence.x_robots_tag
-    # FEP-268d: who may find this through search; nobody unless the artist allows indexing.
-    terms["searchableBy"] = [PUBLIC] if licence.search_indexing else []
+    # FEP-268d: who may find this through search. An empty list counts as "unset", so when the
+    # artist has not opted in, only the author may search it.
+    terms["searchableBy"] = [PUBLIC] if licence.search_indexing else [author]
     return terms
 
 
 def attachment_terms(licence: Licence) -> dict[str, Any]:
     """Properties for each image attachment, including the IPTC value that survives metadata stripping."""
-    terms = {k: v for k, v in object_terms(licence).items() if k not in ("searchableBy", "xRobotsTag")}
+    terms = {k: v for k, v in object_terms(licence, "").items() if k not in ("searchableBy", "xRobotsTag")}
     terms["dataMining"] = licence.data_mining
     return terms
 

@@ -61,7 +61,7 @@ async def test_person_has_every_field_mastodon_reads(client, make_artist):
     assert doc["license"] == "https://creativecommons.org/licenses/by-nc-nd/4.0/"
     assert doc["tdmReservation"] == 1
     assert doc["contentUsage"] == "train-ai=n, search=n"
-    assert doc["searchableBy"] == []
+    assert doc["searchableBy"] == [ACTOR]  # FEP-268d: only the author; [] would mean "unset"
 
 
 async def test_unknown_actor_is_404(client):

@@ -324,7 +324,8 @@ class FedifyPeer:
         return await self._call("GET", "rejected")
 
     async def sent(self) -> list[Record]:
-        """Activities the peer sent, with whether delivery succeeded."""
+        """Activities the peer sent: {"id", "type", "to", "outcome": "delivered"|"failed"|"queued",
+        "error", "activity"}."""
         return await self._call("GET", "sent")
 
     async def outbox_errors(self) -> list[Record]:

@@ -259,15 +259,15 @@ async function onFollow(ctx, follow) {
     to: follower.id,
   });
   await ctx.sendActivity({ identifier: USERNAME }, follower, accept);
-  await noteSent(accept, follower.id, null);
+  await recordSent(accept, follower.id, "queued");
 }
 
 function onAcceptOrReject(activity, state) {
   // Match the Follow by its id (embedded or referenced); fall back to the actor, as
   // Mastodon does, when the remote did not echo our Follow id.
   const objectId = activity.objectId?.href;
-  for (const [actorId, f] of following) {
-    if (f.followId === objectId || (objectId == null && actorId === activity.actorId?.href)) {
+  for (const f of following.values()) {
+    if (objectId != null && f.followId === objectId) {
       f.state = state;
       f.answeredBy = activity.id?.href ?? null;
       return;
@@ -309,26 +309,30 @@ function takeRaw(id) {
   return raw;
 }
 
-async function noteSent(activity, to, error) {
+// outcome: "delivered", "failed" (see error), or "queued" (failures then go to outboxErrors).
+async function recordSent(activity, to, outcome, error = null) {
   sent.push({
     id: activity.id?.href ?? null,
     type: typeName(null, activity),
-    to: to?.href ?? String(to),
-    ok: error == null,
+    to: Array.isArray(to) ? to.map((u) => u.href) : to.href,
+    outcome,
     error: error == null ? null : String(error.message ?? error),
     activity: await activity.toJsonLd(),
   });
 }
 
 // Which HTTP signature scheme a request used, and with which key.
+// The header values are kept as sent, for tests that look closer.
 function describeSignature(headers) {
-  if (headers.has("signature-input")) {
-    const keyid = /keyid="([^"]*)"/.exec(headers.get("signature-input"));
-    return { scheme: "rfc9421", keyId: keyid?.[1] ?? null };
+  const input = headers.get("signature-input");
+  const signature = headers.get("signature");
+  if (input != null) {
+    const keyid = /keyid="([^"]*)"/.exec(input);
+    return { scheme: "rfc9421", keyId: keyid?.[1] ?? null, signatureInput: input, signature };
   }
-  if (headers.has("signature")) {
-    const keyId = /keyId="([^"]*)"/.exec(headers.get("signature"));
-    return { scheme: "draft-cavage", keyId: keyId?.[1] ?? null };
+  if (signature != null) {
+    const keyId = /keyId="([^"]*)"/.exec(signature);
+    return { scheme: "draft-cavage", keyId: keyId?.[1] ?? null, signature };
   }
   return null;
 }
@@ -366,11 +370,11 @@ async function sendNow(ctx, recipients, activity) {
   try {
     await ctx.sendActivity({ identifier: USERNAME }, recipients, activity, { immediate: true });
   } catch (error) {
-    await noteSent(activity, to, error);
+    await recordSent(activity, to, "failed", error);
     const status = error instanceof SendActivityError ? error.statusCode : null;
     throw new HttpError(502, `delivery failed: ${error.message}`, { remoteStatus: status });
   }
-  await noteSent(activity, to, null);
+  await recordSent(activity, to, "delivered");
 }
 
 function handleOf(actor) {

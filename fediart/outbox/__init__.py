@@ -1,0 +1,1 @@
+"""Publishing: turn local changes into activities, and deliver them to remote inboxes."""

@@ -1,0 +1,25 @@
+"""Who receives an activity: inboxes of followers and addressees, de-duplicated, shared inbox preferred."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.store.tables import Follower, RemoteActor, RemoteBlock
+
+
+def inbox_of(actor: RemoteActor) -> str:
+    """The shared inbox when the actor's server has one (one POST serves every follower there)."""
+    return actor.shared_inbox or actor.inbox
+
+
+async def follower_inboxes(session: AsyncSession, account_id: int) -> set[str]:
+    """Inboxes of an account's accepted followers, skipping deleted actors and those who blocked us."""
+    blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account_id)
+    rows = await session.exec(
+        select(RemoteActor)
+        .join(Follower, Follower.actor_id == RemoteActor.id)
+        .where(Follower.account_id == account_id, Follower.state == "accepted", RemoteActor.gone == False,  # noqa: E712
+               RemoteActor.id.not_in(blocked))
+    )
+    return {inbox_of(actor) for actor in rows.all()}

@@ -1,0 +1,45 @@
+"""Claiming work from the database: due deliveries and inbox items, each under a time-limited lease.
+
+On PostgreSQL several workers claim with FOR UPDATE SKIP LOCKED, so no row is handed out twice;
+SQLite serialises writers, so the same UPDATE … RETURNING is safe there without it. A lease that
+runs out (its worker died) makes the row claimable again: at-least-once, nothing lost on restart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.store.tables import Delivery, InboxItem, utcnow
+
+
+async def claim(session: AsyncSession, model: type[Delivery] | type[InboxItem], limit: int,
+                lease_seconds: float, now: datetime | None = None) -> list[int]:
+    """Lease up to `limit` due rows of `model`; returns their ids, oldest first."""
+    now = now or utcnow()
+    table = model.__table__
+    due = (
+        select(table.c.id)
+        .where(table.c.state == "pending", table.c.retry_at <= now,
+               or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
+        .order_by(table.c.retry_at, table.c.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        update(table)
+        .where(table.c.id.in_(due.scalar_subquery()))
+        .values(claimed_until=now + timedelta(seconds=lease_seconds))
+        .returning(table.c.id)
+    )
+    ids = sorted(row[0] for row in (await session.exec(statement)).all())
+    await session.commit()
+    return ids
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Mastodon's schedule: attempts⁴ + 15 s; 16 attempts span about two days."""
+    return attempts**4 + 15.0
