@@ -6,17 +6,22 @@ import asyncio
 import contextlib
 import logging
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from fediart.activitypub.collections import routes as collection_routes
+from fediart.activitypub.objects import routes as object_routes
 from fediart.activitypub.routes import routes as activitypub_routes
 from fediart.config import Config
 from fediart.inbox.routes import routes as inbox_routes
 from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
+from fediart.media.routes import routes as media_routes
 from fediart.services import build_services
 from fediart.store.migrate import current_and_head
+from fediart.web.posts import routes as post_page_routes
 from fediart.web.routes import routes as web_routes
 
 log = logging.getLogger("fediart")
@@ -26,7 +31,9 @@ class DatabaseNotReady(RuntimeError):
     pass
 
 
-def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker: bool = True) -> Starlette:
+def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker: bool = True,
+               http: httpx.AsyncClient | None = None) -> Starlette:
+    """The ASGI app; `http` replaces the outgoing HTTP client (tests give one with a fake network)."""
     services = build_services(config, engine)
 
     @contextlib.asynccontextmanager
@@ -36,7 +43,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
             raise DatabaseNotReady(
                 f"database schema is at {current or 'nothing'}, code needs {head}: run `fediart migrate`"
             )
-        await services.start()
+        await services.start(http)
         stop = asyncio.Event()
         worker = None
         if config.worker.in_serve and run_worker:
@@ -53,7 +60,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
             await services.close()
 
     app = Starlette(
-        routes=[*activitypub_routes, *inbox_routes, *licence_routes, *web_routes],
+        routes=[*activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
+                *licence_routes, *post_page_routes, *web_routes],
         middleware=[Middleware(LicenceHeadersMiddleware, licence=services.site_licence)],
         lifespan=lifespan,
     )

@@ -79,9 +79,17 @@ async def migrated(config) -> AsyncIterator[Config]:
 
 
 @pytest.fixture
-async def app(migrated):
+def network():
+    """The fake internet: remote actors and documents, and a record of what was delivered."""
+    from fakes import FakeNetwork
+
+    return FakeNetwork()
+
+
+@pytest.fixture
+async def app(migrated, network):
     # No background worker: tests run due work explicitly (fediart.worker.run_due_work).
-    application = create_app(migrated, run_worker=False)
+    application = create_app(migrated, run_worker=False, http=network.client())
     async with application.router.lifespan_context(application):
         yield application
 

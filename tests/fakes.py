@@ -1,0 +1,151 @@
+"""Fake remote servers for in-process tests: actors with real keys, served by an httpx MockTransport.
+
+Only "the internet" is fake: fediart's own code signs, fetches, verifies and stores for real.
+Integration tests with real processes (two fediart instances, Fedify) live in tests/federation/.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from fediart.activitypub.keys import generate_key_pair, load_private_key
+from fediart.activitypub.signatures import sign_request
+
+AS = "https://www.w3.org/ns/activitystreams"
+_KEYS = [generate_key_pair() for _ in range(3)]  # generating RSA keys is slow; reuse a few
+_counter = itertools.count(1)
+
+
+@dataclass
+class FakeActor:
+    host: str
+    username: str
+    private_pem: str
+    public_pem: str
+    shared_inbox: bool = True
+    actor_type: str = "Person"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uri(self) -> str:
+        return f"https://{self.host}/users/{self.username}"
+
+    @property
+    def key_id(self) -> str:
+        return self.uri + "#main-key"
+
+    @property
+    def inbox(self) -> str:
+        return self.uri + "/inbox"
+
+    @property
+    def shared_inbox_url(self) -> str | None:
+        return f"https://{self.host}/inbox" if self.shared_inbox else None
+
+    @property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        return load_private_key(self.private_pem)
+
+    def document(self) -> dict[str, Any]:
+        doc = {
+            "@context": [AS, "https://w3id.org/security/v1"],
+            "id": self.uri,
+            "type": self.actor_type,
+            "preferredUsername": self.username,
+            "name": self.username.capitalize(),
+            "summary": "<p>remote person</p>",
+            "url": f"https://{self.host}/@{self.username}",
+            "inbox": self.inbox,
+            "outbox": self.uri + "/outbox",
+            "followers": self.uri + "/followers",
+            "publicKey": {"id": self.key_id, "owner": self.uri, "publicKeyPem": self.public_pem},
+        }
+        if self.shared_inbox:
+            doc["endpoints"] = {"sharedInbox": self.shared_inbox_url}
+        doc.update(self.extra)
+        return doc
+
+    def new_id(self, kind: str = "activities") -> str:
+        return f"{self.uri}/{kind}/{next(_counter)}"
+
+    def signed_headers(self, url: str, body: bytes, content_type: str = "application/activity+json") -> dict[str, str]:
+        headers = {"Content-Type": content_type}
+        headers.update(sign_request("POST", url, headers, body, self.key_id, self.private_key))
+        return headers
+
+
+@dataclass
+class Received:
+    url: str
+    headers: httpx.Headers
+    body: dict[str, Any]
+
+
+class FakeNetwork:
+    """Remote servers: GETs answer from registered documents, POSTs to inboxes are recorded."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, FakeActor] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.received: list[Received] = []
+        self.inbox_status: dict[str, int] = {}  # per inbox URL; default 202
+        self.gets: list[httpx.Request] = []
+
+    def add_actor(self, username: str = "bob", host: str = "remote.example", **options) -> FakeActor:
+        private_pem, public_pem = _KEYS[len(self.actors) % len(_KEYS)]
+        actor = FakeActor(host=host, username=username, private_pem=private_pem, public_pem=public_pem, **options)
+        self.actors[actor.uri] = actor
+        return actor
+
+    def add_document(self, doc: dict[str, Any]) -> dict[str, Any]:
+        self.documents[doc["id"]] = doc
+        return doc
+
+    def deliveries_to(self, inbox: str) -> list[dict[str, Any]]:
+        return [r.body for r in self.received if r.url == inbox]
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        if request.method == "POST":
+            self.received.append(Received(url, request.headers, orjson.loads(request.content)))
+            return httpx.Response(self.inbox_status.get(url, 202))
+        self.gets.append(request)
+        if request.url.path == "/.well-known/webfinger":
+            return self._webfinger(request)
+        base = url.split("#", 1)[0]
+        if base in self.actors:
+            return _ap(self.actors[base].document())
+        if url in self.documents:
+            return _ap(self.documents[url])
+        return httpx.Response(404, json={"error": "not found"})
+
+    def _webfinger(self, request: httpx.Request) -> httpx.Response:
+        resource = request.url.params.get("resource", "")
+        user, _, host = resource.removeprefix("acct:").partition("@")
+        actor = self.actors.get(f"https://{host}/users/{user}")
+        if actor is None:
+            return httpx.Response(404)
+        return httpx.Response(200, json={"subject": resource, "links": [
+            {"rel": "self", "type": "application/activity+json", "href": actor.uri}]},
+            headers={"content-type": "application/jrd+json"})
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+
+
+def _ap(doc: dict[str, Any]) -> httpx.Response:
+    return httpx.Response(200, content=orjson.dumps(doc), headers={"content-type": "application/activity+json"})
+
+
+async def post_activity(client: httpx.AsyncClient, actor: FakeActor, activity: dict[str, Any],
+                        path: str = "/inbox") -> httpx.Response:
+    """POST an activity to fediart's inbox, signed by `actor` as a real server would."""
+    body = orjson.dumps(activity)
+    url = str(client.base_url.join(path))
+    return await client.post(path, content=body, headers=actor.signed_headers(url, body))
