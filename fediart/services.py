@@ -109,11 +109,11 @@ def services_of(request: Request) -> Services:
 
 
 @contextlib.asynccontextmanager
-async def running_services(config: Config) -> AsyncIterator[Services]:
+async def running_services(config: Config, http: httpx.AsyncClient | None = None) -> AsyncIterator[Services]:
     """Services for a CLI command or a worker process: started, and closed afterwards."""
     services = build_services(config)
     try:
-        await services.start()
+        await services.start(http)
         yield services
     finally:
         await services.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from fediart.activitypub.hosts import host_of
 from fediart.services import Services
 from fediart.store.queue import backoff_seconds
 from fediart.store.tables import InboxItem, utcnow
@@ -38,6 +39,12 @@ async def process_item(services: Services, item_id: int) -> None:
     async with services.sessions() as session:
         item = await session.get(InboxItem, item_id)
     if item is None or item.state != "pending":
+        return
+    # The server may have been blocked between receipt and now: check again before acting.
+    decision = await services.policy.check_host(host_of(item.actor_uri))
+    if not decision.allowed:
+        log.info("dropped %s %s: %s", item.activity_type, item.activity_uri, decision.reason)
+        await _record(services, item_id)
         return
     try:
         activity = orjson.loads(item.body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -67,6 +67,7 @@ class Follower(SQLModel, table=True):
     """A remote actor following a local account (pending until accepted when approval is manual)."""
 
     __tablename__ = "follower"
+    __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_follower_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     actor_id: int = Field(foreign_key="remote_actor.id", index=True)
@@ -79,6 +80,7 @@ class Following(SQLModel, table=True):
     """A local account following a remote actor."""
 
     __tablename__ = "following"
+    __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_following_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     actor_id: int = Field(foreign_key="remote_actor.id", index=True)
@@ -201,6 +203,7 @@ class RemotePost(SQLModel, table=True):
 class Interaction(SQLModel, table=True):
     """A like or boost of a local post, kept so Undo can remove it."""
 
+    __table_args__ = (UniqueConstraint("kind", "post_id", "actor_id", name="uq_interaction_kind_post_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # like | boost
     activity_uri: str = Field(max_length=2000, unique=True)
@@ -233,6 +236,7 @@ class RemoteBlock(SQLModel, table=True):
     """A remote actor that blocked one of our artists (recorded; we stop delivering to them)."""
 
     __tablename__ = "remote_block"
+    __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_remote_block_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     actor_id: int = Field(foreign_key="remote_actor.id")

@@ -1,0 +1,103 @@
+"""`fediart notifications NAME`: what happened to an artist on the network, newest first, as plain text."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+
+import nh3
+from sqlmodel import select
+
+from fediart.commands import CliError, CommandContext, add_parser
+from fediart.store.accounts import get_account
+from fediart.store.tables import Notification, Post, RemoteActor, RemotePost
+
+EXCERPT = 60
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>", re.IGNORECASE)
+
+
+def plain_excerpt(markup: str, limit: int = EXCERPT) -> str:
+    """Stored HTML as one short line of text (tags dropped, entities decoded, whitespace folded)."""
+    text = html.unescape(nh3.clean(_BREAKS.sub(" ", markup), tags=set()))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _post_ref(post: Post | None) -> str:
+    if post is None:
+        return "a post"
+    excerpt = plain_excerpt(post.content, 40)
+    return f"post {post.id}" + (f" “{excerpt}”" if excerpt else "")
+
+
+def _remote_text(remote_post: RemotePost | None) -> str:
+    if remote_post is None:
+        return ""
+    if remote_post.deleted_at is not None:
+        return "(deleted)"
+    text = plain_excerpt(remote_post.content)
+    return f"“{text}”" if text else "(no text)"
+
+
+def describe(n: Notification, actor: RemoteActor, post: Post | None, remote_post: RemotePost | None,
+             username: str) -> str:
+    """One notification as a sentence a person reads (the handle is its own column)."""
+    if n.kind == "follow":
+        return "followed you"
+    if n.kind == "follow_request":
+        return f"asks to follow you: fediart follower approve|reject {username} @{actor.username}@{actor.domain}"
+    if n.kind == "like":
+        return f"liked {_post_ref(post)}"
+    if n.kind == "boost":
+        return f"boosted {_post_ref(post)}"
+    if n.kind == "reply":
+        return f"replied {_remote_text(remote_post)} to {_post_ref(post)}"
+    if n.kind == "mention":
+        return f"mentioned you: {_remote_text(remote_post)}"
+    if n.kind == "move":
+        return f"moved to {actor.moved_to or 'a new account'} (you were not made to follow it)"
+    return n.kind
+
+
+async def notification_lines(sessions, username: str, limit: int) -> list[tuple[str, str, str, str]]:
+    """(when, kind, who, what) for an artist's newest notifications; CliError for an unknown artist."""
+    async with sessions() as session:
+        account = await get_account(session, username.lstrip("@"))
+        if account is None or account.kind != "person":
+            raise CliError(f"no user named {username!r}")
+        rows = await session.exec(
+            select(Notification, RemoteActor, Post, RemotePost)
+            .join(RemoteActor, Notification.actor_id == RemoteActor.id)
+            .outerjoin(Post, Notification.post_id == Post.id)
+            .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
+            .where(Notification.account_id == account.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+        return [(n.created_at.strftime("%Y-%m-%d %H:%M"), n.kind.replace("_", " "),
+                 f"@{actor.username}@{actor.domain}" if actor.username else actor.uri,
+                 describe(n, actor, post, remote_post, account.username))
+                for n, actor, post, remote_post in rows.all()]
+
+
+async def list_notifications(ctx: CommandContext, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    lines = await notification_lines(ctx.sessions, args.name, args.limit)
+    if not lines:
+        print(f"no notifications for {args.name.lstrip('@')} yet")
+        return 0
+    kind_width = max(len(kind) for _, kind, _, _ in lines)
+    who_width = max(len(who) for _, _, who, _ in lines)
+    print(f"{'WHEN (UTC)':<16}  {'WHAT':<{kind_width}}  {'WHO':<{who_width}}  DETAIL")
+    for when, kind, who, what in lines:
+        print(f"{when:<16}  {kind:<{kind_width}}  {who:<{who_width}}  {what}")
+    return 0
+
+
+def register(sub) -> None:
+    p = add_parser(sub, "notifications", "an artist's follows, likes, boosts, replies, mentions and moves")
+    p.add_argument("name", help="the artist's username")
+    p.add_argument("--limit", type=int, default=20, help="how many to show, newest first (default: 20)")
+    p.set_defaults(run=list_notifications)

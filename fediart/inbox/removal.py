@@ -1,0 +1,71 @@
+"""Deletes arriving: an actor deleting itself, or a note it wrote. Only the author may delete, from
+its own server; what was deleted is tombstoned so a late Create of it is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import delete, select, update
+
+from fediart.activitypub.hosts import same_origin
+from fediart.inbox.local import actor_row, id_of
+from fediart.services import Services
+from fediart.store.tables import (Follower, Following, InboxItem, Interaction, RemoteActor, RemotePost, Tombstone,
+                                  utcnow)
+
+log = logging.getLogger("fediart.inbox")
+
+
+async def on_delete(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
+    target = id_of(activity.get("object"))  # an IRI, or an embedded Tombstone/Note: only its id counts
+    if target is None:
+        log.info("ignored Delete %s: no object id", item.activity_uri)
+    elif target == item.actor_uri:
+        await _actor_deleted(services, item.actor_uri)
+    elif not same_origin(target, item.actor_uri):
+        log.warning("ignored Delete %s: %s may not delete %s on another server", item.activity_uri,
+                    item.actor_uri, target)
+    else:
+        await _note_deleted(services, target, item)
+
+
+async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
+    async with services.sessions() as session:
+        post = (await session.exec(select(RemotePost).where(RemotePost.uri == uri))).first()
+        if post is not None:
+            author = await session.get(RemoteActor, post.actor_id)
+            if author is None or author.uri != item.actor_uri:
+                # Same server, different actor: hosts match, actors don't (nextcloud/social #2225).
+                log.warning("ignored Delete %s: %s is not the author of %s", item.activity_uri, item.actor_uri, uri)
+                return
+            if post.deleted_at is None:
+                _erase(post)
+                session.add(post)
+        # Tombstoned even when we never saw the note: its Create may still be on its way.
+        if await session.get(Tombstone, uri) is None:
+            session.add(Tombstone(uri=uri[:2000]))
+        await session.commit()
+
+
+def _erase(post: RemotePost) -> None:
+    # The author withdrew the words: keep the row (notifications point at it), not the text.
+    post.deleted_at = utcnow()
+    post.content, post.summary = "", ""
+
+
+async def _actor_deleted(services: Services, uri: str) -> None:
+    """The account is gone: it follows no one here, its likes and boosts go, its notes are erased."""
+    await services.remote_actors.forget(uri)  # marks the row gone and tombstones the actor
+    async with services.sessions() as session:
+        actor = await actor_row(session, uri)
+        if actor is None:
+            return
+        await session.exec(delete(Follower).where(Follower.actor_id == actor.id))
+        await session.exec(delete(Following).where(Following.actor_id == actor.id))
+        await session.exec(delete(Interaction).where(Interaction.actor_id == actor.id))
+        await session.exec(update(RemotePost).where(RemotePost.actor_id == actor.id, RemotePost.deleted_at.is_(None))
+                           .values(deleted_at=utcnow(), content="", summary=""))
+        await session.commit()
+    log.info("remote actor %s deleted itself; removed its follows and interactions", uri)
