@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,19 @@ class Urls:
     @property
     def extension_context(self) -> str:
         return f"{self.base}/ns/fediart.jsonld"
+
+    # Posts: the Note's id (what servers fetch), its Create, and the page people read.
+    def status(self, username: str, post_id: int) -> str:
+        return f"{self.actor(username)}/statuses/{post_id}"
+
+    def status_activity(self, username: str, post_id: int) -> str:
+        return self.status(username, post_id) + "/activity"
+
+    def status_page(self, username: str, post_id: int) -> str:
+        return f"{self.profile(username)}/{post_id}"
+
+    def tag(self, name: str) -> str:
+        return f"{self.base}/tags/{quote(name.lower(), safe='')}"
 
     def media(self, filename: str) -> str:
         return f"{self.base}/media/{filename}"

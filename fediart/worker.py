@@ -2,72 +2,132 @@
 
 Runs inside `fediart serve` by default, or alone as `fediart worker`. Work lives in the database,
 never only in memory, so a restart loses nothing: unfinished rows are claimed again once their
-lease runs out.
+lease runs out. Deliveries are claimed in batches and their results written in batches (every
+flush_seconds), so a fan-out costs a few database round trips per batch, not several per inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from fediart.inbox.dispatch import process_item
-from fediart.outbox.deliver import deliver
+from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
+                                    record, send)
 from fediart.services import Services
-from fediart.store.queue import claim
+from fediart.store.queue import claim, claim_rows
 from fediart.store.tables import Delivery, InboxItem
 
 log = logging.getLogger("fediart.worker")
 
-Job = Callable[[Services, int], Awaitable[None]]
-
 
 class Worker:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, flush_seconds: float = 0.05) -> None:
         self.services = services
         settings = services.config.worker
         self.concurrency = settings.concurrency
         self.lease = settings.lease_seconds
         self.poll = settings.poll_seconds
+        # Claim when a quarter of the slots are free, not on every finished job: fewer, larger claims.
+        self.claim_at = max(1, self.concurrency // 4)
+        self.flush_seconds = flush_seconds
         self.running: set[asyncio.Task] = set()
         self.finished = asyncio.Event()
+        self.activities = Activities()
+        self.results: list[Result] = []
+        self.have_results = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
         log.info("worker started (concurrency %d)", self.concurrency)
+        flusher = asyncio.create_task(self._flush_loop())
         try:
             while not stop.is_set():
-                claimed = 0
-                for model, job in ((InboxItem, process_item), (Delivery, deliver)):
-                    free = self.concurrency - len(self.running)
-                    if free > 0:
-                        claimed += await self._claim_and_start(model, job, free)
-                if claimed == 0 or len(self.running) >= self.concurrency:
+                claimed = await self._claim_inbox_items() + await self._claim_deliveries()
+                if claimed == 0 or self._free() < self.claim_at:
                     await self._idle(stop, wakeup)
         finally:
             self.services.worker_wakeup = None
             await self._drain()
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
+            await self._flush()
 
-    async def _claim_and_start(self, model, job: Job, free: int) -> int:
+    def _free(self) -> int:
+        return self.concurrency - len(self.running)
+
+    async def _claim(self, model, columns: tuple[str, ...]) -> list:
+        free = self._free()
+        if free < self.claim_at:
+            return []
         try:
             async with self.services.sessions() as session:
-                ids = await claim(session, model, free, self.lease)
+                return await claim_rows(session, model, free, self.lease, columns)
         except Exception:  # a database hiccup must not kill the worker; try again next round
             log.exception("claiming %s failed", model.__tablename__)
-            return 0
-        for row_id in ids:
-            task = asyncio.create_task(self._run_job(job, row_id))
-            self.running.add(task)
-            task.add_done_callback(self._done)
-        return len(ids)
+            return []
 
-    async def _run_job(self, job: Job, row_id: int) -> None:
+    async def _claim_inbox_items(self) -> int:
+        rows = await self._claim(InboxItem, ("id",))
+        for row in rows:
+            self._start(self._process(row.id))
+        return len(rows)
+
+    async def _claim_deliveries(self) -> int:
+        jobs = [Job(*row) for row in await self._claim(Delivery, JOB_COLUMNS)]
+        if not jobs:
+            return 0
         try:
-            await job(self.services, row_id)
+            prepared, unavailable = await context_for(self.services, jobs, self.activities)
+        except Exception:  # the leases run out and the rows are claimed again
+            log.exception("loading %d deliveries failed", len(jobs))
+            return 0
+        for job in jobs:
+            if job.activity_id in prepared:
+                self._start(self._deliver(job, prepared[job.activity_id], job.host in unavailable))
+        return len(jobs)
+
+    def _start(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
+        self.running.add(task)
+        task.add_done_callback(self._done)
+
+    async def _process(self, item_id: int) -> None:
+        try:
+            await process_item(self.services, item_id)
         except asyncio.CancelledError:
             raise
-        except Exception:  # the job records its own failures; this is the last resort
-            log.exception("%s %d failed", job.__name__, row_id)
+        except Exception:  # the handler records its own failures; this is the last resort
+            log.exception("inbox item %d failed", item_id)
+
+    async def _deliver(self, job: Job, prepared: Prepared, host_unavailable: bool) -> None:
+        try:
+            result = await send(self.services, job, prepared, host_unavailable)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # send() turns network trouble into results; this is the last resort
+            log.exception("delivery %d failed", job.id)
+            return
+        self.results.append(result)
+        self.have_results.set()
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await self.have_results.wait()
+            await asyncio.sleep(self.flush_seconds)  # let a batch gather
+            await self._flush()
+
+    async def _flush(self) -> None:
+        self.have_results.clear()
+        batch, self.results = self.results, []
+        if not batch:
+            return
+        try:
+            await record(self.services, batch)
+        except Exception:  # keep them for the next flush; if that never comes, the leases run out
+            log.exception("recording %d delivery results failed", len(batch))
+            self.results[:0] = batch
+            self.have_results.set()
 
     def _done(self, task: asyncio.Task) -> None:
         self.running.discard(task)
@@ -100,14 +160,17 @@ async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:
     For tests and one-shot commands; the server uses Worker.run.
     """
     total = 0
+    lease = services.config.worker.lease_seconds
+    activities = Activities()
     for _ in range(max_rounds):
-        ran = 0
-        for model, job in ((InboxItem, process_item), (Delivery, deliver)):
-            async with services.sessions() as session:
-                ids = await claim(session, model, 100, services.config.worker.lease_seconds)
-            await asyncio.gather(*(job(services, row_id) for row_id in ids))
-            ran += len(ids)
-        total += ran
-        if ran == 0:
+        async with services.sessions() as session:
+            item_ids = await claim(session, InboxItem, 100, lease)
+        await asyncio.gather(*(process_item(services, item_id) for item_id in item_ids))
+        async with services.sessions() as session:
+            jobs = [Job(*row) for row in await claim_rows(session, Delivery, 100, lease, JOB_COLUMNS)]
+        if jobs:
+            await deliver_jobs(services, jobs, activities)
+        total += len(item_ids) + len(jobs)
+        if not item_ids and not jobs:
             break
     return total

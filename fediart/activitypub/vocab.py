@@ -34,6 +34,8 @@ _MASTODON_TERMS = {
     "votersCount": "toot:votersCount",
     "suspended": "toot:suspended",
     "memorial": "toot:memorial",
+    "ostatus": "http://ostatus.org#",
+    "atomUri": "ostatus:atomUri",
     # Mastodon's schema.org prefix ends in '#'; kept for PropertyValue so consumers match it.
     "schema": "http://schema.org#",
     "PropertyValue": "schema:PropertyValue",

@@ -1,3 +1,92 @@
-"""(filled in by the posts work: see issue 3)"""
+"""GET /media/{username}/{file}: an artist's stored images, each with the licence of its post.
 
-routes: list = []
+Receivers cache and re-serve these files, so the licence headers on the file itself matter most.
+The path is checked against a strict pattern and the file must be one the database knows
+(an attachment, thumbnail, avatar or header): a deleted post's files stop being served at once,
+and nothing outside the media directory can be named.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+
+from sqlmodel import or_, select
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from fediart.activitypub.convert import post_licence
+from fediart.cache import Rendered
+from fediart.http import error
+from fediart.licence.headers import http_headers
+from fediart.services import Services, services_of
+from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.tables import Media, Post
+
+# What save_image writes ("<hex>.<ext>", "<hex>-small.<ext>") and what avatars look like; no dots
+# but the extension, so no "..", and no hidden temporary files.
+FILE_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}\.[a-z0-9]{2,5}$")
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+_NOT_FOUND = Rendered(b"", "", {}, status=404)
+
+
+async def _describe(services: Services, username: str, name: str) -> Rendered:
+    """The content type and headers of a stored file (cached), or a 404 marker."""
+    key = ("media", username, name)
+    found = services.cache.get(key)
+    if found is not None:
+        return found
+    relative = f"{username}/{name}"
+    async with services.sessions() as session:
+        account = await get_account(session, username)
+        row = None
+        if account is not None:
+            row = (await session.exec(
+                select(Media, Post).join(Post, Post.id == Media.post_id, isouter=True)
+                .where(Media.account_id == account.id, or_(Media.file == relative, Media.thumbnail_file == relative))
+            )).first()
+    if account is None or account.kind != "person":
+        found = _NOT_FOUND
+    elif row is not None:
+        media, post = row
+        if post is not None and post.deleted_at is not None:
+            found = _NOT_FOUND
+        else:
+            licence = post_licence(services.licence_for(account), post.licence_key if post else None)
+            kind = media.media_type if relative == media.file else media.thumbnail_media_type
+            found = Rendered(b"", kind, http_headers(licence))
+    elif relative in (account.avatar_file, account.header_file):
+        kind = mimetypes.guess_type(name)[0] or ""
+        found = Rendered(b"", kind, http_headers(services.licence_for(account)))
+    else:
+        found = _NOT_FOUND
+    if found.status == 200 and found.media_type not in IMAGE_TYPES:
+        found = _NOT_FOUND  # only images ever leave this route, whatever a row says
+    return services.cache.put(key, found)
+
+
+async def media_file(request: Request) -> Response:
+    username = request.path_params["username"]
+    name = request.path_params["file"]
+    if not USERNAME_RE.match(username) or not FILE_RE.match(name):
+        return error(404, "no such file")
+    services = services_of(request)
+    described = await _describe(services, username, name)
+    path = services.media_dir / username / name
+    if described.status != 200 or not path.is_file():
+        return error(404, "no such file")
+    headers = {
+        **described.headers,
+        # The name is random and never reused: caches may keep the file for good.
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "X-Content-Type-Options": "nosniff",
+        # Web clients on other origins (Elk, Phanpy) draw these into canvases.
+        "Access-Control-Allow-Origin": "*",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    return FileResponse(path, media_type=described.media_type, headers=headers, filename=name,
+                        content_disposition_type="inline")
+
+
+routes = [Route("/media/{username}/{file}", media_file)]

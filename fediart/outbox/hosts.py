@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.store.tables import UnavailableHost, utcnow
 
 
 async def is_unavailable(session: AsyncSession, host: str) -> bool:
-    row = await session.get(UnavailableHost, host)
-    return row is not None and row.unavailable_since is not None
+    return host in await unavailable_among(session, [host])
+
+
+async def unavailable_among(session: AsyncSession, hosts: Collection[str]) -> set[str]:
+    """Which of these hosts are marked unavailable (one query for a whole batch of deliveries)."""
+    if not hosts:
+        return set()
+    rows = await session.exec(select(UnavailableHost.host).where(
+        UnavailableHost.host.in_(set(hosts)), UnavailableHost.unavailable_since.is_not(None)))
+    return set(rows.all())
 
 
 async def record_failure(session: AsyncSession, host: str, days_needed: int) -> bool:
@@ -28,6 +39,15 @@ async def record_failure(session: AsyncSession, host: str, days_needed: int) -> 
 
 async def record_success(session: AsyncSession, host: str) -> None:
     """Any success (or a signed request from the host) clears its record. The caller commits."""
-    row = await session.get(UnavailableHost, host)
+    # No autoflush: the inbox calls this with its new row pending, and a duplicate that raced in must
+    # fail at the caller's commit, where it is expected, not here.
+    with session.no_autoflush:
+        row = await session.get(UnavailableHost, host)
     if row is not None:
         await session.delete(row)
+
+
+async def record_successes(session: AsyncSession, hosts: Collection[str]) -> None:
+    """record_success for a batch of hosts, in one statement. The caller commits."""
+    if hosts:
+        await session.exec(delete(UnavailableHost).where(UnavailableHost.host.in_(set(hosts))))

@@ -15,6 +15,8 @@ from fediart.store.tables import Account, utcnow
 # Letters, digits and underscore, as Mastodon allows; Pixelfed also rejects anything else.
 USERNAME_RE = re.compile(r"^[a-z0-9_]{1,30}$")
 INSTANCE_ACTOR_USERNAME = "instance.actor"
+# Names that read as subcommands of `fediart post NAME` or as paths of the web side.
+RESERVED_USERNAMES = {"edit", "delete", "list", "actor", "inbox", "media", "static", "tags", "terms", "admin"}
 
 
 class AccountError(Exception):
@@ -25,6 +27,8 @@ def normalise_username(name: str) -> str:
     name = name.strip().lstrip("@").lower()
     if not USERNAME_RE.match(name):
         raise AccountError(f"invalid username {name!r}: use 1-30 letters, digits or underscores")
+    if name in RESERVED_USERNAMES:
+        raise AccountError(f"the username {name!r} is reserved; choose another")
     return name
 
 

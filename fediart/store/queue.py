@@ -7,17 +7,22 @@ runs out (its worker died) makes the row claimable again: at-least-once, nothing
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.store.tables import Delivery, InboxItem, utcnow
 
 
-async def claim(session: AsyncSession, model: type[Delivery] | type[InboxItem], limit: int,
-                lease_seconds: float, now: datetime | None = None) -> list[int]:
-    """Lease up to `limit` due rows of `model`; returns their ids, oldest first."""
+async def claim_rows(session: AsyncSession, model: type[Delivery] | type[InboxItem], limit: int,
+                     lease_seconds: float, columns: Sequence[str] = ("id",),
+                     now: datetime | None = None) -> list[Row]:
+    """Lease up to `limit` due rows of `model` and return the named columns of each, oldest first.
+
+    Returning what the job needs with the claim saves the worker a read per row.
+    """
     now = now or utcnow()
     table = model.__table__
     due = (
@@ -33,11 +38,18 @@ async def claim(session: AsyncSession, model: type[Delivery] | type[InboxItem], 
         update(table)
         .where(table.c.id.in_(due.scalar_subquery()))
         .values(claimed_until=now + timedelta(seconds=lease_seconds))
-        .returning(table.c.id)
+        .returning(*(table.c[name] for name in columns))
     )
-    ids = sorted(row[0] for row in (await session.exec(statement)).all())
+    rows = list((await session.exec(statement)).all())
     await session.commit()
-    return ids
+    # RETURNING comes in no particular order; ids grow with age among rows due together.
+    return sorted(rows, key=lambda row: row.id) if "id" in columns else rows
+
+
+async def claim(session: AsyncSession, model: type[Delivery] | type[InboxItem], limit: int,
+                lease_seconds: float, now: datetime | None = None) -> list[int]:
+    """Lease up to `limit` due rows of `model`; returns their ids, oldest first."""
+    return [row.id for row in await claim_rows(session, model, limit, lease_seconds, ("id",), now)]
 
 
 def backoff_seconds(attempts: int) -> float:

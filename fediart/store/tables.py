@@ -114,8 +114,8 @@ class Media(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
     position: int = 0
-    file: str = Field(max_length=300)  # relative to [media] dir, e.g. "ana/3f2a….jpg"
-    thumbnail_file: str = Field(max_length=300)
+    file: str = Field(max_length=300, index=True)  # relative to [media] dir, e.g. "ana/3f2a….jpg"
+    thumbnail_file: str = Field(max_length=300, index=True)
     media_type: str = Field(max_length=64)
     thumbnail_media_type: str = Field(max_length=64)
     width: int

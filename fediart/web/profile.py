@@ -8,6 +8,7 @@ from starlette.responses import Response
 from fediart.licence.html import schema_org
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.posts import gallery
 from fediart.web.pages import render_page
 
 
@@ -15,9 +16,12 @@ async def profile_page(request: Request) -> Response:
     services = services_of(request)
     username = request.path_params["username"].lower()
     account = None
+    works = []
     if USERNAME_RE.match(username):
         async with services.sessions() as session:
             account = await get_account(session, username)
+            if account is not None:
+                works = await gallery(session, account.id)
     if account is None or account.kind != "person":
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message=f"There is no artist called @{username} here.")
@@ -35,5 +39,7 @@ async def profile_page(request: Request) -> Response:
         profile_url=urls.profile(username),
         avatar_url=urls.media(account.avatar_file) if account.avatar_file else None,
         header_url=urls.media(account.header_file) if account.header_file else None,
-        posts=[],
+        posts=[{"url": urls.status_page(username, post.id), "thumbnail": urls.media(media.thumbnail_file),
+                "alt": media.description, "sensitive": bool(post.sensitive or post.summary),
+                "width": media.width, "height": media.height} for post, media in works],
     )

@@ -1,0 +1,99 @@
+"""Storing processed images under [media] dir, and removing them when their post is deleted.
+
+Files are named "<username>/<random>.<ext>": unguessable, because media of followers-only posts
+is served to whoever has the URL (remote servers fetch attachments unsigned). Each file is written
+to a hidden temporary file in the same directory, flushed to disk and renamed into place, so a
+crash or a full disk never leaves a half-written image under a name that could be served.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from fediart.media.images import ProcessedImage
+from fediart.store.tables import Media
+
+log = logging.getLogger("fediart.media")
+
+
+def _fsync_directory(directory: Path) -> None:
+    # The rename is durable only once the directory entry is on disk too.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse to fsync a directory; the data itself is synced
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: temporary file in the same directory, fsync, rename."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o644)  # mkstemp makes 0600; a front proxy serving the files must read them
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account_id: int, alt: str,
+               position: int = 0) -> Media:
+    """Write the original and thumbnail; the Media row describing them (added to no session).
+
+    If either write fails, neither file remains.
+    """
+    directory = media_dir / username
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = secrets.token_hex(12)
+    original = f"{username}/{stem}.{image.extension}"
+    thumbnail = f"{username}/{stem}-small.{image.thumbnail_extension}"
+    write_atomically(media_dir / original, image.original)
+    try:
+        write_atomically(media_dir / thumbnail, image.thumbnail)
+    except BaseException:
+        (media_dir / original).unlink(missing_ok=True)
+        raise
+    return Media(
+        account_id=account_id,
+        position=position,
+        file=original,
+        thumbnail_file=thumbnail,
+        media_type=image.media_type,
+        thumbnail_media_type=image.thumbnail_media_type,
+        width=image.width,
+        height=image.height,
+        blurhash=image.blurhash,
+        focal_x=image.focal_point[0],
+        focal_y=image.focal_point[1],
+        description=alt,
+    )
+
+
+def delete_files(media_dir: Path, media: Iterable[Media]) -> None:
+    """Remove the files of these Media rows; missing files are fine, other failures are logged."""
+    root = media_dir.resolve()
+    for row in media:
+        for name in (row.file, row.thumbnail_file):
+            path = (media_dir / name).resolve()
+            if not path.is_relative_to(root):
+                log.error("refusing to delete %s: outside the media directory", path)
+                continue
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.error("could not delete %s: %s", path, exc)

@@ -1,0 +1,250 @@
+"""Publishing a post: text and images in; Post, Media, the activity and its deliveries out, together.
+
+create_post, edit_post and delete_post each commit exactly once: the post's rows and the
+activity's delivery rows are written in one transaction, so a crash can lose neither without the
+other (the worker delivers later). Slow or fallible work (mention look-ups, image processing,
+writing files) happens before the transaction opens; if anything fails, the files written for the
+post are removed again and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.activitypub.convert import (
+    VISIBILITIES,
+    create_activity,
+    delete_activity,
+    mentioned_uris,
+    post_licence,
+    post_to_ap,
+    update_activity,
+)
+from fediart.licence.catalogue import licence_by_key
+from fediart.licence.model import Licence
+from fediart.media.images import MediaError, process_upload
+from fediart.media.store import delete_files, save_image
+from fediart.outbox.audience import follower_inboxes, inbox_of
+from fediart.outbox.compose import find_handles, render_text
+from fediart.outbox.enqueue import enqueue
+from fediart.outbox.mentions import ReplyError, resolve_mentions, resolve_reply
+from fediart.services import Services
+from fediart.store.posts import media_for
+from fediart.store.tables import Account, Delivery, Media, OutboxActivity, Post, RemoteActor, RemoteBlock, utcnow
+
+MAX_TEXT = 5000
+MAX_IMAGES = 4  # Mastodon keeps at most four attachments of a remote post
+MAX_ALT = 1500  # Mastodon's limit for a description
+MAX_CW = 1000  # the column's size
+
+
+class PublishError(Exception):
+    """A post that cannot be published or changed as asked, worded for the artist."""
+
+
+def _check_text(text: str, image_count: int) -> None:
+    if not text.strip() and image_count == 0:
+        raise PublishError("a post needs text or at least one image")
+    if len(text) > MAX_TEXT:
+        raise PublishError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
+
+
+def _check_cw(cw: str) -> None:
+    if len(cw) > MAX_CW:
+        raise PublishError(f"the content warning is longer than {MAX_CW} characters")
+
+
+def _check_new(text: str, image_count: int, cw: str, visibility: str, licence_key: str | None) -> None:
+    if visibility not in VISIBILITIES:
+        raise PublishError(f"unknown visibility {visibility!r}; use one of {', '.join(VISIBILITIES)}")
+    if licence_key is not None:
+        try:
+            licence_by_key(licence_key)
+        except KeyError as exc:
+            raise PublishError(exc.args[0]) from None
+    if image_count > MAX_IMAGES:
+        raise PublishError(f"at most {MAX_IMAGES} images per post (Mastodon shows no more)")
+    _check_text(text, image_count)
+    _check_cw(cw)
+
+
+def _check_alt(alt: str, number: int) -> None:
+    if len(alt) > MAX_ALT:
+        raise PublishError(f"the description of image {number} is longer than {MAX_ALT} characters")
+
+
+async def _render(session: AsyncSession, services: Services, text: str) -> tuple[str, list[dict]]:
+    mentions = await resolve_mentions(session, services, find_handles(text))
+    return render_text(text, mentions, services.urls.tag)
+
+
+async def audience(session: AsyncSession, account: Account, post: Post) -> set[str]:
+    """The inboxes a post's activities go to: followers (unless direct) and mentioned actors."""
+    inboxes = set() if post.visibility == "direct" else await follower_inboxes(session, account.id)
+    mentioned = mentioned_uris(post)
+    if mentioned:
+        blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account.id)
+        rows = await session.exec(select(RemoteActor).where(
+            RemoteActor.uri.in_(mentioned), RemoteActor.gone == False, RemoteActor.id.not_in(blocked)))  # noqa: E712
+        inboxes |= {inbox_of(actor) for actor in rows.all()}
+    return inboxes
+
+
+def _licence(services: Services, account: Account, post: Post) -> Licence:
+    return post_licence(services.licence_for(account), post.licence_key)
+
+
+def _finish(services: Services, account: Account) -> None:
+    # Rendered documents (the post, the outbox, the profile's pages) are stale now.
+    services.cache.forget_account(account.username)
+    services.wake_worker()
+
+
+async def create_post(session: AsyncSession, services: Services, account: Account, text: str = "",
+                      images: Sequence[tuple[bytes, str]] = (), *, cw: str = "", sensitive: bool = False,
+                      visibility: str = "public", licence_key: str | None = None,
+                      reply_to: str | None = None) -> Post:
+    """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept."""
+    cw = cw.strip()
+    _check_new(text, len(images), cw, visibility, licence_key)
+    for number, (_, alt) in enumerate(images, 1):
+        _check_alt(alt, number)
+    content, tags = await _render(session, services, text)
+    in_reply_to = None
+    if reply_to:
+        try:
+            target = await resolve_reply(session, services, account.username, reply_to)
+        except ReplyError as exc:
+            raise PublishError(str(exc)) from None
+        in_reply_to = target.uri
+        if target.author is not None and target.author.uri not in {t["href"] for t in tags}:
+            # The author replied to is addressed and notified even when the text does not name them.
+            tags.append({"type": "Mention", "href": target.author.uri, "name": "@" + target.author.acct})
+    if visibility == "direct" and not any(t["type"] == "Mention" for t in tags):
+        raise PublishError("a direct post needs at least one @user@server mention that can be found")
+
+    licence = post_licence(services.licence_for(account), licence_key)
+    config = services.config.media
+    processed = []
+    for number, (data, _) in enumerate(images, 1):
+        try:
+            # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
+            processed.append(await asyncio.to_thread(
+                process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
+                max_pixels=config.max_megapixels * 1_000_000))
+        except MediaError as exc:
+            raise MediaError(f"image {number}: {exc}" if len(images) > 1 else str(exc)) from None
+
+    saved: list[Media] = []
+    try:
+        for position, (image, (_, alt)) in enumerate(zip(processed, images)):
+            saved.append(await asyncio.to_thread(save_image, services.media_dir, account.username, image,
+                                                 account_id=account.id, alt=alt, position=position))
+        post = Post(account_id=account.id, content=content, source=text, summary=cw, sensitive=sensitive,
+                    visibility=visibility, in_reply_to=in_reply_to, tags=tags, licence_key=licence_key)
+        session.add(post)
+        await session.flush()
+        for media in saved:
+            media.post_id = post.id
+            session.add(media)
+        note = post_to_ap(post, saved, account, services.urls, licence)
+        await enqueue(session, account, create_activity(note, licence), await audience(session, account, post),
+                      post_id=post.id)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        delete_files(services.media_dir, saved)
+        raise
+    _finish(services, account)
+    return post
+
+
+async def _own_live_post(session: AsyncSession, post_id: int) -> tuple[Post, Account]:
+    post = await session.get(Post, post_id)
+    if post is None:
+        raise PublishError(f"there is no post {post_id}")
+    if post.deleted_at is not None:
+        raise PublishError(f"post {post_id} was deleted")
+    return post, await session.get(Account, post.account_id)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def edit_post(session: AsyncSession, services: Services, post_id: int, *, text: str | None = None,
+                    cw: str | None = None, alts: Mapping[int, str] | None = None) -> Post:
+    """Change the text, content warning or image descriptions (numbered from 1); sends an Update."""
+    post, account = await _own_live_post(session, post_id)
+    media = (await media_for(session, [post.id]))[post.id]
+    changed = False
+    if text is not None:
+        _check_text(text, len(media))
+        content, tags = await _render(session, services, text)
+        # People mentioned before stay addressed, as on Mastodon: the Update must reach them.
+        hrefs = {t["href"] for t in tags}
+        tags += [t for t in post.tags if t.get("type") == "Mention" and t["href"] not in hrefs]
+        post.content, post.source, post.tags = content, text, tags
+        changed = True
+    if cw is not None:
+        _check_cw(cw.strip())
+        post.summary, changed = cw.strip(), True
+    for number, alt in (alts or {}).items():
+        if not 1 <= number <= len(media):
+            raise PublishError(f"post {post_id} has {len(media)} image(s); there is no image {number}")
+        _check_alt(alt, number)
+        media[number - 1].description = alt
+        session.add(media[number - 1])
+        changed = True
+    if not changed:
+        raise PublishError("nothing to change: give new text, a content warning or an image description")
+
+    # The Update's id holds the edit time in seconds; two edits within a second must still differ.
+    previous = _aware(post.updated or post.published)
+    post.updated = max(utcnow(), previous + timedelta(seconds=1))
+    session.add(post)
+    licence = _licence(services, account, post)
+    note = post_to_ap(post, media, account, services.urls, licence)
+    try:
+        await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
+                      post_id=post.id)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    _finish(services, account)
+    return post
+
+
+async def delete_post(session: AsyncSession, services: Services, post_id: int) -> Post:
+    """Delete a post: a Delete to everyone who got it, the post kept as a tombstone, its files removed."""
+    post, account = await _own_live_post(session, post_id)
+    media = (await media_for(session, [post.id]))[post.id]
+    try:
+        # What the artist deleted is not sent any more: undelivered Creates and Updates are dropped.
+        earlier = select(OutboxActivity.id).where(OutboxActivity.post_id == post.id)
+        await session.exec(update(Delivery).where(Delivery.activity_id.in_(earlier), Delivery.state == "pending")
+                           .values(state="gave_up", last_error="the post was deleted before delivery"))
+        inboxes = await audience(session, account, post)
+        await enqueue(session, account, delete_activity(post, account, services.urls, _licence(services, account, post)),
+                      inboxes, post_id=post.id)
+        # The tombstone keeps only what the Tombstone and the audience of a late Delete need.
+        post.deleted_at = utcnow()
+        post.content = post.source = post.summary = ""
+        session.add(post)
+        for row in media:
+            await session.delete(row)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    # After the commit: if the commit had failed, the post would still need its files.
+    delete_files(services.media_dir, media)
+    _finish(services, account)
+    return post

@@ -1,0 +1,85 @@
+"""Queries on local posts and their media: one post, a page of an outbox, a gallery, a listing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.store.tables import Account, Media, Post
+
+PUBLICLY_VISIBLE = ("public", "unlisted")  # served to anyone and listed in the outbox
+
+
+async def get_post(session: AsyncSession, username: str, post_id: int) -> tuple[Account, Post] | None:
+    """A post and its author, if `username` wrote post `post_id` (deleted ones included)."""
+    row = (await session.exec(
+        select(Account, Post).join(Post, Post.account_id == Account.id)
+        .where(Account.username == username.lower(), Post.id == post_id)
+    )).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def media_for(session: AsyncSession, post_ids: Iterable[int]) -> dict[int, list[Media]]:
+    """Each post's media, in the order the artist gave them."""
+    ids = list(post_ids)
+    grouped: dict[int, list[Media]] = defaultdict(list)
+    if not ids:
+        return grouped
+    rows = await session.exec(select(Media).where(Media.post_id.in_(ids)).order_by(Media.post_id, Media.position))
+    for media in rows.all():
+        grouped[media.post_id].append(media)
+    return grouped
+
+
+def _listed(account_id: int):
+    return (Post.account_id == account_id, Post.visibility.in_(PUBLICLY_VISIBLE), Post.deleted_at.is_(None))
+
+
+async def public_posts(session: AsyncSession, account_id: int, *, max_id: int | None = None,
+                       min_id: int | None = None, limit: int = 20) -> list[Post]:
+    """Newest first: the `limit` posts below max_id, or the `limit` posts just above min_id."""
+    query = select(Post).where(*_listed(account_id))
+    if min_id is not None:
+        # The page just above min_id: the oldest `limit` of the newer posts, then newest first.
+        rows = (await session.exec(query.where(Post.id > min_id).order_by(Post.id.asc()).limit(limit))).all()
+        return list(reversed(rows))
+    if max_id is not None:
+        query = query.where(Post.id < max_id)
+    return list((await session.exec(query.order_by(Post.id.desc()).limit(limit))).all())
+
+
+async def count_public_posts(session: AsyncSession, account_id: int) -> int:
+    return (await session.exec(select(func.count()).select_from(Post).where(*_listed(account_id)))).one()
+
+
+async def has_public_posts(session: AsyncSession, account_id: int, *, below: int | None = None,
+                           above: int | None = None) -> bool:
+    """Whether listed posts exist with ids below `below` or above `above` (for next/prev links)."""
+    query = select(Post.id).where(*_listed(account_id))
+    if below is not None:
+        query = query.where(Post.id < below)
+    if above is not None:
+        query = query.where(Post.id > above)
+    return (await session.exec(query.limit(1))).first() is not None
+
+
+async def gallery(session: AsyncSession, account_id: int, limit: int = 60) -> list[tuple[Post, Media]]:
+    """Public posts with images, newest first, each with its first image (unlisted ones stay unlisted)."""
+    first = (select(func.min(Media.position)).where(Media.post_id == Post.id).correlate(Post).scalar_subquery())
+    rows = await session.exec(
+        select(Post, Media).join(Media, Media.post_id == Post.id)
+        .where(Post.account_id == account_id, Post.visibility == "public", Post.deleted_at.is_(None),
+               Media.position == first)
+        .order_by(Post.id.desc()).limit(limit)
+    )
+    return [(post, media) for post, media in rows.all()]
+
+
+async def posts_of(session: AsyncSession, account_id: int, limit: int = 50) -> list[Post]:
+    """An artist's posts of every visibility, deleted ones included, newest first (for the CLI)."""
+    rows = await session.exec(select(Post).where(Post.account_id == account_id).order_by(Post.id.desc()).limit(limit))
+    return list(rows.all())

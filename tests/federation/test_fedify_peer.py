@@ -1,0 +1,62 @@
+"""Fedify, an independent ActivityPub implementation, as the remote peer of a real fediart process.
+
+Fedify only hands an activity to its inbox listeners after verifying its HTTP signature and that
+the key's owner is the actor, so every activity it records is proof that fediart signs correctly.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from instance import eventually
+from PIL import Image
+
+from fediart.activitypub.jsonld import expand
+from peers.fedify_peer import FedifyPeer, fedify_available
+
+pytestmark = pytest.mark.skipif(fedify_available() is not None, reason=str(fedify_available()))
+
+LICENCE_IRIS = ("http://schema.org/license", "http://www.w3.org/ns/tdmrep#reservation",
+                "https://w3id.org/fediart/ns#contentUsage", "http://schema.org/creditText")
+
+
+async def test_fedify_follows_receives_fetches_likes_and_replies(instances, tmp_path):
+    a = await instances("a")
+    a.cli("user", "create", "ana", "--display-name", "Ana", "--licence", "cc-by-nc-sa-4.0")
+    async with FedifyPeer() as peer:
+        # Fedify follows ana; fediart accepts automatically and Fedify verifies the Accept.
+        await peer.follow(a.actor("ana"))
+        accept = await peer.wait_for(type="Accept", actor=a.actor("ana"), timeout=20)
+        assert accept["raw"]["object"]["type"] == "Follow"
+        assert accept["raw"]["object"]["actor"] == peer.actor_url
+        await eventually(lambda: "accepted" in a.cli("follower", "list", "ana").stdout, what="follower at fediart")
+
+        # ana posts an image; Fedify receives the Create with a verified signature.
+        Image.new("RGB", (40, 30), "green").save(tmp_path / "g.png")
+        out = a.cli("post", "ana", "--text", "Study in green", "--image", str(tmp_path / "g.png"), "--alt", "Green")
+        create = await peer.wait_for(type="Create", actor=a.actor("ana"), timeout=20)
+        note = create["raw"]["object"]
+        assert note["attachment"][0]["name"] == "Green"
+        [node] = expand(create["raw"])
+        for iri in LICENCE_IRIS:
+            assert iri in node
+        assert re.search(re.escape(note["id"]), out.stdout) or note["id"].startswith(a.actor("ana"))
+
+        # Fedify fetches the note and the actor with signed GETs and parses them.
+        fetched = await peer.fetch(note["id"])
+        assert fetched["status"] == 200 and fetched["contentType"].startswith("application/activity+json")
+        assert fetched["document"]["tdmReservation"] == 1
+        looked_up = await peer.lookup(note["id"])
+        assert looked_up["type"] == "Note"
+        actor = await peer.lookup(a.actor("ana"))
+        assert actor["type"] == "Person"
+
+        # Fedify likes and replies; ana sees both.
+        await peer.like(note["id"])
+        await peer.reply(note["id"], "<p>Beautiful!</p>")
+        notifications = await eventually(
+            lambda: (lambda out: "like" in out and "reply" in out and out)(a.cli("notifications", "ana").stdout),
+            what="like and reply notifications")
+        assert "Beautiful!" in notifications
+        assert await peer.rejected() == []
