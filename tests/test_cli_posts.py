@@ -66,3 +66,21 @@ def test_post_errors_are_one_line(fediart, tmp_path):
         assert result.returncode == 1, (args, result.stdout)
         assert result.stderr.strip().count("\n") == 0 and message in result.stderr, (args, result.stderr)
     assert "has not posted yet" in fediart("post", "list", "ana").stdout
+
+
+def test_user_update_stores_images_with_the_licence_and_tells_followers(fediart, tmp_path):
+    from fediart.licence.xmp import read_xmp_rights
+    from fediart.media.encode import embedded_xmp
+
+    (tmp_path / "me.png").write_bytes(png())
+    (tmp_path / "junk.png").write_bytes(b"not an image")
+    out = fediart("user", "update", "ana", "--avatar", "me.png", "--display-name", "Ana Lima",
+                  "--ai-training", "reserved", "--approval", "manual").stdout
+    assert "updated @ana@localhost:8123: display name, AI training, follower approval, avatar" in out
+    [avatar] = [p for p in (tmp_path / "data" / "media" / "ana").glob("*.png") if "-small" not in p.name]
+    rights = read_xmp_rights(embedded_xmp(avatar.read_bytes()))
+    assert rights["data_mining"].endswith("DMI-PROHIBITED-AIMLTRAINING")
+    bad = fediart("user", "update", "ana", "--header", "junk.png", check=False)
+    assert bad.returncode == 1 and "header junk.png: file is not an image" in bad.stderr
+    nothing = fediart("user", "update", "ana", check=False)
+    assert nothing.returncode == 1 and "nothing to change" in nothing.stderr

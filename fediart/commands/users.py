@@ -1,13 +1,20 @@
-"""`fediart user create|list|show`: artist accounts from the command line."""
+"""`fediart user create|update|list|show`: artist accounts from the command line."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
+from fediart.licence.catalogue import licence_by_key
 from fediart.licence.for_account import account_licence
+from fediart.media.images import MediaError, process_upload
+from fediart.media.store import save_image
+from fediart.outbox.profile import send_profile_update
+from fediart.services import running_services
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
+from fediart.store.tables import utcnow
 from fediart.text import plain_to_html
 from fediart.urls import Urls
 
@@ -100,6 +107,75 @@ def _print_account(config: Config, account) -> None:
 
 
 
+async def update(ctx: CommandContext, args: argparse.Namespace) -> int:
+    """Change profile or licence settings, store new images, and federate the change."""
+    async with running_services(ctx.config) as services:
+        async with services.sessions() as session:
+            account = await get_account(session, args.name.lstrip("@"))
+            if account is None or account.kind != "person":
+                raise CliError(f"no user named {args.name!r}")
+            changed = _apply_settings(account, args)
+            for option in ("avatar", "header"):
+                path = getattr(args, option)
+                if path:
+                    setattr(account, f"{option}_file", _store_image(services, account, path, option))
+                    changed.append(option)
+            if not changed:
+                raise CliError("nothing to change; see `fediart user update --help`")
+            account.updated_at = utcnow()
+            session.add(account)
+            await send_profile_update(session, services, account)
+            await session.commit()
+        services.cache.forget_account(account.username)
+    print(f"updated @{account.username}@{ctx.config.domain}: {', '.join(changed)}")
+    _print_account(ctx.config, account)
+    return 0
+
+
+def _apply_settings(account, args: argparse.Namespace) -> list[str]:
+    changed = []
+    if args.display_name is not None:
+        account.display_name = args.display_name.strip()[:200]
+        changed.append("display name")
+    if args.bio is not None:
+        account.summary = plain_to_html(args.bio)
+        changed.append("bio")
+    if args.field:
+        account.fields = _parse_fields(args.field)
+        changed.append("fields")
+    if args.licence is not None:
+        try:
+            licence_by_key(args.licence)
+        except KeyError as exc:
+            raise CliError(exc.args[0]) from None
+        account.licence_key = args.licence
+        changed.append("licence")
+    if args.ai_training is not None:
+        account.ai_training_reserved = args.ai_training == "reserved"
+        changed.append("AI training")
+    if args.search_indexing is not None:
+        account.search_indexing = account.indexable = args.search_indexing == "allowed"
+        changed.append("search indexing")
+    if args.approval is not None:
+        account.manually_approves_followers = args.approval == "manual"
+        changed.append("follower approval")
+    return changed
+
+
+def _store_image(services, account, path: str, what: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    media = services.config.media
+    try:
+        image = process_upload(data, services.licence_for(account), max_bytes=media.max_upload_mb * 2**20,
+                               max_pixels=media.max_megapixels * 1_000_000)
+    except MediaError as exc:
+        raise CliError(f"{what} {path}: {exc}") from None
+    return save_image(services.media_dir, account.username, image, account_id=account.id, alt=what).file
+
+
 def register(sub) -> None:
     p = add_parser(sub, "user", "manage artist accounts")
     actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -116,6 +192,18 @@ def register(sub) -> None:
     c.add_argument("--if-no-users", action="store_true", help="do nothing if any artist account exists")
     c.set_defaults(run=create)
     add_parser(actions, "list", "list artist accounts").set_defaults(run=list_)
+    u = add_parser(actions, "update", "change an artist's profile or licence (followers' servers are told)")
+    u.add_argument("name")
+    u.add_argument("--display-name")
+    u.add_argument("--bio", help="profile text (plain text; links become clickable)")
+    u.add_argument("--avatar", metavar="FILE", help="profile picture (JPEG, PNG, WebP or GIF)")
+    u.add_argument("--header", metavar="FILE", help="banner image")
+    u.add_argument("--field", action="append", default=[], metavar="NAME=VALUE", help="replaces all fields")
+    u.add_argument("--licence", help="licence key, e.g. cc-by-nc-nd-4.0")
+    u.add_argument("--ai-training", choices=["reserved", "allowed"])
+    u.add_argument("--search-indexing", choices=["allowed", "refused"])
+    u.add_argument("--approval", choices=["manual", "automatic"], help="how followers are accepted")
+    u.set_defaults(run=update)
     s = add_parser(actions, "show", "show an account's handle, actor URL and licence")
     s.add_argument("name")
     s.set_defaults(run=show)
