@@ -17,6 +17,7 @@ from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.hosts import host_of, same_origin
+from fediart.activitypub.refs import id_of, ids_of, type_of  # noqa: F401 (the handlers import them from here)
 from fediart.services import Services
 from fediart.store.tables import Account, Follower, Notification, Post, RemoteActor
 
@@ -26,26 +27,6 @@ _USERNAME = r"[a-z0-9_]{1,30}"
 _ACTOR_PATH = re.compile(rf"^/users/({_USERNAME})$")
 # Post ids as the publishing code mints them: <actor>/statuses/<Post.id>.
 _POST_PATH = re.compile(rf"^/users/({_USERNAME})/statuses/([0-9]{{1,18}})$")
-
-
-def id_of(value: Any) -> str | None:
-    """The id of a reference that may be a plain IRI or an embedded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def ids_of(value: Any) -> list[str]:
-    """Ids of a property that may be one reference or a list of them (to, cc, attributedTo)."""
-    items = value if isinstance(value, list) else [value]
-    return [i for i in (id_of(item) for item in items) if i]
-
-
-def type_of(value: Any) -> str | None:
-    kind = value.get("type") if isinstance(value, dict) else None
-    if isinstance(kind, list):  # JSON-LD allows several types; the first is the one servers mean
-        kind = kind[0] if kind else None
-    return kind if isinstance(kind, str) else None
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -70,28 +70,24 @@ async def site_terms(request: Request) -> Response:
                        profile_url=None, handle=None, admin_email=services.config.server.admin_email)
 
 
-async def artist_terms(request: Request) -> Response:
+async def _artist_page(request: Request, template: str) -> Response:
     services, account = await _artist(request)
     if account is None:
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message="There is no such artist here.")
-    return render_page(services, "terms.html", services.licence_for(account),
+    return render_page(services, template, services.licence_for(account),
                        subject=account.display_name or account.username,
                        profile_url=services.urls.profile(account.username),
                        handle=f"@{account.username}@{services.config.domain}",
                        admin_email=services.config.server.admin_email)
+
+
+async def artist_terms(request: Request) -> Response:
+    return await _artist_page(request, "terms.html")
 
 
 async def artist_licensing(request: Request) -> Response:
-    services, account = await _artist(request)
-    if account is None:
-        return render_page(services, "not_found.html", services.site_licence, status=404,
-                           message="There is no such artist here.")
-    return render_page(services, "licensing.html", services.licence_for(account),
-                       subject=account.display_name or account.username,
-                       profile_url=services.urls.profile(account.username),
-                       handle=f"@{account.username}@{services.config.domain}",
-                       admin_email=services.config.server.admin_email)
+    return await _artist_page(request, "licensing.html")
 
 
 routes = [

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from fediart.activitypub.fetch import fetch_document
+from fediart.activitypub.refs import ids_of
 from fediart.activitypub.vocab import CONTEXT, PUBLIC
 from fediart.licence.jsonld import object_terms
 from fediart.outbox.audience import follower_inboxes, inbox_of
@@ -25,14 +26,10 @@ def _stable_id(actor: str, kind: str, object_uri: str) -> str:
 
 async def _author_of(services: Services, object_uri: str) -> RemoteActor:
     note = await fetch_document(services.http, object_uri, services.instance_signer, services.config)
-    author = note.get("attributedTo")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("id")
-    if not isinstance(author, str):
+    authors = ids_of(note.get("attributedTo"))
+    if not authors:
         raise InteractionError(f"{object_uri} names no author")
-    return await services.remote_actors.by_uri(author)
+    return await services.remote_actors.by_uri(authors[0])
 
 
 def like_activity(services: Services, account: Account, object_uri: str) -> dict[str, Any]:

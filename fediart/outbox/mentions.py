@@ -16,6 +16,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.fetch import FetchError, fetch_document
+from fediart.activitypub.refs import ids_of
 from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.webfinger_client import resolve_handle
 from fediart.outbox.compose import Mentioned
@@ -97,14 +98,10 @@ async def resolve_reply(session: AsyncSession, services: Services, author_userna
         return ReplyTarget(known[0].uri, _remote_mentioned(known[1]))
     try:
         doc = await fetch_document(services.http, url, services.instance_signer, services.config)
-        author = doc.get("attributedTo")
-        if isinstance(author, list):
-            author = author[0] if author else None
-        if isinstance(author, dict):
-            author = author.get("id")
-        if not isinstance(author, str):
+        authors = ids_of(doc.get("attributedTo"))
+        if not authors:
             raise ReplyError(f"cannot reply to {url}: it names no author")
-        actor = await services.remote_actors.by_uri(author)
+        actor = await services.remote_actors.by_uri(authors[0])
     except (FetchError, ActorError, httpx.HTTPError) as exc:
         raise ReplyError(f"cannot reply to {url}: {exc}") from None
     return ReplyTarget(doc["id"], _remote_mentioned(actor))
