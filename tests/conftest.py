@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from helpers import BACKEND, PG_URL, make_config
+
 from fediart.app import create_app
-from fediart.config import Config, config_from_dict
+from fediart.config import Config
 from fediart.services import Services
 from fediart.store.db import make_engine
 from fediart.store.migrate import ensure_schema, upgrade
 
-BACKEND = os.environ.get("FEDIART_TEST_DATABASE", "sqlite").lower()
-PG_URL = os.environ.get("FEDIART_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
 async def _postgres_reachable() -> str | None:
@@ -54,13 +54,6 @@ async def database_settings(tmp_path) -> AsyncIterator[dict]:
     async with engine.begin() as conn:
         await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     await engine.dispose()
-
-
-def make_config(database: dict, tmp_path, domain: str = "art.example", **sections) -> Config:
-    raw = {"server": {"domain": domain}, "database": database, "media": {"dir": str(tmp_path / "media")}}
-    for name, values in sections.items():
-        raw.setdefault(name, {}).update(values)
-    return config_from_dict(raw, "test.toml")
 
 
 @pytest.fixture

@@ -1,4 +1,11 @@
-"""Constants and small helpers the tests share."""
+"""Constants and small helpers the tests share (imported by name; conftest files are not modules to import)."""
+
+import os
+
+from fediart.config import Config, config_from_dict
+
+BACKEND = os.environ.get("FEDIART_TEST_DATABASE", "sqlite").lower()
+PG_URL = os.environ.get("FEDIART_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 AP_ACCEPT = "application/activity+json"
 LD_ACCEPT = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -17,3 +24,10 @@ def assert_licence_headers(response, *, reserved: bool = True, policy: str | Non
         assert "noai" in response.headers["x-robots-tag"] and "noimageai" in response.headers["x-robots-tag"]
     if policy:
         assert response.headers["tdm-policy"] == policy
+
+
+def make_config(database: dict, tmp_path, domain: str = "art.example", **sections) -> Config:
+    raw = {"server": {"domain": domain}, "database": database, "media": {"dir": str(tmp_path / "media")}}
+    for name, values in sections.items():
+        raw.setdefault(name, {}).update(values)
+    return config_from_dict(raw, "test.toml")

@@ -23,7 +23,7 @@ def free_port() -> int:
 @pytest.fixture
 async def running_server(tmp_path, database_settings):
     port = free_port()
-    from conftest import make_config
+    from helpers import make_config
     from fediart.store.migrate import ensure_schema, upgrade
 
     config = make_config(database_settings, tmp_path, domain=f"127.0.0.1:{port}")

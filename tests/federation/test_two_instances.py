@@ -42,7 +42,7 @@ async def instance_rows(instance, activity_type: str) -> list[str]:
         from sqlalchemy import text
         from sqlalchemy.ext.asyncio import create_async_engine
 
-        from conftest import PG_URL
+        from helpers import PG_URL
 
         engine = create_async_engine(PG_URL, connect_args={"server_settings": {"search_path": instance.schema}})
         async with engine.connect() as conn:
