@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from fediart.activitypub.fetch import FetchError, fetch_document
@@ -75,6 +76,16 @@ def actor_fields_from_ap(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 async def store_actor(session, fields: dict[str, Any]) -> RemoteActor:
+    """Insert or refresh an actor row; safe when two requests store the same new actor at once."""
+    try:
+        return await _upsert_actor(session, fields)
+    except IntegrityError:
+        # Another request inserted it between our read and our write: update that row instead.
+        await session.rollback()
+        return await _upsert_actor(session, fields)
+
+
+async def _upsert_actor(session, fields: dict[str, Any]) -> RemoteActor:
     actor = (await session.exec(select(RemoteActor).where(RemoteActor.uri == fields["uri"]))).first()
     if actor is None:
         actor = RemoteActor(**fields)
