@@ -36,6 +36,7 @@ class Worker:
         self.activities = Activities()
         self.results: list[Result] = []
         self.have_results = asyncio.Event()
+        self.flushing = asyncio.Lock()
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
@@ -49,7 +50,8 @@ class Worker:
         finally:
             self.services.worker_wakeup = None
             await self._drain()
-            flusher.cancel()
+            async with self.flushing:  # never cancel the flusher halfway through a write
+                flusher.cancel()
             await asyncio.gather(flusher, return_exceptions=True)
             await self._flush()
 
@@ -78,13 +80,16 @@ class Worker:
         if not jobs:
             return 0
         try:
-            prepared, unavailable = await context_for(self.services, jobs, self.activities)
+            prepared, refused = await context_for(self.services, jobs, self.activities)
         except Exception:  # the leases run out and the rows are claimed again
             log.exception("loading %d deliveries failed", len(jobs))
             return 0
         for job in jobs:
             if job.activity_id in prepared:
-                self._start(self._deliver(job, prepared[job.activity_id], job.host in unavailable))
+                self._start(self._deliver(job, prepared[job.activity_id], refused.get(job.host)))
+            else:  # its activity was deleted meanwhile: nothing to send, ever
+                self.results.append(Result(job, "gave_up", error="the activity no longer exists"))
+                self.have_results.set()
         return len(jobs)
 
     def _start(self, coroutine) -> None:
@@ -100,9 +105,9 @@ class Worker:
         except Exception:  # the handler records its own failures; this is the last resort
             log.exception("inbox item %d failed", item_id)
 
-    async def _deliver(self, job: Job, prepared: Prepared, host_unavailable: bool) -> None:
+    async def _deliver(self, job: Job, prepared: Prepared, host_refused: str | None) -> None:
         try:
-            result = await send(self.services, job, prepared, host_unavailable)
+            result = await send(self.services, job, prepared, host_refused)
         except asyncio.CancelledError:
             raise
         except Exception:  # send() turns network trouble into results; this is the last resort
@@ -118,16 +123,17 @@ class Worker:
             await self._flush()
 
     async def _flush(self) -> None:
-        self.have_results.clear()
-        batch, self.results = self.results, []
-        if not batch:
-            return
-        try:
-            await record(self.services, batch)
-        except Exception:  # keep them for the next flush; if that never comes, the leases run out
-            log.exception("recording %d delivery results failed", len(batch))
-            self.results[:0] = batch
-            self.have_results.set()
+        async with self.flushing:
+            self.have_results.clear()
+            batch, self.results = self.results, []
+            if not batch:
+                return
+            try:
+                await record(self.services, batch)
+            except Exception:  # keep them for the next flush; if that never comes, the leases run out
+                log.exception("recording %d delivery results failed", len(batch))
+                self.results[:0] = batch
+                self.have_results.set()
 
     def _done(self, task: asyncio.Task) -> None:
         self.running.discard(task)

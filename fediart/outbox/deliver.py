@@ -119,17 +119,17 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-async def send(services: Services, job: Job, prepared: Prepared, host_unavailable: bool) -> Result:
-    """Sign and POST one delivery; touches no database, so results can be recorded in batches."""
-    decision = await services.policy.check_host(job.host.rsplit(":", 1)[0])
-    if not decision.allowed:
-        return Result(job, "gave_up", error=decision.reason)
+async def send(services: Services, job: Job, prepared: Prepared, host_refused: str | None) -> Result:
+    """Sign and POST one delivery; touches no database, so results can be recorded in batches.
+
+    host_refused says why the job's host must not be contacted (blocked, unavailable), if it must not.
+    """
+    if host_refused:
+        return Result(job, "gave_up", error=host_refused)
     # The connect-time guard never sees a literal address, so check the URL itself too.
     refused = check_origin(job.inbox, services.config)
     if refused:
         return Result(job, "gave_up", error=f"inbox refused: {refused}")
-    if host_unavailable:
-        return Result(job, "gave_up", error="host marked unavailable")
     headers = dict(prepared.headers)
     # RSA signing is the costliest step and releases the GIL, so a thread keeps the event loop free.
     headers.update(await asyncio.to_thread(sign_request, "POST", job.inbox, headers, prepared.body,
@@ -201,12 +201,23 @@ async def _forget_followers_at(session, inboxes: set[str]) -> None:
 
 
 async def context_for(services: Services, jobs: list[Job], activities: Activities
-                      ) -> tuple[dict[int, Prepared], set[str]]:
-    """What a claimed batch needs before sending, in two queries: its activities and unhealthy hosts."""
+                      ) -> tuple[dict[int, Prepared], dict[str, str]]:
+    """What a claimed batch needs before sending: its activities, and why hosts must not be contacted.
+
+    Once per batch and host, not per delivery: two queries, and a policy check per distinct host.
+    """
     prepared = await activities.get_many(services, {job.activity_id for job in jobs})
+    hosts = {job.host for job in jobs}
     async with services.sessions() as session:
-        unavailable = await unavailable_among(session, {job.host for job in jobs})
-    return prepared, unavailable
+        unavailable = await unavailable_among(session, hosts)
+    refused = {}
+    for host in hosts:
+        decision = await services.policy.check_host(host.rsplit(":", 1)[0])
+        if not decision.allowed:
+            refused[host] = decision.reason
+        elif host in unavailable:
+            refused[host] = "host marked unavailable"
+    return prepared, refused
 
 
 async def deliver(services: Services, delivery_id: int) -> None:
@@ -221,7 +232,9 @@ async def deliver(services: Services, delivery_id: int) -> None:
 
 async def deliver_jobs(services: Services, jobs: list[Job], activities: Activities) -> None:
     """Send a claimed batch concurrently and record all results together (tests and one-shot runs)."""
-    prepared, unavailable = await context_for(services, jobs, activities)
-    results = await asyncio.gather(*(send(services, job, prepared[job.activity_id], job.host in unavailable)
+    prepared, refused = await context_for(services, jobs, activities)
+    results = await asyncio.gather(*(send(services, job, prepared[job.activity_id], refused.get(job.host))
                                      for job in jobs if job.activity_id in prepared))
-    await record(services, list(results))
+    gone = [Result(job, "gave_up", error="the activity no longer exists")
+            for job in jobs if job.activity_id not in prepared]
+    await record(services, [*results, *gone])

@@ -321,10 +321,11 @@ async def test_inbox_at_a_private_address_is_given_up_without_a_request(services
     assert row.state == "gave_up" and "10.0.0.5 is not allowed" in row.last_error
 
 
-async def test_the_same_activity_arriving_twice_at_once_is_accepted_once(services, network, client):
+async def test_the_same_activity_arriving_twice_at_once_is_accepted_once(services, network, client, make_artist):
     # Receiving clears the sender's host record (hosts.record_success) in the same transaction as the
     # new row; a duplicate racing in must end as "already received", not as a 500.
-    bob = network.add_actor("bob")
+    ana = await make_artist("ana")
+    bob = await add_follower(services, network, ana, "bob")  # known already: this is about the inbox row
     like = {"@context": AS, "id": bob.new_id(), "type": "Like", "actor": bob.uri,
             "object": services.urls.actor("ana") + "/statuses/1"}
     responses = await asyncio.gather(*(post_activity(client, bob, like) for _ in range(6)))
