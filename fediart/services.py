@@ -26,6 +26,7 @@ from fediart.cache import DocumentCache
 from fediart.config import Config
 from fediart.licence.for_account import account_licence, instance_licence
 from fediart.licence.model import Licence
+from fediart.outbox.hosts import FailingHosts
 from fediart.policy.domains import DomainPolicy
 from fediart.store.accounts import ensure_instance_actor
 from fediart.store.db import make_engine, make_sessionmaker
@@ -47,6 +48,7 @@ class Services:
     instance_signer: Signer | None = None
     remote_actors: RemoteActors | None = None
     policy: DomainPolicy | None = None
+    failing_hosts: FailingHosts = field(default_factory=FailingHosts)
     owns_engine: bool = field(default=True)
     worker_wakeup: asyncio.Event | None = None  # set when a worker runs in this process
 

@@ -20,6 +20,7 @@ log = logging.getLogger("fediart.remote")
 ACTOR_TYPES = {"Person", "Service", "Application", "Group", "Organization"}
 STALE_AFTER = timedelta(days=1)
 REFRESH_INTERVAL_SECONDS = 60.0  # at most one forced key refresh per host per minute
+KEY_MEMORY_SECONDS = 60.0  # actors remembered by key id in the process, sparing the inbox a query
 
 
 class ActorError(Exception):
@@ -105,6 +106,7 @@ class RemoteActors:
     def __init__(self, services) -> None:
         self.services = services
         self._last_refresh: dict[str, float] = {}
+        self._by_key: dict[str, tuple[float, RemoteActor]] = {}
 
     async def by_uri(self, uri: str, *, refresh: bool = False) -> RemoteActor:
         async with self.services.sessions() as session:
@@ -124,6 +126,7 @@ class RemoteActors:
 
     async def forget(self, uri: str) -> None:
         """An actor deleted on its server: mark it gone and remember the tombstone."""
+        self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != uri}
         async with self.services.sessions() as session:
             actor = (await session.exec(select(RemoteActor).where(RemoteActor.uri == uri))).first()
             if actor is not None:
@@ -136,9 +139,13 @@ class RemoteActors:
     async def by_key_id(self, key_id: str, *, refresh: bool = False) -> RemoteActor:
         """The actor owning a key; with refresh, re-fetch it (rate-limited per host) for rotation."""
         if not refresh:
+            remembered = self._by_key.get(key_id)
+            if remembered is not None and time.monotonic() - remembered[0] < KEY_MEMORY_SECONDS:
+                return remembered[1]
             async with self.services.sessions() as session:
                 actor = (await session.exec(select(RemoteActor).where(RemoteActor.key_id == key_id))).first()
-            if actor is not None:
+            if actor is not None and not actor.gone:
+                self._by_key[key_id] = (time.monotonic(), actor)
                 return actor
         else:
             host = host_of(key_id)
@@ -167,4 +174,8 @@ class RemoteActors:
         doc = await fetch_document(self.services.http, uri, self.services.instance_signer, self.services.config)
         fields = actor_fields_from_ap(doc)
         async with self.services.sessions() as session:
-            return await store_actor(session, fields)
+            actor = await store_actor(session, fields)
+        # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered.
+        self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != actor.uri}
+        self._by_key[actor.key_id] = (time.monotonic(), actor)
+        return actor

@@ -12,7 +12,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
@@ -116,15 +115,16 @@ async def store(services: Services, activity: dict[str, Any], body: bytes, actor
     """Persist before promising: the row exists before the 202. A repeated id is a no-op."""
     uri = activity_uri(activity, body)
     kind = activity["type"] if isinstance(activity["type"], str) else str(activity["type"][0])
+    host = authority_of(actor)
     async with services.sessions() as session:
-        if (await session.exec(select(InboxItem.id).where(InboxItem.activity_uri == uri))).first():
-            return Outcome(202, "already received")
+        if await services.failing_hosts.contains(session, host):
+            await record_success(session, host)  # a server that speaks is available again
+        # Insert without looking first: the unique index finds repeats, one round trip fewer.
         session.add(InboxItem(activity_uri=uri, activity_type=kind[:64], actor_uri=actor,
                               account_id=account_id, body=body.decode("utf-8", "replace")))
-        await record_success(session, authority_of(actor))  # a server that speaks is available again
         try:
             await session.commit()
         except IntegrityError:
-            return Outcome(202, "already received")  # a concurrent delivery of the same activity
+            return Outcome(202, "already received")
     services.wake_worker()
     return ACCEPTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 
 from sqlmodel import delete, select
@@ -51,3 +52,22 @@ async def record_successes(session: AsyncSession, hosts: Collection[str]) -> Non
     """record_success for a batch of hosts, in one statement. The caller commits."""
     if hosts:
         await session.exec(delete(UnavailableHost).where(UnavailableHost.host.in_(set(hosts))))
+
+
+class FailingHosts:
+    """The hosts that have a failure record, re-read every few seconds.
+
+    The inbox clears a host's record when it hears from it; knowing which hosts have one saves a
+    database look-up on every received activity, when almost none do.
+    """
+
+    def __init__(self, ttl_seconds: float = 5.0) -> None:
+        self.ttl = ttl_seconds
+        self._hosts: set[str] = set()
+        self._read_at = float("-inf")
+
+    async def contains(self, session: AsyncSession, host: str) -> bool:
+        if time.monotonic() - self._read_at > self.ttl:
+            self._hosts = set((await session.exec(select(UnavailableHost.host))).all())
+            self._read_at = time.monotonic()
+        return host in self._hosts
