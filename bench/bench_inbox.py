@@ -133,62 +133,6 @@ def baseline_app():
     return Starlette(routes=[Route("/inbox", inbox, methods=["POST"])])
 
 
-def apply_proposal() -> None:
-    """The receive-path changes proposed for fediart (inbox/receive.py, remote_actors.py), for --proposal.
-
-    Applied by patching, in the server process only. Each database round trip costs thread hops to
-    aiosqlite and back (or a network round trip to PostgreSQL); today a POST makes about five
-    (actor by key id, repeat check, INSERT, host record, COMMIT). The proposal keeps two:
-      1. actors by key id are remembered for a minute in the process (a forced refresh replaces them);
-      2. store() INSERTs without looking first (the unique index finds repeats: IntegrityError ->
-         "already received"), and touches unavailable_host only for hosts that have a record there,
-         known from a set re-read every few seconds (the way DomainPolicy keeps blocks).
-    """
-    from sqlalchemy import delete, insert, select
-    from sqlalchemy.exc import IntegrityError
-
-    from fediart.activitypub import remote_actors
-    from fediart.activitypub.hosts import authority_of
-    from fediart.inbox import receive
-    from fediart.store.tables import InboxItem, UnavailableHost
-
-    by_key_id = remote_actors.RemoteActors.by_key_id
-
-    async def remembered_by_key_id(self, key_id: str, *, refresh: bool = False):
-        kept = self.__dict__.setdefault("_by_key_id", {})
-        hit = kept.get(key_id)
-        if not refresh and hit is not None and time.monotonic() - hit[0] < 60.0:
-            return hit[1]
-        actor = await by_key_id(self, key_id, refresh=refresh)
-        kept[key_id] = (time.monotonic(), actor)
-        return actor
-
-    remote_actors.RemoteActors.by_key_id = remembered_by_key_id
-    failing = {"hosts": set(), "read_at": float("-inf")}
-
-    async def store(services, activity, body, actor, account_id):
-        uri = receive.activity_uri(activity, body)
-        kind = activity["type"] if isinstance(activity["type"], str) else str(activity["type"][0])
-        host = authority_of(actor)
-        if time.monotonic() - failing["read_at"] > 5.0:
-            async with services.engine.connect() as conn:
-                failing["hosts"] = set((await conn.execute(select(UnavailableHost.host))).scalars())
-            failing["read_at"] = time.monotonic()
-        try:
-            async with services.engine.begin() as conn:
-                await conn.execute(insert(InboxItem.__table__).values(
-                    activity_uri=uri, activity_type=kind[:64], actor_uri=actor, account_id=account_id,
-                    body=body.decode("utf-8", "replace"), state="pending", attempts=0, last_error=""))
-                if host in failing["hosts"]:
-                    await conn.execute(delete(UnavailableHost.__table__).where(UnavailableHost.host == host))
-        except IntegrityError:
-            return receive.Outcome(202, "already received")
-        services.wake_worker()
-        return receive.ACCEPTED
-
-    receive.store = store
-
-
 # ---------------------------------------------------------------------------------------------------
 # Requests
 
@@ -283,11 +227,6 @@ class Server:
         env["FEDIART_LOG_LEVEL"] = "WARNING"
         if kind == "fediart":
             args = [sys.executable, "-m", "fediart", "serve", "--config", str(config_path)]
-        elif kind == "proposal":
-            code = (f"import sys; sys.path.insert(0, {str(BENCH_DIR)!r}); import bench_inbox; "
-                    "bench_inbox.apply_proposal(); from fediart.cli import main; "
-                    f"sys.exit(main(['serve', '--config', {str(config_path)!r}]))")
-            args = [sys.executable, "-c", code]
         else:
             env["BENCH_INBOX_CONFIG"] = str(config_path)
             args = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH_DIR), "--factory",
@@ -402,7 +341,7 @@ async def main(args) -> int:
                   flush=True)
             lua = root / "inbox.lua"
             lua.write_text(LUA)
-            kinds = ["fediart", "ceiling"] + (["proposal"] if args.proposal else [])
+            kinds = ["fediart", "ceiling"]
             results = {kind: [] for kind in kinds}
             for n in range(args.runs):
                 order = kinds if n % 2 == 0 else kinds[::-1]
@@ -416,8 +355,7 @@ async def main(args) -> int:
     print("| server | accepted and persisted /s | server CPU µs/activity | requests sent by wrk |")
     print("|---|---:|---:|---:|")
     for kind, label in (("fediart", "fediart serve, 1 worker, in_serve = false"),
-                        ("ceiling", "ceiling: bare Starlette verify + parse + insert"),
-                        ("proposal", "fediart + proposed receive path (apply_proposal)")):
+                        ("ceiling", "ceiling: bare Starlette verify + parse + insert")):
         runs = results.get(kind)
         if not runs:
             continue
@@ -451,8 +389,6 @@ def cli() -> int:
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per run")
     parser.add_argument("--requests", type=int, default=30000, help="distinct signed requests to replay")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
-    parser.add_argument("--proposal", action="store_true",
-                        help="also measure fediart with the receive-path change proposed (apply_proposal)")
     parser.add_argument("--profile", help="record fediart's runs with py-spy (raw collapsed stacks) into this file")
     args = parser.parse_args()
     args.quiet_errors = False

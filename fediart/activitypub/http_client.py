@@ -4,12 +4,10 @@ httpx's own connection pool collapses to ~400 requests/s at 50 in flight on this
 the same httpx API over aiohttp's transport reached ~2,100 signed deliveries/s (research/perf.md
 §5), so the transport is aiohttp's. The guard resolves names itself and refuses private,
 loopback, link-local and reserved addresses at connect time, unless the development switch is on.
-Deliveries, the one hot path, may skip httpx's request machinery: see post_bytes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from functools import lru_cache
@@ -99,57 +97,15 @@ def user_agent(config: Config) -> str:
     return f"fediart/{fediart.__version__} (+{config.base_url}/)"
 
 
-# A delivery's answer is read only to keep the connection reusable; more than this is not worth reading.
-MAX_ANSWER_BYTES = 64 * 1024
-
-
-class GuardedClient(httpx.AsyncClient):
-    """The shared client: httpx's API over one guarded aiohttp session, which post_bytes may use directly."""
-
-    def __init__(self, make_session, **options) -> None:
-        self._make_session = make_session
-        self._session: aiohttp.ClientSession | None = None
-        super().__init__(transport=AiohttpTransport(client=self.aiohttp_session), **options)
-        self._direct_headers = dict(self.headers)
-
-    def aiohttp_session(self) -> aiohttp.ClientSession:
-        """The one aiohttp session under both roads: one connection pool, one address guard."""
-        if self._session is None:
-            self._session = self._make_session()
-        return self._session
-
-    async def post_direct(self, url: str, body: bytes, headers: dict[str, str],
-                          timeout: float) -> tuple[int, str | None]:
-        session = self.aiohttp_session()
-        try:
-            async with session.post(url, data=body, headers={**self._direct_headers, **headers},
-                                    allow_redirects=False, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
-                size = 0
-                async for chunk in response.content.iter_any():
-                    size += len(chunk)
-                    if size > MAX_ANSWER_BYTES:
-                        response.close()  # drop the connection rather than read a flood
-                        break
-                return response.status, response.headers.get("Retry-After")
-        except asyncio.TimeoutError as exc:
-            raise httpx.TimeoutException(f"no answer within {timeout} s") from exc
-        except (aiohttp.ClientError, ValueError) as exc:  # ValueError: a URL aiohttp cannot use
-            raise httpx.TransportError(f"{type(exc).__name__}: {exc}") from exc
-
-
 async def post_bytes(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str],
                      timeout: float) -> tuple[int, str | None]:
     """POST body and return the status and any Retry-After; network failures raise httpx.HTTPError.
 
-    With fediart's own client this goes to aiohttp directly: httpx's request and response objects
-    cost about as much CPU as everything else in a delivery (py-spy, bench/bench_fanout.py). Any
-    other client (tests hand in one with a fake network) is used through httpx as usual.
+    The answer's body is never read: an inbox's reply carries nothing we use, and a hostile one
+    could be endless.
     """
-    if isinstance(client, GuardedClient):
-        return await client.post_direct(url, body, headers, timeout)
-    response = await client.post(url, content=body, headers=headers, timeout=timeout)
-    await response.aclose()
-    return response.status_code, response.headers.get("retry-after")
+    async with client.stream("POST", url, content=body, headers=headers, timeout=timeout) as response:
+        return response.status_code, response.headers.get("retry-after")
 
 
 def make_http_client(config: Config, *, max_connections: int = 200) -> httpx.AsyncClient:
@@ -163,8 +119,8 @@ def make_http_client(config: Config, *, max_connections: int = 200) -> httpx.Asy
         )
         return aiohttp.ClientSession(connector=connector, auto_decompress=False)
 
-    return GuardedClient(
-        session,
+    return httpx.AsyncClient(
+        transport=AiohttpTransport(client=session),
         timeout=httpx.Timeout(config.federation.fetch_timeout_seconds),
         headers={"User-Agent": user_agent(config)},
         follow_redirects=False,
