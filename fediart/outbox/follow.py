@@ -73,24 +73,26 @@ async def _follower_row_id(session: AsyncSession, account: Account, follower: Re
     return str(row) if row is not None else uuid.uuid4().hex
 
 
-async def send_accept(session: AsyncSession, services: Services, account: Account, follower_actor: RemoteActor,
-                      follow_activity: dict[str, Any]) -> OutboxActivity:
-    """Accept{Follow} to the follower's own inbox, embedding their Follow (Mastodon's id form)."""
+async def _answer_follow(session: AsyncSession, services: Services, account: Account, kind: str,
+                         follower_actor: RemoteActor, follow_activity: dict[str, Any]) -> OutboxActivity:
+    """Accept or Reject{Follow} to the follower's own inbox, embedding their Follow (Mastodon's id form)."""
     actor = services.urls.actor(account.username)
-    activity_id = f"{actor}#accepts/follows/{await _follower_row_id(session, account, follower_actor)}"
-    activity = _activity(services, account, "Accept", activity_id,
+    row_id = await _follower_row_id(session, account, follower_actor)
+    activity_id = f"{actor}#{kind.lower()}s/follows/{row_id}"
+    activity = _activity(services, account, kind, activity_id,
                          embedded(follow_activity, follower_actor.uri, actor), follower_actor.uri)
     return await _enqueue_once(session, account, activity, follower_actor.inbox)
+
+
+async def send_accept(session: AsyncSession, services: Services, account: Account, follower_actor: RemoteActor,
+                      follow_activity: dict[str, Any]) -> OutboxActivity:
+    return await _answer_follow(session, services, account, "Accept", follower_actor, follow_activity)
 
 
 async def send_reject(session: AsyncSession, services: Services, account: Account, follower_actor: RemoteActor,
                       follow_activity: dict[str, Any]) -> OutboxActivity:
-    """Reject{Follow}, embedded like Accept; call it before deleting the Follower row."""
-    actor = services.urls.actor(account.username)
-    activity_id = f"{actor}#rejects/follows/{await _follower_row_id(session, account, follower_actor)}"
-    activity = _activity(services, account, "Reject", activity_id,
-                         embedded(follow_activity, follower_actor.uri, actor), follower_actor.uri)
-    return await _enqueue_once(session, account, activity, follower_actor.inbox)
+    """Reject{Follow}; call it before deleting the Follower row (its id names the row)."""
+    return await _answer_follow(session, services, account, "Reject", follower_actor, follow_activity)
 
 
 def follow_to_ap(services: Services, account: Account, remote_actor: RemoteActor, follow_uri: str) -> dict[str, Any]:
