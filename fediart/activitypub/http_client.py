@@ -2,13 +2,18 @@
 
 httpx's own connection pool collapses to ~400 requests/s at 50 in flight on this machine, while
 the same httpx API over aiohttp's transport reached ~2,100 signed deliveries/s (research/perf.md
-§5), so the transport is aiohttp's. The guard resolves names itself and refuses private,
-loopback, link-local and reserved addresses at connect time, unless the development switch is on.
+§5), so the transport is aiohttp's. The guard has two layers, both inside the client so that no
+caller can forget them: every request's URL is checked before it reaches aiohttp (scheme, literal
+addresses in any notation, localhost), and names are resolved by fediart, which drops private,
+loopback, link-local and reserved addresses (also those embedded in 6to4, Teredo, NAT64 and
+IPv4-mapped IPv6 addresses) at connect time. The development switch lets loopback peers through.
+A refusal surfaces as AddressRefused and is logged as a refusal, never as a timeout.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from functools import lru_cache
 
@@ -20,24 +25,80 @@ import fediart
 from fediart.config import Config
 
 
+log = logging.getLogger("fediart.http")
+
+# NAT64 prefixes (RFC 6052 well-known, RFC 8215 local use): the IPv4 address is the last 32 bits.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
 class AddressNotAllowed(OSError):
-    pass
+    """Raised by the resolver when a name resolves only to addresses fediart does not contact."""
+
+
+class AddressRefused(httpx.TransportError):
+    """fediart refused to contact a URL because of where it points; no connection was made."""
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, Teredo client, NAT64), if any."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    for prefix in _NAT64:
+        if ip in prefix:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def address_allowed(address: str, allow_private: bool) -> bool:
+    """Whether fediart may connect to this IP address (in its standard notation)."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     if allow_private:
         return not (ip.is_multicast or ip.is_unspecified)
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+    if not ip.is_global or ip.is_multicast or ip.is_reserved:
+        return False
+    # A "global" IPv6 address can still lead to a private IPv4 one through a tunnel or translator.
+    embedded = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    return embedded is None or address_allowed(str(embedded), allow_private)
 
 
 def literal_address(host: str) -> str | None:
+    """The IP address a URL host names literally, in any notation a resolver accepts, else None.
+
+    inet_aton also reads the old forms "2130706433", "0x7f000001", "0177.0.0.1" and "127.1", which
+    some resolvers and clients turn into addresses; they must be judged as the addresses they are.
+    """
+    bare = host.strip("[]")
     try:
-        return str(ipaddress.ip_address(host.strip("[]")))
+        return str(ipaddress.ip_address(bare))
     except ValueError:
-        return None
+        pass
+    if bare and all(c in "0123456789abcdefxABCDEFX." for c in bare) and bare[0].isdigit():
+        try:
+            return socket.inet_ntoa(socket.inet_aton(bare))
+        except OSError:
+            return None
+    return None
+
+
+def refusal_in(exc: BaseException) -> AddressNotAllowed | None:
+    """The guard's refusal behind an exception, however aiohttp and httpx wrapped it."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, AddressNotAllowed):
+            return current
+        stack.extend([current.__cause__, current.__context__, getattr(current, "os_error", None)])
+    return None
 
 
 class GuardedResolver(aiohttp.ThreadedResolver):
@@ -83,6 +144,8 @@ def _check_url(url: str, allow_private: bool) -> str | None:
     # aiohttp connects to literal addresses without asking the resolver, so check them here.
     if literal and not address_allowed(literal, allow_private):
         return f"address {literal} is not allowed"
+    if literal and literal != host.strip("[]").lower() and ":" not in literal:
+        return f"host {host} is an address written in a non-standard form"
     if not allow_private and (host == "localhost" or host.endswith(".localhost")):
         return "localhost is not allowed"
     return None
@@ -108,8 +171,40 @@ async def post_bytes(client: httpx.AsyncClient, url: str, body: bytes, headers: 
         return response.status_code, response.headers.get("retry-after")
 
 
-def make_http_client(config: Config, *, max_connections: int = 200) -> httpx.AsyncClient:
-    """The shared client; create it inside the running event loop and close it on shutdown."""
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """Checks each request's URL before the inner transport sees it, and names refusals as such."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, allow_private: bool) -> None:
+        self.inner = inner
+        self.allow_private = allow_private
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        # Judged once per origin (cached), since that is all the check reads: fan-outs stay cheap.
+        problem = _check_origin(f"{request.url.scheme}://{request.url.netloc.decode('ascii')}/", self.allow_private)
+        if problem:
+            log.warning("refused to contact %s: %s", url, problem)
+            raise AddressRefused(f"refused to contact {url}: {problem}", request=request)
+        try:
+            return await self.inner.handle_async_request(request)
+        except httpx.TransportError as exc:
+            refusal = refusal_in(exc)
+            if refusal is None:
+                raise
+            # httpx-aiohttp reports every connector failure as a timeout; this one is a decision.
+            log.warning("refused to contact %s: %s", url, refusal)
+            raise AddressRefused(f"refused to contact {url}: {refusal}", request=request) from exc
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def make_http_client(config: Config, *, max_connections: int = 200,
+                     inner: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The shared client; create it inside the running event loop and close it on shutdown.
+
+    `inner` replaces the aiohttp transport under the guard (tests put a fake internet there).
+    """
     allow_private = config.federation.allow_private_addresses
 
     def session() -> aiohttp.ClientSession:
@@ -120,7 +215,7 @@ def make_http_client(config: Config, *, max_connections: int = 200) -> httpx.Asy
         return aiohttp.ClientSession(connector=connector, auto_decompress=False)
 
     return httpx.AsyncClient(
-        transport=AiohttpTransport(client=session),
+        transport=GuardedTransport(inner or AiohttpTransport(client=session), allow_private),
         timeout=httpx.Timeout(config.federation.fetch_timeout_seconds),
         headers={"User-Agent": user_agent(config)},
         follow_redirects=False,
