@@ -60,6 +60,10 @@ class FederationConfig:
     fetch_timeout_seconds: float = 10.0
     max_document_bytes: int = 1_000_000
     max_inbox_bytes: int = 1_000_000
+    # Inbox flood control per sending host, in each process's memory (0 turns it off).
+    inbox_rate_per_minute: int = 600
+    inbox_rate_burst: int = 300
+    inbox_rate_hosts: int = 10_000  # hosts remembered at once; the least recently heard are forgotten
 
 
 @dataclass(frozen=True)
