@@ -181,7 +181,7 @@ class InboxItem(SQLModel, table=True):
     retry_at: datetime = Field(default_factory=utcnow, index=True)
     claimed_until: datetime | None = None
     last_error: str = Field(default="", max_length=1000)
-    received_at: datetime = Field(default_factory=utcnow)
+    received_at: datetime = Field(default_factory=utcnow, index=True)  # pruning reads the oldest
 
 
 class RemotePost(SQLModel, table=True):
