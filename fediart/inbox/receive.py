@@ -58,7 +58,7 @@ async def receive(services: Services, *, method: str, target: str, headers, body
         activity = orjson.loads(body)
     except orjson.JSONDecodeError:
         return Outcome(400, "body is not valid JSON")
-    if not isinstance(activity, dict) or not isinstance(activity.get("type"), (str, list)):
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), (str, list)) or not activity["type"]:
         return Outcome(400, "body is not an ActivityStreams activity")
     actor = actor_id(activity)
     if actor is None or not uri_fits(actor):
