@@ -74,7 +74,7 @@ def fit_html(text: str, limit: int) -> str:
             cut = cut[:cut.rfind("<")]
         if cut.rfind("&") > cut.rfind(";"):
             cut = cut[:cut.rfind("&")]
-        clean = sanitize_html(cut.replace("\x00", ""))
+        clean = sanitize_html(cut)  # nh3 drops NUL too
         if len(clean) <= limit:
             return clean
         # Sanitising closed the elements the cut left open, or escaped characters: cut deeper.
