@@ -60,6 +60,10 @@ class FederationConfig:
     fetch_timeout_seconds: float = 10.0
     max_document_bytes: int = 1_000_000
     max_inbox_bytes: int = 1_000_000
+    # Inbox flood control per sending host, in each process's memory (0 turns it off).
+    inbox_rate_per_minute: int = 600
+    inbox_rate_burst: int = 300
+    inbox_rate_hosts: int = 10_000  # hosts remembered at once; the least recently heard are forgotten
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class WorkerConfig:
     delivery_timeout_seconds: float = 10.0
     max_delivery_attempts: int = 16  # with Mastodon's backoff, about two days
     unavailable_after_days: int = 7  # distinct days of failures before a host is skipped
+    inbox_retention_hours: float = 168.0  # processed inbox items older than this are deleted; 0 keeps them
+    prune_every_minutes: float = 60.0
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from datetime import timedelta
 
 from fediart.inbox.dispatch import process_item
 from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
                                     record, send)
 from fediart.services import Services
+from fediart.store.prune import prune_inbox
 from fediart.store.queue import claim, claim_rows
-from fediart.store.tables import Delivery, InboxItem
+from fediart.store.tables import Delivery, InboxItem, utcnow
 
 log = logging.getLogger("fediart.worker")
 
@@ -37,6 +40,7 @@ class Worker:
         self.results: list[Result] = []
         self.have_results = asyncio.Event()
         self.flushing = asyncio.Lock()
+        self.next_prune = 0.0  # monotonic time of the next pruning; the first comes at start
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
@@ -44,6 +48,7 @@ class Worker:
         flusher = asyncio.create_task(self._flush_loop())
         try:
             while not stop.is_set():
+                await self._prune_when_due()
                 claimed = await self._claim_inbox_items() + await self._claim_deliveries()
                 if claimed == 0 or self._free() < self.claim_at:
                     await self._idle(stop, wakeup)
@@ -91,6 +96,16 @@ class Worker:
                 self.results.append(Result(job, "gave_up", error="the activity no longer exists"))
                 self.have_results.set()
         return len(jobs)
+
+    async def _prune_when_due(self) -> None:
+        settings = self.services.config.worker
+        if settings.inbox_retention_hours <= 0 or time.monotonic() < self.next_prune:
+            return
+        self.next_prune = time.monotonic() + settings.prune_every_minutes * 60
+        try:
+            await prune_old_inbox_items(self.services)
+        except Exception:  # the next round tries again; pruning must never stop the work itself
+            log.exception("pruning the inbox failed")
 
     def _start(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
@@ -158,6 +173,16 @@ class Worker:
             task.cancel()  # its lease runs out and another worker (or the next start) redoes it
         if pending:
             await asyncio.wait(pending)
+
+
+async def prune_old_inbox_items(services: Services) -> int:
+    """Delete processed inbox items older than [worker] inbox_retention_hours; returns how many."""
+    hours = services.config.worker.inbox_retention_hours
+    async with services.sessions() as session:
+        pruned = await prune_inbox(session, utcnow() - timedelta(hours=hours))
+    if pruned:
+        log.info("pruned %d processed inbox items older than %g hours", pruned, hours)
+    return pruned
 
 
 async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:

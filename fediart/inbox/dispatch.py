@@ -1,7 +1,8 @@
 """Processing a stored inbox item: parse it, look up its handler by type, record the outcome.
 
 HANDLERS maps an activity type to `async def handler(services, activity, item)`; a type without
-a handler is accepted and ignored with a log line. A handler that raises is retried with backoff.
+a handler is accepted and ignored with a log line. A handler that raises is retried with backoff,
+unless the error says the document itself is malformed: that item fails at once, with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ log = logging.getLogger("fediart.inbox")
 
 Handler = Callable[[Services, dict[str, Any], InboxItem], Awaitable[None]]
 MAX_ATTEMPTS = 5
+# What a malformed document raises (a list where a string belongs, nesting too deep to serialise, a
+# date out of range): the same input fails the same way again, so retrying only wastes work.
+# Network and database trouble (FetchError, SQLAlchemy errors) is not among these and is retried.
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, OverflowError)
 
 
 def _handlers() -> dict[str, Handler]:
@@ -52,12 +57,13 @@ async def process_item(services: Services, item_id: int) -> None:
         await handler(services, activity, item)
     except Exception as exc:  # recorded on the row and retried; a remote's odd activity must not stop us
         log.warning("processing %s %s failed: %s", item.activity_type, item.activity_uri, exc, exc_info=True)
-        await _record(services, item_id, failed=str(exc) or type(exc).__name__)
+        await _record(services, item_id, failed=f"{type(exc).__name__}: {exc}",
+                      final=isinstance(exc, MALFORMED))
         return
     await _record(services, item_id)
 
 
-async def _record(services: Services, item_id: int, failed: str | None = None) -> None:
+async def _record(services: Services, item_id: int, failed: str | None = None, final: bool = False) -> None:
     async with services.sessions() as session:
         item = await session.get(InboxItem, item_id)
         if item is None:
@@ -68,7 +74,7 @@ async def _record(services: Services, item_id: int, failed: str | None = None) -
         else:
             item.attempts += 1
             item.last_error = failed[:1000]
-            if item.attempts >= MAX_ATTEMPTS:
+            if final or item.attempts >= MAX_ATTEMPTS:
                 item.state = "failed"
             else:
                 item.retry_at = utcnow() + timedelta(seconds=backoff_seconds(item.attempts))

@@ -35,7 +35,7 @@ async def on_follow(services: Services, activity: dict[str, Any], item: InboxIte
         if follower is not None:
             # A repeated Follow: the remote lost our Accept or forgot the follow. One row, and the
             # Accept again if we had accepted; a pending request simply waits for the artist.
-            follower.follow_uri = item.activity_uri[:2000]
+            follower.follow_uri = item.activity_uri
             session.add(follower)
             if follower.state == "accepted":
                 await send_accept(session, services, account, remote, activity)
@@ -43,7 +43,7 @@ async def on_follow(services: Services, activity: dict[str, Any], item: InboxIte
             log.info("repeated Follow of %s by %s (%s)", account.username, remote.uri, follower.state)
             return
         manual = account.manually_approves_followers
-        follower = Follower(account_id=account.id, actor_id=remote.id, follow_uri=item.activity_uri[:2000],
+        follower = Follower(account_id=account.id, actor_id=remote.id, follow_uri=item.activity_uri,
                             state="pending" if manual else "accepted")
         session.add(follower)
         await session.flush()  # the Accept's id carries the row id

@@ -48,7 +48,7 @@ async def _interaction(services: Services, activity: dict[str, Any], item: Inbox
                                             Interaction.actor_id == remote.id)
         if (await session.exec(same)).first() is not None:
             return  # one like (or boost) per actor and post, as Mastodon counts them
-        session.add(Interaction(kind=kind, activity_uri=item.activity_uri[:2000], post_id=post.id,
+        session.add(Interaction(kind=kind, activity_uri=item.activity_uri, post_id=post.id,
                                 actor_id=remote.id))
         notify(session, post.account_id, kind, remote, item.activity_uri, post_id=post.id)
         await session.commit()

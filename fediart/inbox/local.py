@@ -35,11 +35,11 @@ def parse_time(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).replace(microsecond=0)
+    except (ValueError, OverflowError):  # "0001-01-01T00:00:00+05:00" is before the first UTC date
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def _local_path(services: Services, url: str) -> str | None:
@@ -113,5 +113,5 @@ async def lock_account(session: AsyncSession, account_id: int) -> None:
 def notify(session: AsyncSession, account_id: int, kind: str, actor: RemoteActor, activity_uri: str, *,
            post_id: int | None = None, remote_post_id: int | None = None) -> None:
     """Add a notification to the session; the caller commits it with the change it reports."""
-    session.add(Notification(account_id=account_id, kind=kind, actor_id=actor.id, activity_uri=activity_uri[:2000],
+    session.add(Notification(account_id=account_id, kind=kind, actor_id=actor.id, activity_uri=activity_uri,
                              post_id=post_id, remote_post_id=remote_post_id))

@@ -32,9 +32,9 @@ async def on_block(services: Services, activity: dict[str, Any], item: InboxItem
         existing = (await session.exec(select(RemoteBlock).where(RemoteBlock.account_id == account.id,
                                                                  RemoteBlock.actor_id == remote.id))).first()
         if existing is None:
-            session.add(RemoteBlock(account_id=account.id, actor_id=remote.id, activity_uri=item.activity_uri[:2000]))
+            session.add(RemoteBlock(account_id=account.id, actor_id=remote.id, activity_uri=item.activity_uri))
         else:
-            existing.activity_uri = item.activity_uri[:2000]  # so the Undo of the newest Block finds it
+            existing.activity_uri = item.activity_uri  # so the Undo of the newest Block finds it
             session.add(existing)
         await session.exec(delete(Follower).where(Follower.account_id == account.id, Follower.actor_id == remote.id))
         # Their server has dropped our follow of them; an Undo would only be refused there.
@@ -72,7 +72,7 @@ async def on_move(services: Services, activity: dict[str, Any], item: InboxItem)
         mover = await actor_row(session, old)
         if mover is None or mover.moved_to == target:
             return  # unknown to us (nothing to update), or this move was recorded already
-        mover.moved_to = target[:2000]
+        mover.moved_to = target
         session.add(mover)
         followed = await session.exec(select(Follower.account_id).where(Follower.actor_id == mover.id,
                                                                         Follower.state == "accepted"))

@@ -14,12 +14,15 @@ from fediart.activitypub.fetch import fetch_document
 from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time, type_of
 from fediart.services import Services
+from fediart.store.fit import fit_url, stored_uri
 from fediart.store.tables import InboxItem, RemoteActor, RemotePost, Tombstone, utcnow
 from fediart.text import sanitize_html
 
 log = logging.getLogger("fediart.inbox")
 
 NOTE_TYPES = {"Note", "Article", "Page"}
+CONTENT_MAX = 100_000  # characters of HTML kept of a remote note; long-form Articles fit, floods don't
+SUMMARY_MAX = 1000  # RemotePost.summary's column
 
 
 async def note_from_activity(services: Services, activity: dict[str, Any],
@@ -54,12 +57,29 @@ def _content(note: dict[str, Any]) -> str:
     if not isinstance(content, str):
         languages = note.get("contentMap") if isinstance(note.get("contentMap"), dict) else {}
         content = next((v for v in languages.values() if isinstance(v, str)), "")
-    return sanitize_html(content)
+    return fit_html(content, CONTENT_MAX)
 
 
 def _summary(note: dict[str, Any]) -> str:
     summary = note.get("summary")
-    return sanitize_html(summary)[:1000] if isinstance(summary, str) else ""
+    return fit_html(summary, SUMMARY_MAX) if isinstance(summary, str) else ""
+
+
+def fit_html(text: str, limit: int) -> str:
+    """Sanitised HTML of at most `limit` characters, cut between tags and still well-formed."""
+    budget = limit
+    while budget > 0:
+        cut = text[:budget]
+        if cut.rfind("<") > cut.rfind(">"):  # half a tag or half an entity would show as text
+            cut = cut[:cut.rfind("<")]
+        if cut.rfind("&") > cut.rfind(";"):
+            cut = cut[:cut.rfind("&")]
+        clean = sanitize_html(cut)  # nh3 drops NUL too
+        if len(clean) <= limit:
+            return clean
+        # Sanitising closed the elements the cut left open, or escaped characters: cut deeper.
+        budget -= max(1, len(clean) - limit)
+    return ""
 
 
 def _url(note: dict[str, Any]) -> str | None:
@@ -68,7 +88,7 @@ def _url(note: dict[str, Any]) -> str | None:
         url = url[0] if url else None
     if isinstance(url, dict):
         url = url.get("href")
-    return url[:2000] if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    return fit_url(url)
 
 
 def _mentioned(note: dict[str, Any]) -> list[str]:
@@ -88,7 +108,7 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
     note = await note_from_activity(services, activity, item)
     if note is None:
         return
-    uri = note["id"]
+    uri = stored_uri(note["id"])  # the key Update and Delete will look it up by
     async with services.sessions() as session:
         if await session.get(Tombstone, uri) is not None:
             log.info("ignored Create %s: %s was deleted already", item.activity_uri, uri)
@@ -103,8 +123,8 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
         return
     remote = await services.remote_actors.by_uri(item.actor_uri)
     async with services.sessions() as session:
-        post = RemotePost(uri=uri[:2000], actor_id=remote.id, url=_url(note), content=_content(note),
-                          summary=_summary(note), in_reply_to=in_reply_to[:2000] if in_reply_to else None,
+        post = RemotePost(uri=uri, actor_id=remote.id, url=_url(note), content=_content(note),
+                          summary=_summary(note), in_reply_to=fit_url(in_reply_to),
                           published=parse_time(note.get("published")) or utcnow())
         session.add(post)
         await session.flush()
@@ -126,7 +146,7 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
     if note is None:
         return
     async with services.sessions() as session:
-        post = (await session.exec(select(RemotePost).where(RemotePost.uri == note["id"]))).first()
+        post = (await session.exec(select(RemotePost).where(RemotePost.uri == stored_uri(note["id"])))).first()
         author = await session.get(RemoteActor, post.actor_id) if post is not None else None
         if post is None or post.deleted_at is not None or author is None or author.uri != item.actor_uri:
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],

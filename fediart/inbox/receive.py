@@ -20,6 +20,7 @@ from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.signatures import SignatureError, key_id_host, parse_signature, verify_parsed
 from fediart.outbox.hosts import record_success
 from fediart.services import Services
+from fediart.store.fit import stored_uri, uri_fits
 from fediart.store.tables import InboxItem
 
 log = logging.getLogger("fediart.inbox")
@@ -44,7 +45,7 @@ def actor_id(activity: dict[str, Any]) -> str | None:
 def activity_uri(activity: dict[str, Any], body: bytes) -> str:
     # An activity without an id still gets a stable identity, so a resend is recognised.
     uri = activity.get("id")
-    return uri if isinstance(uri, str) and uri else "urn:sha256:" + hashlib.sha256(body).hexdigest()
+    return stored_uri(uri) if isinstance(uri, str) and uri else "urn:sha256:" + hashlib.sha256(body).hexdigest()
 
 
 async def receive(services: Services, *, method: str, target: str, headers, body: bytes,
@@ -57,11 +58,11 @@ async def receive(services: Services, *, method: str, target: str, headers, body
         activity = orjson.loads(body)
     except orjson.JSONDecodeError:
         return Outcome(400, "body is not valid JSON")
-    if not isinstance(activity, dict) or not isinstance(activity.get("type"), (str, list)):
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), (str, list)) or not activity["type"]:
         return Outcome(400, "body is not an ActivityStreams activity")
     actor = actor_id(activity)
-    if actor is None:
-        return Outcome(400, "activity has no actor")
+    if actor is None or not uri_fits(actor):
+        return Outcome(400, "activity has no actor, or one too long or with NUL to be stored")
     if same_origin(actor, services.urls.base):
         return Outcome(401, "activities from this server's own actors are not accepted from outside")
 

@@ -12,6 +12,7 @@ from sqlmodel import delete, select, update
 from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import actor_row, id_of
 from fediart.services import Services
+from fediart.store.fit import stored_uri
 from fediart.store.tables import (Follower, Following, InboxItem, Interaction, RemoteActor, RemotePost, Tombstone,
                                   utcnow)
 
@@ -28,7 +29,7 @@ async def on_delete(services: Services, activity: dict[str, Any], item: InboxIte
         log.warning("ignored Delete %s: %s may not delete %s on another server", item.activity_uri,
                     item.actor_uri, target)
     else:
-        await _note_deleted(services, target, item)
+        await _note_deleted(services, stored_uri(target), item)  # the key its Create stored it under
 
 
 async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
@@ -45,7 +46,7 @@ async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
                 session.add(post)
         # Tombstoned even when we never saw the note: its Create may still be on its way.
         if await session.get(Tombstone, uri) is None:
-            session.add(Tombstone(uri=uri[:2000]))
+            session.add(Tombstone(uri=uri))
         await session.commit()
 
 

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fediart.inbox.receive import receive
+from fediart.inbox.throttle import InboxThrottle, sender_host
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 
@@ -33,8 +34,21 @@ def _raw_target(request: Request) -> str:
     return f"{path}?{query}" if query else path
 
 
+def _throttle_of(request: Request) -> InboxThrottle:
+    state = request.app.state
+    if getattr(state, "inbox_throttle", None) is None:  # one per app (per process), made on first use
+        state.inbox_throttle = InboxThrottle.from_config(services_of(request).config.federation)
+    return state.inbox_throttle
+
+
 async def _inbox(request: Request, account_id: int | None) -> Response:
     services = services_of(request)
+    throttle, host = _throttle_of(request), sender_host(request.headers)
+    # Before the body is read: a flooding server costs us a header parse, nothing more.
+    if wait := throttle.retry_after(host):
+        log.info("inbox throttled %s for %d s", host, wait)
+        return JSONResponse({"error": f"too many activities from {host}; retry in {wait} s"}, status_code=429,
+                            headers={"Retry-After": str(wait)})
     limit = services.config.federation.max_inbox_bytes
     try:
         body = await _read_limited(request, limit)
@@ -50,6 +64,8 @@ async def _inbox(request: Request, account_id: int | None) -> Response:
         client = request.client.host if request.client else "?"
         log.info("inbox refused a POST from %s: %s %s", client, outcome_status, message)
         return JSONResponse({"error": message}, status_code=outcome_status)
+    # Only what passed verification spends a token, so forgeries cannot drain another host's budget.
+    throttle.spend(host)
     return Response(status_code=outcome_status)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import delete, select
 
 from fediart.inbox.local import actor_row, id_of, local_account, local_post, type_of
 from fediart.services import Services
+from fediart.store.fit import stored_uri
 from fediart.store.tables import Follower, InboxItem, Interaction, Notification, RemoteActor, RemoteBlock
 
 log = logging.getLogger("fediart.inbox")
@@ -23,6 +24,7 @@ INTERACTION_KINDS = {"Like": "like", "Announce": "boost"}
 async def on_undo(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
     obj = activity.get("object")
     undone_id = id_of(obj)
+    undone_id = stored_uri(undone_id) if undone_id else None  # as the undone activity was stored
     if isinstance(obj, dict) and id_of(obj.get("actor")) != item.actor_uri:
         log.warning("ignored Undo %s: it undoes an activity of %s, not of %s", item.activity_uri,
                     id_of(obj.get("actor")), item.actor_uri)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from fediart.store.fit import guard_columns
+
 
 def utcnow() -> datetime:
     """Aware UTC to the second (ActivityStreams dates carry no fractions)."""
@@ -181,7 +183,7 @@ class InboxItem(SQLModel, table=True):
     retry_at: datetime = Field(default_factory=utcnow, index=True)
     claimed_until: datetime | None = None
     last_error: str = Field(default="", max_length=1000)
-    received_at: datetime = Field(default_factory=utcnow)
+    received_at: datetime = Field(default_factory=utcnow, index=True)  # pruning reads the oldest
 
 
 class RemotePost(SQLModel, table=True):
@@ -252,3 +254,7 @@ class DomainBlock(SQLModel, table=True):
     severity: str = Field(default="suspend", max_length=16)
     public_comment: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Rows made from what other servers send: the net under the handlers' own fitting (store/fit.py).
+guard_columns(RemoteActor, RemotePost, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)

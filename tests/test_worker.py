@@ -1,0 +1,82 @@
+"""The running worker's housekeeping: it prunes the inbox on its schedule, and not when told not to."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from fakes import post_activity
+from helpers import make_config
+from inbox.activities import activity, rows
+from sqlmodel import update
+
+from fediart.store.tables import InboxItem, utcnow
+from fediart.worker import Worker
+
+
+@pytest.fixture
+async def config(database_settings, tmp_path, request):
+    hours = getattr(request, "param", 24.0)
+    # Pruning every 60 ms, so a test sees the schedule come round twice.
+    return make_config(database_settings, tmp_path, worker={"inbox_retention_hours": hours,
+                                                            "prune_every_minutes": 0.001, "poll_seconds": 0.02})
+
+
+async def receive_old(client, services, actor) -> str:
+    """An activity received and processed 30 days ago."""
+    sent = activity(actor, "Wobble", "x")
+    assert (await post_activity(client, actor, sent)).status_code == 202
+    async with services.sessions() as session:
+        await session.exec(update(InboxItem).where(InboxItem.activity_uri == sent["id"])
+                           .values(state="done", received_at=utcnow() - timedelta(days=30)))
+        await session.commit()
+    return sent["id"]
+
+
+async def wait_for(condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if await condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the worker did not get there in time")
+
+
+async def uris(services) -> set[str]:
+    return {item.activity_uri for item in await rows(services, InboxItem)}
+
+
+async def test_the_worker_prunes_old_items_on_its_schedule(client, network, services):
+    bob = network.add_actor("bob")
+    first = await receive_old(client, services, bob)
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(services).run(stop))
+    try:
+        await wait_for(lambda: _gone(services, first))
+        second = await receive_old(client, services, bob)  # arrives after the first pruning
+        await wait_for(lambda: _gone(services, second))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def _gone(services, uri: str) -> bool:
+    return uri not in await uris(services)
+
+
+@pytest.mark.parametrize("config", [0.0], indirect=True)
+async def test_retention_zero_keeps_every_item(client, network, services):
+    bob = network.add_actor("bob")
+    old = await receive_old(client, services, bob)
+    new = activity(bob, "Wobble", "y")
+    assert (await post_activity(client, bob, new)).status_code == 202
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(services).run(stop))
+    try:  # pruning comes before the first claim, so once the new item is done it has had its chance
+        await wait_for(lambda: _done(services, new["id"]))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+    assert await uris(services) == {old, new["id"]}
+
+
+async def _done(services, uri: str) -> bool:
+    return any(i.activity_uri == uri and i.state == "done" for i in await rows(services, InboxItem))
