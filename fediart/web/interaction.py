@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -24,12 +25,18 @@ MAX_URI = 2000
 _LOCAL_POST = re.compile(r"^/(?:users/(?P<u1>[a-z0-9_]+)/statuses|@(?P<u2>[a-z0-9_]+))/(?P<id>\d{1,18})$")
 
 
+class TargetKind(StrEnum):
+    ACCOUNT = "account"  # a local artist
+    POST = "post"  # a local post anyone may read
+    REMOTE = "remote"  # anything else: shown as text, never linked
+
+
 @dataclass(frozen=True)
 class Target:
-    """What the uri names: a local artist, a local post, or something elsewhere (shown as text)."""
+    """What the uri names, and what to paste into a server's search box to reach it."""
 
-    paste: str  # what to paste into a server's search box
-    kind: str  # "account" | "post" | "remote"
+    paste: str
+    kind: TargetKind
     name: str = ""  # the artist's display name, for local targets
 
 
@@ -46,7 +53,7 @@ async def _local_post(services: Services, uri: str) -> Target | None:
     if found is None or found[1].visibility not in PUBLICLY_VISIBLE or found[1].deleted_at is not None:
         return None
     account, post = found
-    return Target(services.urls.status_page(account.username, post.id), "post",
+    return Target(services.urls.status_page(account.username, post.id), TargetKind.POST,
                   account.display_name or account.username)
 
 
@@ -64,9 +71,9 @@ async def describe(services: Services, uri: str) -> Target | None:
         async with services.sessions() as session:
             account = await get_account(session, username)
         if account is not None and account.kind == "person":
-            return Target(f"@{account.username}@{services.config.domain}", "account",
+            return Target(f"@{account.username}@{services.config.domain}", TargetKind.ACCOUNT,
                           account.display_name or account.username)
-    return Target(uri.removeprefix("acct:"), "remote")
+    return Target(uri.removeprefix("acct:"), TargetKind.REMOTE)
 
 
 async def authorize_interaction(request: Request) -> Response:

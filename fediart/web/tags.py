@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fediart.activitypub.convert import post_licence
-from fediart.services import services_of
+from fediart.services import Services, services_of
 from fediart.store.posts import media_for, tagged_posts
 from fediart.web.pages import render_page
 
@@ -16,12 +17,8 @@ from fediart.web.pages import render_page
 TAG_RE = re.compile(r"^\w{1,100}$")
 
 
-async def tag_page(request: Request) -> Response:
-    services = services_of(request)
-    name = request.path_params["name"]
-    if not TAG_RE.match(name):
-        return render_page(services, "not_found.html", services.site_licence, status=404,
-                           message="That is not a hashtag.")
+async def tagged(services: Services, name: str) -> list[dict[str, Any]]:
+    """What the page shows of each public post tagged `name`, newest first."""
     urls = services.urls
     async with services.sessions() as session:
         found = await tagged_posts(session, urls.tag(name))
@@ -38,4 +35,14 @@ async def tag_page(request: Request) -> Response:
             "thumbnail": urls.media(first.thumbnail_file) if first else None, "alt": first.description if first else "",
             "published": post.published.strftime("%Y-%m-%d"),
         })
-    return render_page(services, "tag.html", services.site_licence, tag=name.lower(), posts=posts)
+    return posts
+
+
+async def tag_page(request: Request) -> Response:
+    services = services_of(request)
+    name = request.path_params["name"]
+    if not TAG_RE.match(name):
+        return render_page(services, "not_found.html", services.site_licence, status=404,
+                           message="That is not a hashtag.")
+    return render_page(services, "tag.html", services.site_licence, tag=name.lower(),
+                       posts=await tagged(services, name))

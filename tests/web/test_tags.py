@@ -70,3 +70,11 @@ async def test_an_unknown_tag_is_an_empty_page_and_a_non_tag_is_404(client, make
         response = await client.get(path, headers={"Accept": BROWSER_ACCEPT})
         assert response.status_code == 404, path
         assert "<script>" not in response.text
+
+
+async def test_a_content_warning_hides_the_post_on_the_tag_page_too(client, services, make_artist):
+    await make_artist("ana")
+    post = await publish(services, text="Gory heron #ink", images=[(png(), "a gory heron")], cw="blood")
+    html = await tag_page(client, "https://art.example/tags/ink")
+    assert listed(html) == [str(post.id)]
+    assert "blood" in html and "Gory heron" not in html and "a gory heron" not in html
