@@ -21,6 +21,7 @@ from fediart.licence.routes import routes as licence_routes
 from fediart.media.routes import routes as media_routes
 from fediart.services import build_services
 from fediart.store.migrate import current_and_head
+from fediart.web.headers import SecurityHeadersMiddleware
 from fediart.web.posts import routes as post_page_routes
 from fediart.web.routes import routes as web_routes
 
@@ -62,7 +63,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
     app = Starlette(
         routes=[*activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
                 *licence_routes, *post_page_routes, *web_routes],
-        middleware=[Middleware(LicenceHeadersMiddleware, licence=services.site_licence)],
+        middleware=[Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
+                    Middleware(SecurityHeadersMiddleware)],
         lifespan=lifespan,
     )
     app.state.services = services

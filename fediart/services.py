@@ -80,12 +80,16 @@ class Services:
 
 
 def make_templates() -> Environment:
-    return Environment(
+    from fediart.web.safety import FILTERS
+
+    env = Environment(
         loader=PackageLoader("fediart.web", "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(FILTERS)
+    return env
 
 
 def build_services(config: Config, engine: AsyncEngine | None = None) -> Services:

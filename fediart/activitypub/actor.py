@@ -59,6 +59,17 @@ def person_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) ->
     return doc
 
 
+def instance_actor_username(domain: str) -> str:
+    """The instance actor's name: the host without its port, as Mastodon names its own.
+
+    GoToSocial reads a signer's preferredUsername and resolves acct:NAME@domain by WebFinger; a
+    name with a colon ("127.0.0.1:8000") is not a valid username there, so every signed fetch
+    from a loopback set-up failed.
+    """
+    host, sep, port = domain.rpartition(":")
+    return host if sep and port.isdigit() else domain
+
+
 def instance_actor_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) -> dict[str, Any]:
     """The instance actor: signs server-to-server fetches; served unsigned so key checks never deadlock."""
     actor = urls.instance_actor
@@ -66,11 +77,12 @@ def instance_actor_to_ap(account: Account, urls: Urls, licence: Licence, domain:
         "@context": CONTEXT,
         "id": actor,
         "type": "Application",
-        "preferredUsername": domain,
+        "preferredUsername": instance_actor_username(domain),
         "name": domain,
-        "url": f"{urls.base}/about/more?instance_actor=true",
+        "url": f"{urls.base}/about",
         "inbox": actor + "/inbox",
         "outbox": actor + "/outbox",
+        "featured": actor + "/collections/featured",
         "endpoints": {"sharedInbox": urls.shared_inbox},
         "manuallyApprovesFollowers": True,
         "discoverable": False,

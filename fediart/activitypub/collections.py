@@ -129,7 +129,18 @@ def _endpoint(kind: str):
     return collection
 
 
+async def instance_collection(request: Request) -> Response:
+    """The instance actor's outbox and featured posts: it publishes nothing, so both are empty."""
+    services = services_of(request)
+    doc = {"@context": CONTEXT, "id": services.urls.base + request.url.path, "type": "OrderedCollection",
+           "totalItems": 0, "orderedItems": [],
+           **object_terms(services.site_licence, services.urls.instance_actor)}
+    return respond(render_ap(doc, services.site_licence))
+
+
 routes = [
+    Route("/actor/outbox", instance_collection),
+    Route("/actor/collections/featured", instance_collection),
     Route("/users/{username}/outbox", _endpoint("outbox")),
     Route("/users/{username}/followers", _endpoint("followers")),
     Route("/users/{username}/following", _endpoint("following")),

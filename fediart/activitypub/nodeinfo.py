@@ -10,7 +10,8 @@ from starlette.responses import Response
 import fediart
 from fediart.http import error, render_json, respond
 from fediart.services import Services, services_of
-from fediart.store.tables import Account
+from fediart.store.posts import PUBLICLY_VISIBLE
+from fediart.store.tables import Account, Post
 
 SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/"
 VERSIONS = ("2.0", "2.1")
@@ -25,7 +26,12 @@ async def discovery(request: Request) -> Response:
 async def usage(services: Services) -> dict:
     async with services.sessions() as session:
         users = (await session.exec(select(func.count()).select_from(Account).where(Account.kind == "person"))).one()
-    return {"users": {"total": users, "activeMonth": users, "activeHalfyear": users}, "localPosts": 0}
+        # What anyone may read: the posts the outboxes list (public and unlisted, not deleted).
+        posts = (await session.exec(
+            select(func.count()).select_from(Post).join(Account, Account.id == Post.account_id)
+            .where(Account.kind == "person", Post.visibility.in_(PUBLICLY_VISIBLE), Post.deleted_at.is_(None))
+        )).one()
+    return {"users": {"total": users, "activeMonth": users, "activeHalfyear": users}, "localPosts": posts}
 
 
 def ai_policy(services: Services) -> dict:

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fediart.activitypub.actor import instance_actor_username
 from fediart.activitypub.vocab import AP_CONTENT_TYPE
 from fediart.cache import Rendered
 from fediart.http import error, render_json, respond
@@ -31,7 +32,7 @@ def username_for_resource(resource: str, services: Services) -> str | None:
             raise BadResource("acct: resource must look like acct:name@domain")
         if host.lower() != domain:
             return None
-        if user.lower() == domain:
+        if user.lower() in (domain, instance_actor_username(domain)):
             return INSTANCE_ACTOR_USERNAME  # Mastodon's convention for the instance actor
         return user.lower()
     parts = urlsplit(resource)
@@ -53,7 +54,7 @@ def webfinger_document(username: str, services: Services) -> dict:
     if username == INSTANCE_ACTOR_USERNAME:
         actor = urls.instance_actor
         return {
-            "subject": f"acct:{domain}@{domain}",
+            "subject": f"acct:{instance_actor_username(domain)}@{domain}",
             "aliases": [actor],
             "links": [
                 {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": f"{urls.base}/about"},

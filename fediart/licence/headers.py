@@ -13,9 +13,8 @@ def http_headers(licence: Licence) -> dict[str, str]:
         "Content-Usage": licence.content_usage,
         "X-Robots-Tag": licence.x_robots_tag,
     }
-    links = []
-    if licence.url:
-        links.append(f'<{licence.url}>; rel="license"')
+    # All rights reserved has no licence document: the terms page is the licence then.
+    links = [f'<{licence.url or licence.usage_info_url}>; rel="license"']
     links.append(f'<{licence.usage_info_url}>; rel="terms-of-service"')
     headers["Link"] = ", ".join(links)
     return headers

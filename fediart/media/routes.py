@@ -81,6 +81,8 @@ async def media_file(request: Request) -> Response:
         # The name is random and never reused: caches may keep the file for good.
         "Cache-Control": "public, max-age=31536000, immutable",
         "X-Content-Type-Options": "nosniff",
+        # Opened directly, a file is a document of its own: it may load and run nothing.
+        "Content-Security-Policy": "default-src 'none'; sandbox",
         # Web clients on other origins (Elk, Phanpy) draw these into canvases.
         "Access-Control-Allow-Origin": "*",
         "Cross-Origin-Resource-Policy": "cross-origin",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,3 +83,17 @@ async def posts_of(session: AsyncSession, account_id: int, limit: int = 50) -> l
     """An artist's posts of every visibility, deleted ones included, newest first (for the CLI)."""
     rows = await session.exec(select(Post).where(Post.account_id == account_id).order_by(Post.id.desc()).limit(limit))
     return list(rows.all())
+
+
+async def tagged_posts(session: AsyncSession, tag_href: str, limit: int = 40) -> list[tuple[Account, Post]]:
+    """Public posts by artists that carry the Hashtag whose href is `tag_href`, newest first."""
+    # The href as a whole JSON string, quotes included, so #ink never matches #inkwell; LIKE's
+    # wildcards escaped, so #a_b never matches #axb. Works alike on SQLite and PostgreSQL.
+    needle = '"' + tag_href.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"'
+    rows = await session.exec(
+        select(Account, Post).join(Post, Post.account_id == Account.id)
+        .where(Account.kind == "person", Post.visibility == "public", Post.deleted_at.is_(None),
+               cast(Post.tags, Text).like(f"%{needle}%", escape="\\"))
+        .order_by(Post.id.desc()).limit(limit)
+    )
+    return [(account, post) for account, post in rows.all()]

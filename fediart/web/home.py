@@ -1,4 +1,4 @@
-"""The instance front page: who exposes work here, and the instance's licence stance."""
+"""The instance front page (who exposes work here) and its about page (who runs it, on what terms)."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ async def home(request: Request) -> Response:
     ]
     return render_page(services, "home.html", services.site_licence, artists=artists,
                        description=services.config.server.instance_description)
+
+
+async def about(request: Request) -> Response:
+    """The instance's about page: the instance actor's `url` and WebFinger profile page."""
+    services = services_of(request)
+    server = services.config.server
+    return render_page(services, "about.html", services.site_licence, description=server.instance_description,
+                       admin_email=server.admin_email, domain=services.config.domain)

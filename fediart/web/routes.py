@@ -4,10 +4,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from fediart.activitypub.documents import actor
-from fediart.web.home import home
+from fediart.web.home import about, home
+from fediart.web.interaction import authorize_interaction
+from fediart.web.tags import tag_page
 
 routes = [
     Route("/", home),
+    Route("/about", about),
+    Route("/authorize_interaction", authorize_interaction),
+    Route("/tags/{name}", tag_page),
     Route("/@{username}", actor),  # content-negotiated like Mastodon: JSON-LD for servers
     Mount("/static", app=StaticFiles(packages=[("fediart.web", "static")]), name="static"),
 ]

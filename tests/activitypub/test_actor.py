@@ -1,10 +1,20 @@
 """The actor document: content negotiation and every field Mastodon reads."""
 
+import re
+from urllib.parse import urlsplit
+
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers
+from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers, make_config
 
 ACTOR = "https://art.example/users/ana"
+
+
+@pytest.fixture
+async def config(database_settings, tmp_path, request):
+    """The usual test config; tests parametrized indirectly on `config` pass make_config arguments."""
+    return make_config(database_settings, tmp_path, **getattr(request, "param", {}))
 
 
 async def test_activitypub_clients_get_json_ld_with_their_content_type(client, make_artist):
@@ -81,7 +91,42 @@ async def test_instance_actor_is_an_application_with_a_key(client):
     serialization.load_pem_public_key(doc["publicKey"]["publicKeyPem"].encode())
 
 
-async def test_changes_show_once_the_cache_entry_expires(client, make_artist, services):
+@pytest.mark.parametrize("config", [{"domain": "127.0.0.1:8000"}], indirect=True)
+async def test_instance_actor_name_has_no_port_and_webfinger_resolves_it(client):
+    """GoToSocial checks a signer by WebFinger on acct:preferredUsername@host; a colon is no username."""
+    doc = (await client.get("/actor", headers={"Accept": AP_ACCEPT})).json()
+    assert doc["id"] == "http://127.0.0.1:8000/actor"
+    assert doc["preferredUsername"] == "127.0.0.1"  # Mastodon names it after the host, too
+    host = urlsplit(doc["id"]).netloc
+    response = await client.get("/.well-known/webfinger", params={"resource": f"acct:{doc['preferredUsername']}@{host}"})
+    assert response.status_code == 200
+    jrd = response.json()
+    assert jrd["subject"] == "acct:127.0.0.1@127.0.0.1:8000"
+    assert [link["href"] for link in jrd["links"] if link["rel"] == "self"] == [doc["id"]]
+    # Peers that cached the old name still find it.
+    old = await client.get("/.well-known/webfinger", params={"resource": "acct:127.0.0.1:8000@127.0.0.1:8000"})
+    assert old.status_code == 200
+
+
+async def test_every_link_the_instance_actor_advertises_answers(client):
+    doc = (await client.get("/actor", headers={"Accept": AP_ACCEPT})).json()
+    page = await client.get(urlsplit(doc["url"]).path, headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert re.search(r'<meta name="tdm-reservation" content="1">', page.text)
+    for key in ("outbox", "featured"):
+        response = await client.get(urlsplit(doc[key]).path, headers={"Accept": AP_ACCEPT})
+        assert response.status_code == 200, key
+        assert response.headers["content-type"] == "application/activity+json"
+        assert_licence_headers(response, policy="https://art.example/tdm-policy.json")
+        collection = response.json()
+        assert (collection["id"], collection["type"], collection["totalItems"]) == (doc[key], "OrderedCollection", 0)
+    # The WebFinger profile page of the instance actor is the same page.
+    jrd = (await client.get("/.well-known/webfinger", params={"resource": "acct:art.example@art.example"})).json()
+    [profile] = [link["href"] for link in jrd["links"] if link["rel"] == "http://webfinger.net/rel/profile-page"]
+    assert profile == doc["url"]
+
+
+async def test_changes_show_at_once_when_this_process_makes_them(client, make_artist, services):
     account = await make_artist("ana", display_name="Ana")
     first = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
     async with services.sessions() as session:

@@ -6,6 +6,8 @@ worker. Accept, Follow and Undo are built by the follow work and tested with it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import AP_ACCEPT, assert_licence_headers
 from posting import add_remote, delete, edit, png, publish
@@ -33,13 +35,24 @@ async def _fetch(client, path: str, status: int = 200) -> dict:
     response = await client.get(path, headers={"Accept": AP_ACCEPT})
     assert response.status_code == status, path
     assert_licence_headers(response)
+    assert re.search(r'<https://art\.example/[^>]*terms>; rel="license"|<https://creativecommons[^>]+>; rel="license"',
+                     response.headers["link"]), path
     return response.json()
 
 
+# The default (all rights reserved: no licence document) and a Creative Commons licence.
+LICENCES = {"all-rights-reserved": None, "cc-by-nc-nd-4.0": BY_NC_ND}
+
+
+@pytest.fixture(params=list(LICENCES))
+def licence_key(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-async def documents(client, services, network, make_artist) -> list[dict]:
+async def documents(client, services, network, make_artist, licence_key) -> list[dict]:
     """One of each document, as served or as delivered."""
-    ana = await make_artist("ana", licence_key="cc-by-nc-nd-4.0")
+    ana = await make_artist("ana", licence_key=licence_key)
     await add_remote(services, network, "bob", follows=ana)
     kept = await publish(services, text="Kept #ink", images=[(png(), "a heron")])
     edited = await publish(services, text="Draft", images=[(png(), "reeds")])
@@ -88,10 +101,14 @@ def _typed(documents: list[dict]) -> list[tuple[str, dict]]:
     return found
 
 
-def _assert_licensed(kind: str, node: dict) -> None:
+def _assert_licensed(kind: str, node: dict, licence_key: str) -> None:
     undefined = [key for key in node if key.startswith("_:")]
     assert not undefined, f"{kind}: terms the @context does not define: {undefined}"
     expected = IMAGE_IRIS if kind == AS + "Image" else OBJECT_IRIS
+    if LICENCES[licence_key] is None:
+        # All rights reserved has no licence document to point at; usageInfo names the terms.
+        expected = expected - {SCHEMA + "license"}
+        assert SCHEMA + "license" not in node, kind
     if kind == AS + "Application":
         # The instance actor carries the instance default: all rights reserved (no `license`) and
         # no acquire licence page (docs/licence.md §1).
@@ -99,26 +116,26 @@ def _assert_licensed(kind: str, node: dict) -> None:
     missing = sorted(iri for iri in expected if iri not in node)
     assert not missing, f"{kind} {node.get('@id')} lacks {missing}"
     if SCHEMA + "license" in expected:
-        assert node[SCHEMA + "license"] == [{"@id": BY_NC_ND}]
+        assert node[SCHEMA + "license"] == [{"@id": LICENCES[licence_key]}]
     assert node["http://www.w3.org/ns/tdmrep#reservation"][0]["@value"] == 1
 
 
 @pytest.mark.parametrize("type_name", TYPES)
-async def test_each_type_carries_the_licence(documents, type_name):
+async def test_each_type_carries_the_licence(documents, type_name, licence_key):
     iri = AS + type_name
     nodes = [node for kind, node in _typed(documents) if kind == iri]
     assert nodes, f"no {type_name} among the documents fediart emits"
     for node in nodes:
-        _assert_licensed(iri, node)
+        _assert_licensed(iri, node, licence_key)
     if type_name == "Image":
         for node in nodes:
             assert node["http://ns.useplus.org/ldf/xmp/1.0/DataMining"] == [
                 {"@id": "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"}]
 
 
-async def test_no_other_typed_node_goes_out_unlicensed(documents):
+async def test_no_other_typed_node_goes_out_unlicensed(documents, licence_key):
     """A type added later without licence terms fails here, even if nobody adds it to TYPES."""
     for kind, node in _typed(documents):
         if kind not in NOT_WORKS:
             assert kind in {AS + t for t in TYPES}, f"{kind} is emitted but not covered by this test"
-            _assert_licensed(kind, node)
+            _assert_licensed(kind, node, licence_key)

@@ -3,10 +3,19 @@
 import json
 import re
 
+import pytest
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, assert_licence_headers
 
 ARTIST_POLICY = "https://art.example/@ana/tdm-policy.json"
 SITE_POLICY = "https://art.example/tdm-policy.json"
+# Where rel="license" points: the licence document, or for all rights reserved the terms page.
+LICENSE_LINK = {
+    ("all-rights-reserved", ARTIST_POLICY): "https://art.example/@ana/terms",
+    ("cc-by-nc-nd-4.0", ARTIST_POLICY): "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    # The instance default stays all rights reserved whatever one artist chooses.
+    ("all-rights-reserved", SITE_POLICY): "https://art.example/terms",
+    ("cc-by-nc-nd-4.0", SITE_POLICY): "https://art.example/terms",
+}
 
 EVERY_GET = [
     ("/", BROWSER_ACCEPT, 200, SITE_POLICY),
@@ -25,6 +34,10 @@ EVERY_GET = [
     ("/robots.txt", "*/*", 200, SITE_POLICY),
     ("/ai.txt", "*/*", 200, SITE_POLICY),
     ("/.well-known/tdmrep.json", "*/*", 200, SITE_POLICY),
+    ("/about", BROWSER_ACCEPT, 200, SITE_POLICY),
+    ("/tags/ink", BROWSER_ACCEPT, 200, SITE_POLICY),
+    ("/authorize_interaction?uri=acct:ana@art.example", BROWSER_ACCEPT, 200, SITE_POLICY),
+    ("/actor/outbox", AP_ACCEPT, 200, SITE_POLICY),
     ("/tdm-policy.json", "*/*", 200, SITE_POLICY),
     ("/terms", BROWSER_ACCEPT, 200, SITE_POLICY),
     ("/ns/fediart.jsonld", "*/*", 200, SITE_POLICY),
@@ -34,14 +47,19 @@ EVERY_GET = [
 ]
 
 
-async def test_every_response_carries_the_licence_headers(client, make_artist):
-    await make_artist("ana", licence_key="cc-by-nc-nd-4.0")
+@pytest.mark.parametrize("licence_key", ["all-rights-reserved", "cc-by-nc-nd-4.0"])
+async def test_every_response_carries_the_licence_headers(client, make_artist, licence_key):
+    await make_artist("ana", licence_key=licence_key)
     for path, accept, status, policy in EVERY_GET:
         response = await client.get(path, headers={"Accept": accept})
         assert response.status_code == status, path
         assert_licence_headers(response, policy=policy)
-    artist = await client.get("/users/ana", headers={"Accept": AP_ACCEPT})
-    assert '<https://creativecommons.org/licenses/by-nc-nd/4.0/>; rel="license"' in artist.headers["link"]
+        link = LICENSE_LINK[licence_key, policy]
+        assert f'<{link}>; rel="license"' in response.headers["link"], path
+        if response.headers["content-type"].startswith("text/html") and "<html" in response.text:
+            # Pages say it too, to crawlers in the head and to people in the words.
+            assert f'<link rel="license" href="{link}">' in response.text, path
+            assert f'<a rel="license" href="{link}">' in response.text, path
 
 
 async def test_an_artist_who_allows_training_gets_permissive_headers(client, make_artist):

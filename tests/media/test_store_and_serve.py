@@ -36,6 +36,8 @@ async def test_files_are_served_with_the_artists_licence_and_xmp(client, service
         assert '<https://creativecommons.org/licenses/by-nc-nd/4.0/>; rel="license"' in response.headers["link"]
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert response.headers["x-content-type-options"] == "nosniff"
+        # Opened on its own (an SVG-like surprise, a sniffing browser), the file can run nothing.
+        assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
         assert response.headers["content-disposition"].startswith("inline")
         rights = read_xmp_rights(embedded_xmp(response.content))
         assert "DMI-PROHIBITED-AIMLTRAINING" in str(rights)

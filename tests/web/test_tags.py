@@ -1,0 +1,80 @@
+"""/tags/NAME: the page every Hashtag `href` fediart publishes points to."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from helpers import AP_ACCEPT, BROWSER_ACCEPT, assert_licence_headers
+from posting import delete, png, publish
+
+
+async def hashtag_hrefs(client, post_id: int) -> dict[str, str]:
+    """name -> href of the Hashtags on the Note, as a remote server reads them."""
+    note = (await client.get(f"/users/ana/statuses/{post_id}", headers={"Accept": AP_ACCEPT})).json()
+    return {t["name"]: t["href"] for t in note["tag"] if t["type"] == "Hashtag"}
+
+
+async def tag_page(client, href: str):
+    parts = urlsplit(href)
+    assert f"{parts.scheme}://{parts.netloc}" == "https://art.example"
+    response = await client.get(parts.path, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 200, href
+    assert response.headers["content-type"].startswith("text/html")
+    assert_licence_headers(response)
+    return response.text
+
+
+def listed(html: str) -> list[str]:
+    """The post pages the tag page links to, in order."""
+    return list(dict.fromkeys(re.findall(r'href="https://art\.example/@\w+/(\d+)"', html)))
+
+
+async def test_the_hashtag_href_lists_public_posts_with_that_tag(client, services, make_artist):
+    await make_artist("ana", display_name="Ana Lima")
+    await make_artist("bea", display_name="Bea")
+    first = await publish(services, text="Heron #Ink", images=[(png(), "an ink heron")])
+    await publish(services, text="Quiet one #ink", visibility="unlisted")
+    await publish(services, text="Friends only #ink", visibility="followers")
+    gone = await publish(services, text="Deleted #ink")
+    await delete(services, gone.id)
+    await publish(services, text="Not this #inkwell")
+    other = await publish(services, username="bea", text="Mine too #INK")
+    hrefs = await hashtag_hrefs(client, first.id)
+    assert hrefs == {"#Ink": "https://art.example/tags/ink"}
+    html = await tag_page(client, hrefs["#Ink"])
+    assert listed(html) == [str(other.id), str(first.id)]
+    assert "Heron" in html and "Mine too" in html and "Quiet one" not in html and "Friends only" not in html
+    assert 'alt="an ink heron"' in html
+    assert '<link rel="license" href="https://art.example/terms">' in html
+
+
+async def test_tags_with_underscores_and_accents_match_exactly(client, services, make_artist):
+    await make_artist("ana")
+    axb = await publish(services, text="#axb")
+    a_b = await publish(services, text="#a_b")
+    cafe = await publish(services, text="#Café")
+    await publish(services, text="#cafxc3ya9")  # what caf%C3%A9 matches if % were a LIKE wildcard
+    assert listed(await tag_page(client, (await hashtag_hrefs(client, a_b.id))["#a_b"])) == [str(a_b.id)]
+    assert listed(await tag_page(client, (await hashtag_hrefs(client, axb.id))["#axb"])) == [str(axb.id)]
+    href = (await hashtag_hrefs(client, cafe.id))["#Café"]
+    assert href == "https://art.example/tags/caf%C3%A9"
+    assert listed(await tag_page(client, href)) == [str(cafe.id)]
+
+
+async def test_an_unknown_tag_is_an_empty_page_and_a_non_tag_is_404(client, make_artist):
+    await make_artist("ana")
+    html = await tag_page(client, "https://art.example/tags/nothing")
+    assert listed(html) == [] and "No public posts are tagged #nothing here." in html
+    for path in ("/tags/not%20a%20tag", "/tags/" + "x" * 101, "/tags/%3Cscript%3E"):
+        response = await client.get(path, headers={"Accept": BROWSER_ACCEPT})
+        assert response.status_code == 404, path
+        assert "<script>" not in response.text
+
+
+async def test_a_content_warning_hides_the_post_on_the_tag_page_too(client, services, make_artist):
+    await make_artist("ana")
+    post = await publish(services, text="Gory heron #ink", images=[(png(), "a gory heron")], cw="blood")
+    html = await tag_page(client, "https://art.example/tags/ink")
+    assert listed(html) == [str(post.id)]
+    assert "blood" in html and "Gory heron" not in html and "a gory heron" not in html
