@@ -100,6 +100,11 @@ def _licence(services: Services, account: Account, post: Post) -> Licence:
     return post_licence(services.licence_for(account), post.licence_key)
 
 
+def _language(services: Services) -> str:
+    # Posts have no language column yet: every post is in the instance's language.
+    return services.config.server.default_language
+
+
 def _finish(services: Services, account: Account) -> None:
     # Rendered documents (the post, the outbox, the profile's pages) are stale now.
     services.cache.forget_account(account.username)
@@ -153,7 +158,7 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
         for media in saved:
             media.post_id = post.id
             session.add(media)
-        note = post_to_ap(post, saved, account, services.urls, licence)
+        note = post_to_ap(post, saved, account, services.urls, licence, language=_language(services))
         await enqueue(session, account, create_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
         await session.commit()
@@ -210,7 +215,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     post.updated = max(utcnow(), previous + timedelta(seconds=1))
     session.add(post)
     licence = _licence(services, account, post)
-    note = post_to_ap(post, media, account, services.urls, licence)
+    note = post_to_ap(post, media, account, services.urls, licence, language=_language(services))
     try:
         await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
