@@ -96,6 +96,7 @@ class FakeNetwork:
         self.received: list[Received] = []
         self.inbox_status: dict[str, int] = {}  # per inbox URL; default 202
         self.gets: list[httpx.Request] = []
+        self.redirects: dict[str, str] = {}  # GET URL -> Location of a 302
 
     def add_actor(self, username: str = "bob", host: str = "remote.example", **options) -> FakeActor:
         private_pem, public_pem = _KEYS[len(self.actors) % len(_KEYS)]
@@ -118,6 +119,8 @@ class FakeNetwork:
         self.gets.append(request)
         if request.url.path == "/.well-known/webfinger":
             return self._webfinger(request)
+        if url in self.redirects:
+            return httpx.Response(302, headers={"location": self.redirects[url]})
         base = url.split("#", 1)[0]
         if base in self.actors:
             return _ap(self.actors[base].document())
