@@ -97,6 +97,7 @@ class FakeNetwork:
         self.inbox_status: dict[str, int] = {}  # per inbox URL; default 202
         self.gets: list[httpx.Request] = []
         self.redirects: dict[str, str] = {}  # GET URL -> Location of a 302
+        self.down: set[str] = set()  # hosts ("host" or "host:port") that refuse connections
 
     def add_actor(self, username: str = "bob", host: str = "remote.example", **options) -> FakeActor:
         private_pem, public_pem = _KEYS[len(self.actors) % len(_KEYS)]
@@ -113,6 +114,8 @@ class FakeNetwork:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
+        if request.url.netloc.decode() in self.down:
+            raise httpx.ConnectError("Connection refused", request=request)
         if request.method == "POST":
             self.received.append(Received(url, request.headers, orjson.loads(request.content)))
             return httpx.Response(self.inbox_status.get(url, 202))

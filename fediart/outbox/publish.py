@@ -79,8 +79,9 @@ def _check_alt(alt: str, number: int) -> None:
         raise PublishError(f"the description of image {number} is longer than {MAX_ALT} characters")
 
 
-async def _render(session: AsyncSession, services: Services, text: str) -> tuple[str, list[dict]]:
-    mentions = await resolve_mentions(session, services, find_handles(text))
+async def _render(session: AsyncSession, services: Services, text: str,
+                  unlinked: dict[str, str] | None) -> tuple[str, list[dict]]:
+    mentions = await resolve_mentions(session, services, find_handles(text), unlinked)
     return render_text(text, mentions, services.urls.tag)
 
 
@@ -114,13 +115,17 @@ def _finish(services: Services, account: Account) -> None:
 async def create_post(session: AsyncSession, services: Services, account: Account, text: str = "",
                       images: Sequence[tuple[bytes, str]] = (), *, cw: str = "", sensitive: bool = False,
                       visibility: str = "public", licence_key: str | None = None,
-                      reply_to: str | None = None) -> Post:
-    """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept."""
+                      reply_to: str | None = None, unlinked: dict[str, str] | None = None) -> Post:
+    """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept.
+
+    Mentions that cannot be found are published as plain text; `unlinked`, when given, receives
+    each of them ("user@host") with the reason, for the artist to see.
+    """
     cw = cw.strip()
     _check_new(text, len(images), cw, visibility, licence_key)
     for number, (_, alt) in enumerate(images, 1):
         _check_alt(alt, number)
-    content, tags = await _render(session, services, text)
+    content, tags = await _render(session, services, text, unlinked)
     in_reply_to = None
     if reply_to:
         try:
@@ -184,14 +189,18 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def edit_post(session: AsyncSession, services: Services, post_id: int, *, text: str | None = None,
-                    cw: str | None = None, alts: Mapping[int, str] | None = None) -> Post:
-    """Change the text, content warning or image descriptions (numbered from 1); sends an Update."""
+                    cw: str | None = None, alts: Mapping[int, str] | None = None,
+                    unlinked: dict[str, str] | None = None) -> Post:
+    """Change the text, content warning or image descriptions (numbered from 1); sends an Update.
+
+    `unlinked` as for create_post.
+    """
     post, account = await _own_live_post(session, post_id)
     media = (await media_for(session, [post.id]))[post.id]
     changed = False
     if text is not None:
         _check_text(text, len(media))
-        content, tags = await _render(session, services, text)
+        content, tags = await _render(session, services, text, unlinked)
         # People mentioned before stay addressed, as on Mastodon: the Update must reach them.
         hrefs = {t["href"] for t in tags}
         tags += [t for t in post.tags if t.get("type") == "Mention" and t["href"] not in hrefs]
