@@ -73,3 +73,11 @@ async def test_a_reply_to_a_page_pointing_elsewhere_is_refused_and_nothing_is_pu
         await publish(services, text="?", reply_to="https://mastodon.example/@bob/7")
     await run_due_work(services)
     assert network.received == []
+
+
+async def test_mentions_past_the_limit_are_reported_too(services, make_artist, ana):
+    for n in range(1, 22):
+        await make_artist(f"u{n}")
+    unlinked: dict[str, str] = {}
+    post = await publish(services, text=" ".join(f"@u{n}" for n in range(1, 22)), unlinked=unlinked)
+    assert len(post.tags) == 20 and unlinked == {"u21": "a post links at most 20 mentions"}
