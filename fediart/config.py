@@ -31,6 +31,7 @@ class ServerConfig:
     admin_email: str = ""
     document_cache_seconds: float = 10.0
     access_log: bool = False
+    default_language: str = "en"  # BCP 47 tag of posts, sent as the key of `contentMap`
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ _SECTION_TYPES = {
 }
 
 
+# BCP 47 in the form peers accept: a 2-3 letter language, then subtags (script, region, variant).
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$", re.IGNORECASE)
 _DOMAIN_RE = re.compile(r"^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?$")
 
 
@@ -179,6 +182,9 @@ def _finish(config: Config) -> Config:
     domain = server.domain.strip().lower().rstrip("/")
     if not _DOMAIN_RE.match(domain):
         raise ConfigError(f"{config.path}: [server] domain must be a bare host name, like art.example, not {domain!r}")
+    if not _LANGUAGE_RE.match(server.default_language):
+        raise ConfigError(f"{config.path}: [server] default_language must be a language tag like en, pt-BR or "
+                          f"zh-Hant, not {server.default_language!r}")
     if config.database.schema and not re.match(r"^[a-z_][a-z0-9_]{0,62}$", config.database.schema):
         raise ConfigError(f"{config.path}: [database] schema must be a plain lowercase identifier")
     from fediart.licence.catalogue import licence_by_key

@@ -96,6 +96,8 @@ class FakeNetwork:
         self.received: list[Received] = []
         self.inbox_status: dict[str, int] = {}  # per inbox URL; default 202
         self.gets: list[httpx.Request] = []
+        self.redirects: dict[str, str] = {}  # GET URL -> Location of a 302
+        self.down: set[str] = set()  # hosts ("host" or "host:port") that refuse connections
 
     def add_actor(self, username: str = "bob", host: str = "remote.example", **options) -> FakeActor:
         private_pem, public_pem = _KEYS[len(self.actors) % len(_KEYS)]
@@ -112,12 +114,16 @@ class FakeNetwork:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
+        if request.url.netloc.decode() in self.down:
+            raise httpx.ConnectError("Connection refused", request=request)
         if request.method == "POST":
             self.received.append(Received(url, request.headers, orjson.loads(request.content)))
             return httpx.Response(self.inbox_status.get(url, 202))
         self.gets.append(request)
         if request.url.path == "/.well-known/webfinger":
             return self._webfinger(request)
+        if url in self.redirects:
+            return httpx.Response(302, headers={"location": self.redirects[url]})
         base = url.split("#", 1)[0]
         if base in self.actors:
             return _ap(self.actors[base].document())

@@ -63,3 +63,12 @@ def test_example_config_is_complete_and_valid():
     for section, cls in _SECTION_TYPES.items():
         for f in fields(cls):
             assert f"{f.name} =" in text, f"config.example.toml does not document [{section}] {f.name}"
+
+
+def test_default_language_is_en_and_must_be_a_language_tag():
+    assert config_from_dict({"server": {"domain": "art.example"}}).server.default_language == "en"
+    config = config_from_dict({"server": {"domain": "art.example", "default_language": "pt-BR"}})
+    assert config.server.default_language == "pt-BR"
+    for bad in ("", "english language", "e", "en_US", "<script>", "en-"):
+        with pytest.raises(ConfigError, match=r"\[server\] default_language must be a language tag"):
+            config_from_dict({"server": {"domain": "art.example", "default_language": bad}})

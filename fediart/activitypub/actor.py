@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+from html import escape
 from typing import Any
 
 from fediart.activitypub.vocab import CONTEXT
@@ -10,6 +12,34 @@ from fediart.licence.jsonld import actor_fields, object_terms
 from fediart.licence.model import Licence
 from fediart.store.tables import Account
 from fediart.urls import Urls
+
+
+# A URL inside a field's value; trailing punctuation stays text, as in posts (outbox/compose.py).
+_FIELD_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+_URL_PREFIX = re.compile(r"^(?:https?://(?:www\.)?)", re.IGNORECASE)
+_SHOWN = 30  # Mastodon shows 30 characters of a link after its scheme, then an ellipsis
+
+
+def _field_link(url: str) -> str:
+    # Mastodon's markup for a link in a field: rel "me" (so verification works) and the prefix hidden.
+    prefix = _URL_PREFIX.match(url).group(0)
+    rest = url[len(prefix):]
+    shown, hidden = rest[:_SHOWN], rest[_SHOWN:]
+    return (f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener noreferrer me" translate="no">'
+            f'<span class="invisible">{escape(prefix)}</span>'
+            f'<span class="{"ellipsis" if hidden else ""}">{escape(shown)}</span>'
+            f'<span class="invisible">{escape(hidden)}</span></a>')
+
+
+def field_value_to_html(value: str) -> str:
+    """A profile field's value as HTML: text escaped, URLs as links (GoToSocial drops a bare URL)."""
+    out, last = [], 0
+    for match in _FIELD_URL.finditer(value):
+        out.append(escape(value[last:match.start()]))
+        out.append(_field_link(match.group(0)))
+        last = match.end()
+    out.append(escape(value[last:]))
+    return "".join(out)
 
 
 def _image(urls: Urls, filename: str) -> dict[str, Any]:
@@ -44,7 +74,8 @@ def person_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) ->
         "memorial": False,
         "publicKey": {"id": urls.key_id(name), "owner": actor, "publicKeyPem": account.public_key_pem},
         "attachment": [
-            *({"type": "PropertyValue", "name": f["name"], "value": f["value"]} for f in account.fields),
+            *({"type": "PropertyValue", "name": f["name"], "value": field_value_to_html(f["value"])}
+              for f in account.fields),
             *actor_fields(licence),
         ],
         "tag": [],

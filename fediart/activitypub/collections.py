@@ -51,10 +51,11 @@ async def _outbox(session: AsyncSession, services: Services, account: Account, q
     posts = await public_posts(session, account.id, max_id=max_id, min_id=min_id, limit=PAGE_SIZE)
     media = await media_for(session, [p.id for p in posts])
     base = services.licence_for(account)
+    language = services.config.server.default_language
     items = []
     for post in posts:
         licence = post_licence(base, post.licence_key)
-        activity = create_activity(post_to_ap(post, media[post.id], account, urls, licence), licence)
+        activity = create_activity(post_to_ap(post, media[post.id], account, urls, licence, language=language), licence)
         del activity["@context"]
         items.append(activity)
     page: dict[str, Any] = {"id": page_id, "type": "OrderedCollectionPage", "partOf": outbox}

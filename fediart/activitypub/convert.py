@@ -90,15 +90,17 @@ def _tag_to_ap(tag: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_to_ap(post: Post, media: Sequence[Media], account: Account, urls: Urls, licence: Licence,
-               mentions: Sequence[str] | None = None) -> dict[str, Any]:
+               mentions: Sequence[str] | None = None, *, language: str) -> dict[str, Any]:
     """The Note: Mastodon's fields, the alt texts, and the licence on the Note and on each image.
 
     `licence` is the post's licence (see post_licence). `mentions` are the actor URIs to address;
-    by default those of the post's Mention tags.
+    by default those of the post's Mention tags. `language` (a BCP 47 tag) keys `contentMap`,
+    which Mastodon reads as the post's language.
     """
     name = account.username
     author = urls.actor(name)
     to, cc = addressing(post.visibility, urls.followers(name), mentioned_uris(post) if mentions is None else mentions)
+    content = post.content + licence_notice(licence)
     note: dict[str, Any] = {
         "@context": CONTEXT,
         "id": urls.status(name, post.id),
@@ -112,7 +114,8 @@ def post_to_ap(post: Post, media: Sequence[Media], account: Account, urls: Urls,
         "cc": cc,
         # A content warning hides the media too, as Mastodon does.
         "sensitive": bool(post.sensitive or post.summary),
-        "content": post.content + licence_notice(licence),
+        "content": content,
+        "contentMap": {language: content},
         "attachment": [attachment_to_ap(m, urls, licence) for m in sorted(media, key=lambda m: m.position)],
         "tag": [_tag_to_ap(t) for t in post.tags],
     }

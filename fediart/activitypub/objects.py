@@ -49,7 +49,7 @@ async def note_document(services: Services, username: str, post_id: int, *, acti
         rendered = dataclasses.replace(render_json(tombstone, AP_CONTENT_TYPE, licence, {"Vary": "Accept"}),
                                        status=410)
     else:
-        note = post_to_ap(post, media, account, urls, licence)
+        note = post_to_ap(post, media, account, urls, licence, language=services.config.server.default_language)
         rendered = render_ap(create_activity(note, licence) if activity else note, licence)
     return services.cache.put(key, rendered)
 

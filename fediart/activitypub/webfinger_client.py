@@ -1,4 +1,8 @@
-"""Looking people up: @user@host → actor URL through WebFinger (RFC 7033), with the same URL guard as fetches."""
+"""Looking people up: @user@host[:port] → actor URL through WebFinger (RFC 7033), with the same URL guard as fetches.
+
+A handle's host keeps a port other than its scheme's default, so two servers on one host never
+share a handle; the default port is dropped, so `bea@host:443` and `bea@host` are one handle.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,50 @@ import httpx
 import orjson
 
 from fediart.activitypub.fetch import FetchError, signed_get
+from fediart.activitypub.hosts import authority_of
 from fediart.config import Config
 
 HANDLE_RE = re.compile(r"^@?([^@\s]+)@([^@\s/]+)$")
 
 
 def parse_handle(handle: str) -> tuple[str, str]:
-    """("user", "host") from "@user@host"; ValueError if it is not a handle."""
+    """("user", "host[:port]") from "@user@host[:port]", lowercased, the default port dropped.
+
+    ValueError if it is not a handle.
+    """
     match = HANDLE_RE.match(handle.strip())
-    if not match:
+    authority = _authority(match.group(2).lower()) if match else ""
+    if not authority:
         raise ValueError(f"{handle!r} is not a handle like @user@server.example")
-    return match.group(1), match.group(2).lower()
+    return match.group(1), authority
+
+
+def acct_of(username: str, actor_uri: str) -> str:
+    """"user@host[:port]" for a remote actor: its server as its id names it, with a non-default port."""
+    return f"{username}@{authority_of(actor_uri)}"
+
+
+def _scheme(host: str) -> str:
+    # Loopback peers in development speak plain http; everything else is https only, like Mastodon.
+    return "http" if _is_local(host) else "https"
+
+
+def _authority(host: str) -> str:
+    try:
+        url = httpx.URL(f"{_scheme(host)}://{host}/")
+    except (httpx.InvalidURL, ValueError):
+        return ""
+    if url.raw_path != b"/" or url.userinfo or not url.host or ":" in url.host:  # no IPv6 literals in handles
+        return ""
+    if url.port is not None and not 0 < url.port < 65536:
+        return ""
+    return authority_of(str(url))
 
 
 async def resolve_handle(client: httpx.AsyncClient, handle: str, config: Config) -> str:
     """The actor URL a handle names; FetchError when the server does not know it."""
     user, host = parse_handle(handle)
-    # Loopback peers in development speak plain http; everything else is https only, like Mastodon.
-    scheme = "http" if config.federation.allow_private_addresses and _is_local(host) else "https"
+    scheme = _scheme(host) if config.federation.allow_private_addresses else "https"
     url = str(httpx.URL(f"{scheme}://{host}/.well-known/webfinger", params={"resource": f"acct:{user}@{host}"}))
     response = await signed_get(client, url, None, config, accept="application/jrd+json, application/json")
     if response.status != 200:

@@ -12,8 +12,9 @@ from sqlmodel import delete, select
 
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import host_of, same_origin
+from fediart.activitypub.lookup import LookupRefused, object_by_url
 from fediart.activitypub.remote_actors import ActorError
-from fediart.activitypub.webfinger_client import parse_handle, resolve_handle
+from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_handle
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.inbox.follow import original_follow
 from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_reject, send_undo_follow
@@ -25,7 +26,8 @@ DELIVERED_BY = "it is delivered by the worker (`fediart serve` or `fediart worke
 
 
 def handle_of(actor: RemoteActor) -> str:
-    return f"@{actor.username}@{actor.domain}" if actor.username else actor.uri
+    """@user@host, with the port when it is not the default one, so no two actors share a handle."""
+    return "@" + acct_of(actor.username, actor.uri) if actor.username else actor.uri
 
 
 async def _account(services: Services, name: str) -> Account:
@@ -37,15 +39,18 @@ async def _account(services: Services, name: str) -> Account:
 
 
 async def _actor_uri(services: Services, who: str) -> str:
-    if who.startswith(("https://", "http://")):
-        return who
     try:
+        if who.startswith(("https://", "http://")):
+            # A profile page (https://host/@user) answers with the actor, whose id is canonical.
+            doc = await object_by_url(services.http, who, services.instance_signer, services.config)
+            return doc["id"]
         parse_handle(who)
         return await resolve_handle(services.http, who, services.config)
-    except ValueError as exc:
+    except (ValueError, LookupRefused) as exc:
         raise CliError(str(exc)) from None
     except FetchError as exc:
-        raise CliError(f"cannot look up {who}: {exc.reason}") from None
+        verb = "fetch" if who.startswith(("https://", "http://")) else "look up"
+        raise CliError(f"cannot {verb} {who}: {exc.reason}") from None
 
 
 async def find_remote(services: Services, who: str, *, fetch: bool) -> RemoteActor:
@@ -53,20 +58,27 @@ async def find_remote(services: Services, who: str, *, fetch: bool) -> RemoteAct
     async with services.sessions() as session:
         if not who.startswith(("https://", "http://")):
             try:
-                user, host = parse_handle(who)
+                user, server = parse_handle(who)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
             known = await session.exec(select(RemoteActor).where(RemoteActor.username == user,
-                                                                 RemoteActor.domain == host))
+                                                                 RemoteActor.domain == host_of(f"https://{server}/")))
+            # The domain column has no port: the actor's id tells bea@host from bea@host:8443.
+            actor = next((a for a in known.all() if acct_of(user, a.uri) == f"{user}@{server}"), None)
         else:
-            known = await session.exec(select(RemoteActor).where(RemoteActor.uri == who))
-        actor = known.first()
+            # A profile page's URL names a known actor too, if that actor lives on the page's server
+            # (an actor document may claim any `url`).
+            known = await session.exec(select(RemoteActor).where((RemoteActor.uri == who) | (RemoteActor.url == who)))
+            actor = next((a for a in known.all() if a.uri == who or same_origin(a.uri, who)), None)
     if actor is not None and not fetch:
         return actor
     await _check_policy(services, who, who if who.startswith(("https://", "http://")) else None)
+    local = f"{who} is an account on this server; follows between local accounts are not supported"
+    if same_origin(who, services.urls.base):
+        raise CliError(local)
     uri = actor.uri if actor is not None else await _actor_uri(services, who)
-    if same_origin(uri, services.urls.base):
-        raise CliError(f"{who} is an account on this server; follows between local accounts are not supported")
+    if same_origin(uri, services.urls.base):  # a handle's WebFinger may point here too
+        raise CliError(local)
     await _check_policy(services, who, uri)  # WebFinger may point to another server
     try:
         remote = await services.remote_actors.by_uri(uri)
@@ -202,7 +214,7 @@ def register(sub) -> None:
                                ("unfollow", unfollow_remote, "stop following a remote account")):
         p = add_parser(sub, name, text)
         p.add_argument("name", help="the artist's username")
-        p.add_argument("who", metavar="@user@host", help="handle or actor URL")
+        p.add_argument("who", metavar="@user@host", help="handle, profile page (https://host/@user) or actor URL")
         p.set_defaults(run=_with_services(action))
     p = add_parser(sub, "follower", "list, approve or reject an artist's followers")
     actions = p.add_subparsers(dest="follower_command", required=True, metavar="ACTION")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from fediart.activitypub.fetch import FetchError
+from fediart.activitypub.lookup import LookupRefused
 from fediart.activitypub.remote_actors import ActorError
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.outbox.interactions import InteractionError, send_interaction
@@ -24,7 +25,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
             raise CliError(f"no user named {args.name!r}")
         try:
             await send_interaction(services, account, kind, args.url, undo=undo)
-        except (FetchError, ActorError, InteractionError) as exc:
+        except (FetchError, LookupRefused, ActorError, InteractionError) as exc:
             raise CliError(f"cannot {args.command} {args.url}: {exc}") from None
     print(f"@{account.username} {_DONE[args.command]} {args.url}; the worker delivers it")
     return 0
@@ -36,5 +37,5 @@ def register(sub) -> None:
     for name, help_text in helps.items():
         p = add_parser(sub, name, help_text)
         p.add_argument("name", help="the artist account")
-        p.add_argument("url", help="the post's URL (its ActivityPub id)")
+        p.add_argument("url", help="the post's URL: its web page (https://host/@user/123) or its id")
         p.set_defaults(run=run)

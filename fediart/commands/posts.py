@@ -48,6 +48,7 @@ async def _create(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.text is None and not args.image:
         raise CliError("give --text, --image FILE --alt TEXT, or both")
     images = _read_images(args.image, args.alt)
+    unlinked: dict[str, str] = {}
     async with running_services(ctx.config) as services, services.sessions() as session:
         account = await get_account(session, args.first.lstrip("@"))
         if account is None or account.kind != "person":
@@ -55,13 +56,20 @@ async def _create(ctx: CommandContext, args: argparse.Namespace) -> int:
         try:
             post = await create_post(session, services, account, args.text or "", images, cw=args.cw or "",
                                      sensitive=args.sensitive, visibility=args.visibility or "public",
-                                     licence_key=args.licence, reply_to=args.reply_to)
+                                     licence_key=args.licence, reply_to=args.reply_to, unlinked=unlinked)
         except (PublishError, MediaError) as exc:
             raise CliError(str(exc)) from None
         queued = await _queued(session, post.id, "Create")
         print(services.urls.status_page(account.username, post.id))
     print(f"post {post.id} published ({post.visibility}); queued for {queued} inbox(es)")
+    _report_unlinked(unlinked)
     return 0
+
+
+def _report_unlinked(unlinked: dict[str, str]) -> None:
+    # The post is out; the artist still needs to know who was not told (edit the post to retry).
+    for handle, reason in unlinked.items():
+        print(f"@{handle} is not linked (plain text, not notified): {reason}")
 
 
 def _post_id(value: str | None) -> int:
@@ -79,13 +87,16 @@ async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
         if len(alt) != 2 or not alt[0].isdigit():
             raise CliError("in an edit, --alt takes the image number and the text: --alt 1 \"a heron in reeds\"")
         alts[int(alt[0])] = alt[1]
+    unlinked: dict[str, str] = {}
     async with running_services(ctx.config) as services, services.sessions() as session:
         try:
-            post = await edit_post(session, services, post_id, text=args.text, cw=args.cw, alts=alts)
+            post = await edit_post(session, services, post_id, text=args.text, cw=args.cw, alts=alts,
+                                   unlinked=unlinked)
         except PublishError as exc:
             raise CliError(str(exc)) from None
         queued = await _queued(session, post.id, "Update")
     print(f"post {post.id} edited; update queued for {queued} inbox(es)")
+    _report_unlinked(unlinked)
     return 0
 
 
@@ -145,5 +156,5 @@ def register(sub) -> None:
     p.add_argument("--sensitive", action="store_true", help="mark the images sensitive (hidden until clicked)")
     p.add_argument("--visibility", choices=VISIBILITIES, help="who may see it (default: public)")
     p.add_argument("--licence", help="licence of this post, if not the artist's own, e.g. cc-by-nc-nd-4.0")
-    p.add_argument("--reply-to", metavar="URL", help="the post this answers (its id URL)")
+    p.add_argument("--reply-to", metavar="URL", help="the post this answers: its web page or its id")
     p.set_defaults(run=run)

@@ -15,10 +15,12 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.activitypub.fetch import FetchError, fetch_document
+from fediart.activitypub.fetch import FetchError
+from fediart.activitypub.hosts import host_of
+from fediart.activitypub.lookup import LookupRefused, object_by_url
 from fediart.activitypub.refs import ids_of
 from fediart.activitypub.remote_actors import ActorError
-from fediart.activitypub.webfinger_client import resolve_handle
+from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_handle
 from fediart.outbox.compose import Mentioned
 from fediart.services import Services
 from fediart.store.accounts import get_account
@@ -39,37 +41,71 @@ class ReplyTarget:
     author: Mentioned | None  # None when replying to oneself
 
 
-def _remote_mentioned(actor: RemoteActor, host: str | None = None) -> Mentioned:
-    return Mentioned(uri=actor.uri, url=actor.url or actor.uri, acct=f"{actor.username}@{host or actor.domain}")
+def _remote_mentioned(actor: RemoteActor, server: str | None = None) -> Mentioned:
+    # `server` is the handle's, when one was typed: WebFinger may live on another host than the actor.
+    acct = f"{actor.username}@{server}" if server else acct_of(actor.username, actor.uri)
+    return Mentioned(uri=actor.uri, url=actor.url or actor.uri, acct=acct)
 
 
-async def resolve_mentions(session: AsyncSession, services: Services, handles: list[str]) -> dict[str, Mentioned]:
-    """Handle ("user" or "user@host") → actor, for those that can be found; others are left out."""
+async def _known(session: AsyncSession, user: str, server: str) -> RemoteActor | None:
+    rows = await session.exec(select(RemoteActor).where(
+        func.lower(RemoteActor.username) == user, RemoteActor.domain == host_of(f"https://{server}/"),
+        RemoteActor.gone == False))  # noqa: E712
+    # The domain column has no port: the actor's id tells bea@host from bea@host:8443.
+    return next((a for a in rows.all() if acct_of(user, a.uri) == f"{user}@{server}"), None)
+
+
+async def resolve_mentions(session: AsyncSession, services: Services, handles: list[str],
+                           unlinked: dict[str, str] | None = None) -> dict[str, Mentioned]:
+    """Handle ("user" or "user@host[:port]") → actor, for those that can be found.
+
+    The others stay plain text; `unlinked`, when given, receives each of them with the reason.
+    """
     config, urls = services.config, services.urls
     found: dict[str, Mentioned] = {}
+    missed: dict[str, str] = {} if unlinked is None else unlinked
+    for handle in handles[MAX_MENTIONS:]:
+        missed[handle] = f"a post links at most {MAX_MENTIONS} mentions"
     for handle in handles[:MAX_MENTIONS]:
-        user, _, host = handle.partition("@")
-        if not host or host == config.domain.lower():
+        user, _, server = handle.partition("@")
+        if server:
+            try:
+                user, server = parse_handle(handle)
+            except ValueError as exc:
+                missed[handle] = str(exc)
+                continue
+        if not server or server == config.domain.lower():
             local = await get_account(session, user)
             if local is not None and local.kind == "person":
                 found[handle] = Mentioned(urls.actor(local.username), urls.profile(local.username),
                                           f"{local.username}@{config.domain}")
+            else:
+                missed[handle] = f"there is no artist named {user} on this server"
             continue
         # Known actors need no WebFinger round trip.
-        known = (await session.exec(select(RemoteActor).where(
-            func.lower(RemoteActor.username) == user, RemoteActor.domain == host, RemoteActor.gone == False  # noqa: E712
-        ))).first()
+        known = await _known(session, user, server)
         if known is not None:
-            found[handle] = _remote_mentioned(known, host)
+            found[handle] = _remote_mentioned(known, server)
             continue
         try:
-            uri = await resolve_handle(services.http, f"{user}@{host}", config)
+            uri = await resolve_handle(services.http, f"{user}@{server}", config)
             actor = await services.remote_actors.by_uri(uri)
-        except (FetchError, ActorError, ValueError, httpx.HTTPError) as exc:
+        except FetchError as exc:
             log.info("mention @%s left as text: %s", handle, exc)
+            missed[handle] = _why(server, exc)
             continue
-        found[handle] = _remote_mentioned(actor, host)
+        except (ActorError, ValueError, httpx.HTTPError) as exc:
+            log.info("mention @%s left as text: %s", handle, exc)
+            missed[handle] = str(exc)
+            continue
+        found[handle] = _remote_mentioned(actor, server)
     return found
+
+
+def _why(server: str, exc: FetchError) -> str:
+    if exc.status == 404:
+        return f"{server} has no such account"
+    return f"{server} could not be asked: {exc.reason}"
 
 
 _LOCAL_STATUS = re.compile(r"^/(?:users/(?P<u1>[a-z0-9_]+)/statuses|@(?P<u2>[a-z0-9_]+))/(?P<id>\d+)$")
@@ -97,11 +133,11 @@ async def resolve_reply(session: AsyncSession, services: Services, author_userna
     if known is not None:
         return ReplyTarget(known[0].uri, _remote_mentioned(known[1]))
     try:
-        doc = await fetch_document(services.http, url, services.instance_signer, services.config)
+        doc = await object_by_url(services.http, url, services.instance_signer, services.config)
         authors = ids_of(doc.get("attributedTo"))
         if not authors:
             raise ReplyError(f"cannot reply to {url}: it names no author")
         actor = await services.remote_actors.by_uri(authors[0])
-    except (FetchError, ActorError, httpx.HTTPError) as exc:
+    except (FetchError, LookupRefused, ActorError, httpx.HTTPError) as exc:
         raise ReplyError(f"cannot reply to {url}: {exc}") from None
     return ReplyTarget(doc["id"], _remote_mentioned(actor))

@@ -79,8 +79,9 @@ def _check_alt(alt: str, number: int) -> None:
         raise PublishError(f"the description of image {number} is longer than {MAX_ALT} characters")
 
 
-async def _render(session: AsyncSession, services: Services, text: str) -> tuple[str, list[dict]]:
-    mentions = await resolve_mentions(session, services, find_handles(text))
+async def _render(session: AsyncSession, services: Services, text: str,
+                  unlinked: dict[str, str] | None) -> tuple[str, list[dict]]:
+    mentions = await resolve_mentions(session, services, find_handles(text), unlinked)
     return render_text(text, mentions, services.urls.tag)
 
 
@@ -100,6 +101,11 @@ def _licence(services: Services, account: Account, post: Post) -> Licence:
     return post_licence(services.licence_for(account), post.licence_key)
 
 
+def _language(services: Services) -> str:
+    # Posts have no language column yet: every post is in the instance's language.
+    return services.config.server.default_language
+
+
 def _finish(services: Services, account: Account) -> None:
     # Rendered documents (the post, the outbox, the profile's pages) are stale now.
     services.cache.forget_account(account.username)
@@ -109,13 +115,17 @@ def _finish(services: Services, account: Account) -> None:
 async def create_post(session: AsyncSession, services: Services, account: Account, text: str = "",
                       images: Sequence[tuple[bytes, str]] = (), *, cw: str = "", sensitive: bool = False,
                       visibility: str = "public", licence_key: str | None = None,
-                      reply_to: str | None = None) -> Post:
-    """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept."""
+                      reply_to: str | None = None, unlinked: dict[str, str] | None = None) -> Post:
+    """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept.
+
+    Mentions that cannot be found are published as plain text; `unlinked`, when given, receives
+    each of them ("user@host") with the reason, for the artist to see.
+    """
     cw = cw.strip()
     _check_new(text, len(images), cw, visibility, licence_key)
     for number, (_, alt) in enumerate(images, 1):
         _check_alt(alt, number)
-    content, tags = await _render(session, services, text)
+    content, tags = await _render(session, services, text, unlinked)
     in_reply_to = None
     if reply_to:
         try:
@@ -153,7 +163,7 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
         for media in saved:
             media.post_id = post.id
             session.add(media)
-        note = post_to_ap(post, saved, account, services.urls, licence)
+        note = post_to_ap(post, saved, account, services.urls, licence, language=_language(services))
         await enqueue(session, account, create_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
         await session.commit()
@@ -179,14 +189,18 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def edit_post(session: AsyncSession, services: Services, post_id: int, *, text: str | None = None,
-                    cw: str | None = None, alts: Mapping[int, str] | None = None) -> Post:
-    """Change the text, content warning or image descriptions (numbered from 1); sends an Update."""
+                    cw: str | None = None, alts: Mapping[int, str] | None = None,
+                    unlinked: dict[str, str] | None = None) -> Post:
+    """Change the text, content warning or image descriptions (numbered from 1); sends an Update.
+
+    `unlinked` as for create_post.
+    """
     post, account = await _own_live_post(session, post_id)
     media = (await media_for(session, [post.id]))[post.id]
     changed = False
     if text is not None:
         _check_text(text, len(media))
-        content, tags = await _render(session, services, text)
+        content, tags = await _render(session, services, text, unlinked)
         # People mentioned before stay addressed, as on Mastodon: the Update must reach them.
         hrefs = {t["href"] for t in tags}
         tags += [t for t in post.tags if t.get("type") == "Mention" and t["href"] not in hrefs]
@@ -210,7 +224,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     post.updated = max(utcnow(), previous + timedelta(seconds=1))
     session.add(post)
     licence = _licence(services, account, post)
-    note = post_to_ap(post, media, account, services.urls, licence)
+    note = post_to_ap(post, media, account, services.urls, licence, language=_language(services))
     try:
         await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)

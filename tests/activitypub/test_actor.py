@@ -9,6 +9,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers, make_config
 
 ACTOR = "https://art.example/users/ana"
+# What Mastodon sends for a field whose value is a link (its TextFormatter with rel "me").
+SHOP_LINK = ('<a href="https://shop.example" target="_blank" rel="nofollow noopener noreferrer me" translate="no">'
+             '<span class="invisible">https://</span><span class="">shop.example</span>'
+             '<span class="invisible"></span></a>')
 
 
 @pytest.fixture
@@ -64,7 +68,7 @@ async def test_person_has_every_field_mastodon_reads(client, make_artist):
     assert "PRIVATE" not in str(doc)
     fields = {f["name"]: f["value"] for f in doc["attachment"]}
     assert all(f["type"] == "PropertyValue" for f in doc["attachment"])
-    assert fields["Shop"] == "https://shop.example"
+    assert fields["Shop"] == SHOP_LINK
     assert fields["AI training"].startswith("Not permitted")
     assert "CC BY-NC-ND 4.0" in fields["Licence"]
     # the licence block, on the actor as the default for everything it publishes
@@ -136,3 +140,24 @@ async def test_changes_show_at_once_when_this_process_makes_them(client, make_ar
     services.cache.forget_account("ana")
     second = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
     assert (first["name"], second["name"]) == ("Ana", "Ana Lima")
+
+
+async def test_field_values_are_html_links_and_escaped_text(client, make_artist):
+    await make_artist("ana", fields=[
+        {"name": "Shop", "value": "https://shop.example"},
+        {"name": "Portfolio", "value": "see https://www.example.com/a/very/long/path/to/the/gallery?x=1&y=2."},
+        {"name": "Medium", "value": "ink & <b>paper</b>"},
+        {"name": "Sneaky", "value": 'https://x.example/"onmouseover="alert(1)'},
+    ])
+    doc = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    fields = {f["name"]: f["value"] for f in doc["attachment"]}
+    assert fields["Shop"] == SHOP_LINK
+    assert fields["Portfolio"] == (
+        'see <a href="https://www.example.com/a/very/long/path/to/the/gallery?x=1&amp;y=2" target="_blank" '
+        'rel="nofollow noopener noreferrer me" translate="no"><span class="invisible">https://www.</span>'
+        '<span class="ellipsis">example.com/a/very/long/path/t</span>'
+        '<span class="invisible">o/the/gallery?x=1&amp;y=2</span></a>.')
+    assert fields["Medium"] == "ink &amp; &lt;b&gt;paper&lt;/b&gt;"
+    # A quote ends the URL: nothing the artist typed can leave the href attribute.
+    assert fields["Sneaky"].startswith('<a href="https://x.example/" target="_blank"')
+    assert fields["Sneaky"].endswith('</a>&quot;onmouseover=&quot;alert(1)')

@@ -54,9 +54,9 @@ def licence_of(acct: Account):
     return account_licence(acct, URLS, "art.example")
 
 
-def note_for(p: Post, media=(), acct: Account | None = None) -> dict:
+def note_for(p: Post, media=(), acct: Account | None = None, language: str = "en") -> dict:
     acct = acct or account()
-    return post_to_ap(p, list(media), acct, URLS, post_licence(licence_of(acct), p.licence_key))
+    return post_to_ap(p, list(media), acct, URLS, post_licence(licence_of(acct), p.licence_key), language=language)
 
 
 @pytest.mark.parametrize(("visibility", "to", "cc"), [
@@ -92,7 +92,17 @@ def test_note_has_mastodon_fields_and_licence_notice():
     assert note["content"].endswith(
         "<p>© 2026 Ana · CC BY-NC-ND 4.0 · not licensed for AI training · "
         '<a href="https://art.example/@ana/terms">terms</a></p>')
-    assert "contentMap" not in note  # the language is not known
+    assert note["contentMap"] == {"en": note["content"]}
+
+
+def test_content_map_carries_the_language_given_and_expands_as_language_tagged_content():
+    note = note_for(post(), language="pt-BR")
+    assert note["contentMap"] == {"pt-BR": note["content"]}
+    create = create_activity(note, licence_of(account()))
+    assert create["object"]["contentMap"] == {"pt-BR": note["content"]}
+    [node] = expand(note)
+    assert {"@value": note["content"], "@language": "pt-br"} in [
+        {**v, "@language": v["@language"].lower()} for v in node[AS + "content"] if "@language" in v]
 
 
 def test_content_warning_makes_the_note_sensitive():

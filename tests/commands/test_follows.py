@@ -9,6 +9,7 @@ import contextlib
 
 import pytest
 from fakes import post_activity
+from remote_shapes import serve_profile
 from inbox.activities import (activity, actor_url, add_post, assert_licensed, assert_signed_by, mention, note,
                               post_url, received_of, rows, send)
 
@@ -208,3 +209,60 @@ async def test_a_follow_request_in_notifications_says_how_to_answer(client, netw
     out = capsys.readouterr().out
     assert "follow request" in out and "fediart follower approve|reject ana @bob@remote.example" in out
     assert [a.uri for a in await rows(services, RemoteActor)] == [bob.uri]
+
+
+async def test_follow_by_profile_page_follows_the_canonical_actor(network, services, make_artist, cli_services,
+                                                                  capsys):
+    await make_artist("ana")
+    bob = network.add_actor("bob", host="mastodon.example")
+    page = serve_profile(network, bob)
+    assert await run_cli(services, ["follow", "ana", page]) == 0
+    assert capsys.readouterr().out.startswith("follow request sent to @bob@mastodon.example;")
+    await run_due_work(services)
+    [follow] = received_of(network, bob.inbox, "Follow")
+    assert follow.body["object"] == bob.uri
+    # Known now: the profile page names the same actor, for unfollow too (no fetch needed).
+    gets = len(network.gets)
+    assert (await unfollow_remote(services, "ana", page)).startswith("unfollowed @bob@mastodon.example")
+    assert len(network.gets) == gets
+
+
+async def test_a_profile_page_naming_an_actor_elsewhere_is_refused(network, services, make_artist):
+    await make_artist("ana")
+    network.add_actor("bob", host="mastodon.example")
+    mallory = network.add_actor("mallory", host="evil.example")
+    network.documents["https://mastodon.example/@bob"] = mallory.document()
+    with pytest.raises(CliError, match=r"https://mastodon.example/@bob leads to 'https://evil.example/users/mallory', "
+                                       r"which is on another server \(evil.example\); refused"):
+        await follow_remote(services, "ana", "https://mastodon.example/@bob")
+    assert await rows(services, Following) == [] and await rows(services, RemoteActor) == []
+
+
+async def test_actors_on_two_ports_of_one_host_keep_apart_handles(network, services, make_artist):
+    await make_artist("ana")
+    plain = network.add_actor("bea", host="remote.example")
+    ported = network.add_actor("bea", host="remote.example:8443")
+    assert await follow_remote(services, "ana", "@bea@remote.example:8443") == (
+        f"follow request sent to @bea@remote.example:8443; {follows_command.DELIVERED_BY}")
+    # The default port is no port: this is the other bea, not the one just followed.
+    assert (await follow_remote(services, "ana", "@bea@remote.example:443")).startswith(
+        "follow request sent to @bea@remote.example;")
+    following = {(f.actor_id, f.state) for f in await rows(services, Following)}
+    actors = {a.id: a.uri for a in await rows(services, RemoteActor)}
+    assert sorted(actors[actor_id] for actor_id, _ in following) == [plain.uri, ported.uri]
+    await run_due_work(services)
+    assert len(received_of(network, ported.inbox, "Follow")) == 1
+    assert len(received_of(network, plain.inbox, "Follow")) == 1
+    assert (await unfollow_remote(services, "ana", "@bea@remote.example:8443")).startswith(
+        "unfollowed @bea@remote.example:8443;")
+    [(left, _)] = {(f.actor_id, f.state) for f in await rows(services, Following)}
+    assert actors[left] == plain.uri
+
+
+async def test_an_actor_claiming_someone_elses_profile_page_is_not_found_by_it(network, services, make_artist):
+    await make_artist("ana")
+    mallory = network.add_actor("mallory", host="evil.example", extra={"url": "https://mastodon.example/@bob"})
+    await follow_remote(services, "ana", mallory.uri)
+    with pytest.raises(CliError, match="cannot fetch https://mastodon.example/@bob: HTTP 404"):
+        await unfollow_remote(services, "ana", "https://mastodon.example/@bob")
+    assert len(await rows(services, Following)) == 1  # mallory is still followed

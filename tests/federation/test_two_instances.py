@@ -91,12 +91,15 @@ async def test_follow_post_interact_edit_delete_unfollow(instances, tmp_path):
         assert media.status_code == 200 and media.headers["tdm-reservation"] == "1"
         assert b"DMI-PROHIBITED-AIMLTRAINING" in media.content  # the XMP inside the file
 
-    # bob likes, boosts and replies; ana is notified of each.
+    # bob likes, boosts (pasting the post's web page) and replies; ana is notified of each.
+    assert note["url"] != note_url and note["contentMap"] == {"en": note["content"]}
     b.cli("like", "bob", note_url)
-    b.cli("boost", "bob", note_url)
+    b.cli("boost", "bob", note["url"])
     b.cli("post", "bob", "--text", f"Lovely, {a.handle('ana')}!", "--reply-to", note_url)
     for kind in ("like", "boost", "reply"):
         await eventually(lambda kind=kind: kind in a.cli("notifications", "ana").stdout, what=f"a {kind} notification")
+    [announce] = await received(a, "Announce")
+    assert announce["object"] == note_url and announce["published"].endswith("Z")
 
     # ana edits, then deletes: b receives the Update and the Delete; the note is then gone (410).
     a.cli("post", "edit", post_id, "--text", "New work, varnished. #painting")

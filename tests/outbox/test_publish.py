@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import orjson
 import pytest
 from posting import AS, DMI, LICENCE_IRIS, add_remote, delete, edit, media_files, png, publish, values
@@ -203,3 +205,21 @@ async def test_delete_tombstones_the_post_removes_files_and_tells_everyone(servi
     with pytest.raises(PublishError, match="was deleted"):
         await edit(services, post.id, text="zombie")
 
+
+
+async def test_create_update_and_the_served_note_carry_the_instance_language(services, network, client, ana,
+                                                                           monkeypatch):
+    config = services.config
+    monkeypatch.setattr(services, "config", replace(config, server=replace(config.server, default_language="fr")))
+    await add_remote(services, network, "bob", follows=ana)
+    post = await publish(services, text="Étude de héron.")
+    await edit(services, post.id, text="Étude de héron, vernie.")
+    await run_due_work(services)
+    sent = {b["type"]: b["object"] for b in network.deliveries_to("https://remote.example/inbox")}
+    assert set(sent) == {"Create", "Update"}
+    for note in sent.values():
+        assert note["contentMap"] == {"fr": note["content"]}
+    served = (await client.get(sent["Update"]["id"], headers={"Accept": "application/activity+json"})).json()
+    assert served["contentMap"] == {"fr": served["content"]} and "vernie" in served["content"]
+    page = (await client.get("/users/ana/outbox?page=true", headers={"Accept": "application/activity+json"})).json()
+    assert page["orderedItems"][0]["object"]["contentMap"] == {"fr": served["content"]}
