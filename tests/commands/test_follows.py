@@ -206,5 +206,5 @@ async def test_a_follow_request_in_notifications_says_how_to_answer(client, netw
     await run_due_work(services)
     await run_cli(services, ["notifications", "ana"])
     out = capsys.readouterr().out
-    assert "follow request" in out and "fediart follower approve|reject ana @bob@remote.example" in out
+    assert "follow request" in out and "fediart follower approve ana @bob@remote.example (or reject)" in out
     assert [a.uri for a in await rows(services, RemoteActor)] == [bob.uri]
