@@ -10,7 +10,6 @@ from fediart.commands import CliError, CommandContext, add_parser
 from fediart.outbox.interactions import InteractionError, send_interaction
 from fediart.services import running_services
 from fediart.store.accounts import get_account
-from fediart.text import terminal_safe
 
 _ACTIONS = {"like": ("like", False), "unlike": ("like", True), "boost": ("boost", False), "unboost": ("boost", True)}
 _DONE = {"like": "liked", "unlike": "took back the like of", "boost": "boosted", "unboost": "took back the boost of"}
@@ -27,7 +26,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
             await send_interaction(services, account, kind, args.url, undo=undo)
         except (FetchError, ActorError, InteractionError) as exc:
             raise CliError(f"cannot {args.command} {args.url}: {exc}") from None
-    print(terminal_safe(f"@{account.username} {_DONE[args.command]} {args.url}; the worker delivers it"))
+    print(f"@{account.username} {_DONE[args.command]} {args.url}; the worker delivers it")
     return 0
 
 

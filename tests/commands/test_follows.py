@@ -208,3 +208,12 @@ async def test_a_follow_request_in_notifications_says_how_to_answer(client, netw
     out = capsys.readouterr().out
     assert "follow request" in out and "fediart follower approve ana @bob@remote.example (or reject)" in out
     assert [a.uri for a in await rows(services, RemoteActor)] == [bob.uri]
+
+
+async def test_what_follow_prints_about_a_remote_account_is_one_safe_line(network, services, make_artist,
+                                                                         cli_services, capsys):
+    await make_artist("ana")
+    bob = network.add_actor("bob", extra={"preferredUsername": "\x1b[2J\x1b[Hbob\r\nfediart: ana was deleted\u202e"})
+    assert await run_cli(services, ["follow", "ana", bob.uri]) == 0
+    assert capsys.readouterr().out == ("follow request sent to @bob fediart: ana was deleted@remote.example; it is "
+                                       "delivered by the worker (`fediart serve` or `fediart worker`)\n")
