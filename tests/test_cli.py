@@ -157,7 +157,8 @@ def test_a_closed_pipe_is_quiet_and_the_post_stays_published(run, tmp_path):
     # Enough posts that `post list` writes more than a pipe's buffer while the command runs.
     in_database(run, tmp_path, lambda conn: conn.execute(Post.__table__.insert(), [
         {"account_id": ana, "content": f"<p>sketch {i}</p>", "source": f"sketch {i} " + "x" * 200,
-         "summary": "", "sensitive": False, "visibility": "public", "tags": [], "published": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+         "summary": "", "sensitive": False, "visibility": "public", "tags": [],
+         "published": datetime(2026, 1, 1, tzinfo=timezone.utc)}
         for i in range(400)]))
     # Python buffers stdout into a pipe, so the write may fail at exit; with PYTHONUNBUFFERED, at the print.
     buffered = {k: v for k, v in run.env.items() if k != "PYTHONUNBUFFERED"}

@@ -1,4 +1,4 @@
-"""Schema migrations: alembic, run on the engine's own connection so SQLite and PostgreSQL share one path."""
+"""Schema migrations (alembic, one path for SQLite and PostgreSQL) and the check that a database is ready."""
 
 from __future__ import annotations
 
