@@ -245,3 +245,20 @@ def test_relative_paths_in_the_config_file_do_not_depend_on_the_current_director
     assert list((tmp_path / "conf" / "data" / "media" / "ana").glob("*.png"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conf", "elsewhere", "me.png"]
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_init_writes_paths_typed_on_the_command_line_as_the_config_file_reads_them(run, tmp_path):
+    """--data-dir and --database are typed relative to the current directory; the file is read from its folder."""
+    for folder in ("conf", "other", "third"):
+        (tmp_path / folder).mkdir()
+    run("--config", "conf/fediart.toml", "init", "--domain", "localhost:8123", "--data-dir", "conf/state")
+    run("--config", "other/fediart.toml", "init", "--domain", "localhost:8124", "--data-dir", "shared")
+    run("--config", "third/fediart.toml", "init", "--domain", "localhost:8125", "--database",
+        "sqlite+aiosqlite:///third.sqlite3")
+    written = {folder: tomllib.loads((tmp_path / folder / "fediart.toml").read_text())
+               for folder in ("conf", "other", "third")}
+    assert written["conf"]["media"]["dir"] == "./state/media"
+    assert written["other"]["media"]["dir"] == f"{tmp_path}/shared/media"
+    assert written["third"]["database"]["url"] == f"sqlite+aiosqlite:///{tmp_path}/third.sqlite3"
+    for database in ("conf/state/fediart.sqlite3", "shared/fediart.sqlite3", "third.sqlite3"):
+        assert (tmp_path / database).exists(), database
