@@ -1,5 +1,7 @@
-# fediart: `make run` serves a development instance on http://127.0.0.1:8000, `make test` runs the suite.
+# fediart: `make run` serves a development instance on http://127.0.0.1:8000 (`make run PORT=8123` on
+# another port), `make test` runs the suite.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -17,8 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# PORT is written into fediart.toml by `init` (domain localhost:PORT, and the port served); a PORT given
+# on the command line or in the environment must match the fediart.toml that exists already.
 run: $(STAMP)
-	@test -f fediart.toml || $(BIN)/fediart init --domain localhost:8000
+	@test -f fediart.toml || $(BIN)/fediart init --domain localhost:$(PORT)
+ifneq ($(origin PORT),file)
+	@grep -q '^domain = "localhost:$(PORT)"$$' fediart.toml || { \
+		echo "make run PORT=$(PORT): fediart.toml is for another address ([server] domain);" \
+		     "delete fediart.toml to write a new one for localhost:$(PORT), or run without PORT" >&2; exit 1; }
+endif
 	$(BIN)/fediart migrate
 	$(BIN)/fediart user create demo --display-name "Demo Artist" --if-no-users \
 		--bio "A demo account. Posts here are not licensed for AI training."

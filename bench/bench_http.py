@@ -23,7 +23,7 @@ Everything listens on and is sent to 127.0.0.1 only; every run is bounded by --d
 stopped by process group on exit, Ctrl-C included. Method and reference figures:
 shared/research/perf.md sections 1 and 3.
 
-    .venv/bin/python bench/bench_http.py [--runs 5] [--duration 10] [--workers 1 2]
+    .venv/bin/python bench/bench_http.py [--runs 5] [--duration 10]
 """
 
 from __future__ import annotations
@@ -426,10 +426,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="paired runs per endpoint and worker count (default 5)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default: 1 2)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="worker counts (default: 1)")
     args = parser.parse_args()
     if args.runs < 1 or not 1 <= args.duration <= 600 or not all(1 <= w <= 16 for w in args.workers):
         parser.error("--runs >= 1, --duration 1-600 and --workers 1-16 please")
+    if max(args.workers) > 1:  # the throw-away instance is SQLite
+        parser.error("`fediart serve` refuses more than one worker on SQLite; this benchmark measures --workers 1")
 
     if shutil.which("wrk") is None:
         print("bench_http: wrk is not installed. Install it with:\n"

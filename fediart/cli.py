@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from fediart.commands import DEFAULT_CONFIG, CliError, CommandContext
 from fediart.config import ConfigError, load_config
-from fediart.store.db import make_engine, make_sessionmaker
+from fediart.store.db import DatabaseNotReady, make_engine, make_sessionmaker
+from fediart.text import terminal_safe
 
 
 def _families():
@@ -26,24 +28,41 @@ def _families():
 
 
 def _database_error(exc: BaseException) -> str | None:
-    """A readable line for a database that cannot be reached, or None if exc is something else."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    """A readable line for a database failure during a command, or None if exc is something else."""
+    from sqlalchemy.exc import DBAPIError
 
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    text = text[0] if text else type(exc).__name__
-    if isinstance(exc, (OperationalError, ConnectionRefusedError, OSError)):
-        return f"cannot reach the database: {text}"
+    from fediart.store.migrate import first_line
+
     if isinstance(exc, DBAPIError):
-        return f"database error: {text}"
+        return f"database error: {first_line(exc)}"
     return None
 
 
+def _os_error(exc: OSError) -> str:
+    """An operating-system failure (a file, a socket, a full disk) said as what it is, not blamed on the database."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{what}: {exc.filename}" if exc.filename else what
+
+
+def _quiet_broken_pipe() -> int:
+    # The reader went away (`fediart post … | head -1`): what was done is done and there is no one to tell.
+    # As Python's documentation advises, point stdout at /dev/null so the flush at exit cannot fail
+    # again, and exit 1 without a message.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
 def run_with_database(args: argparse.Namespace) -> int:
+    from fediart.store.migrate import check_ready  # alembic: loaded only when a command needs the database
+
     config = load_config(getattr(args, "config", DEFAULT_CONFIG))
 
     async def main() -> int | None:
         engine = make_engine(config)
         try:
+            if getattr(args, "needs_schema", True):  # every command but `migrate`
+                await check_ready(engine, config)
             return await args.run(CommandContext(config, make_sessionmaker(engine), engine), args)
         finally:
             await engine.dispose()
@@ -60,23 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str) -> int:
+    # Messages quote remote names, URLs and server answers: one safe line, whatever they hold.
+    print(f"fediart: {terminal_safe(message)}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if hasattr(args, "run"):
-            return run_with_database(args)
-        return args.func(args)
-    except (CliError, ConfigError) as exc:
-        print(f"fediart: {exc}", file=sys.stderr)
-        return 1
+        code = run_with_database(args) if hasattr(args, "run") else args.func(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is handled below
+        return code
+    except (CliError, ConfigError, DatabaseNotReady) as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except OSError as exc:
+        return _fail(_os_error(exc))
     except Exception as exc:  # the database errors below are the admin's to fix, not a crash
         message = _database_error(exc)
         if message is None:
             raise
-        print(f"fediart: {message}", file=sys.stderr)
-        return 1
+        return _fail(message)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Configuration: one TOML file (plus FEDIART_* environment overrides), loaded once and passed in.
 
 Every key is declared here with its type and default; `config.example.toml` documents them.
-An unknown or mistyped key is an error that names the key and the file.
+An unknown or mistyped key is an error that names the key and the file. Relative paths (the SQLite
+file, the media folder) are relative to the config file's folder, or, when they come from a FEDIART_*
+variable, to the current directory; load_config makes them absolute.
 """
 
 from __future__ import annotations
@@ -216,7 +218,35 @@ def load_config(path: str | os.PathLike[str], env: dict[str, str] | None = None)
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return config_from_dict(raw, str(path), env)
+    return _absolute_paths(config_from_dict(raw, str(path), env), path.resolve().parent, env)
+
+
+def _absolute_paths(config: Config, folder: Path, env: dict[str, str]) -> Config:
+    # A path in the file means the same whichever directory fediart is started from (`--config
+    # /srv/fediart/fediart.toml` must not create an empty database under the current directory);
+    # a path in a variable is read as the shell that set it would, from the current directory.
+    def base(env_name: str) -> Path:
+        return Path.cwd() if env_name in env else folder
+
+    url = absolute_sqlite_url(config.database.url, base("FEDIART_DATABASE_URL"), config.path)
+    media_dir = str(base("FEDIART_MEDIA_DIR") / Path(config.media.dir).expanduser())
+    return replace(config, database=replace(config.database, url=url), media=replace(config.media, dir=media_dir))
+
+
+def absolute_sqlite_url(url: str, base: Path, where: str) -> str:
+    """An SQLite URL with its file made absolute against `base`; other databases' URLs as they are."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"{where}: [database] url is not a database URL: {url!r}") from None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or parsed.query.get("uri"):  # an SQLite "file:" URI is the admin's to spell out
+        return url
+    path = base / Path(parsed.database).expanduser()
+    return parsed.set(database=str(path)).render_as_string(hide_password=False)
 
 
 def config_from_dict(raw: dict[str, Any], path: str = "<dict>", env: dict[str, str] | None = None) -> Config:

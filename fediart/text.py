@@ -1,4 +1,4 @@
-"""Turning what people type into safe HTML, and cleaning HTML that arrives from elsewhere."""
+"""Turning what people type into safe HTML, cleaning HTML that arrives from elsewhere, and text safe for a terminal."""
 
 from __future__ import annotations
 
@@ -51,3 +51,24 @@ def sanitize_html(markup: str) -> str:
         link_rel="nofollow noopener noreferrer",
         attribute_filter=_keep_class,
     )
+
+
+# Terminal escape sequences, whole, so their parameters do not linger as visible junk: CSI (colours, cursor
+# moves, screen clears), the string commands OSC/DCS/SOS/PM/APC (window titles, hyperlinks, clipboard
+# writes) up to their terminator, and two-character escapes; each in its 7-bit (ESC …) and 8-bit (C1) form.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+)
+# Whatever would end or rewind a line: one remote value must never start a line of its own.
+_LINE_BREAK = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+# Other controls (C0 such as backspace and BEL, DEL, C1), bidirectional overrides, embeddings, isolates
+# and marks (they reorder what follows them, so a name could forge the rest of the line), lone surrogates.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(value: object) -> str:
+    """Text from elsewhere made printable on one terminal line: escapes and controls removed, line breaks as spaces."""
+    text = _ESCAPE_SEQUENCE.sub("", str(value))
+    return _INVISIBLE.sub("", _LINE_BREAK.sub(" ", text))

@@ -84,3 +84,12 @@ def test_user_update_stores_images_with_the_licence_and_tells_followers(fediart,
     assert bad.returncode == 1 and "header junk.png: file is not an image" in bad.stderr
     nothing = fediart("user", "update", "ana", check=False)
     assert nothing.returncode == 1 and "nothing to change" in nothing.stderr
+
+
+def test_listings_show_what_was_typed_without_terminal_controls(fediart):
+    """Text pasted from elsewhere can carry escapes; listings and profiles print it on one plain line."""
+    fediart("post", "ana", "--text", "Heron\x1b[2J\x1b]0;title\x07 at\rdawn")
+    [line] = fediart("post", "list", "ana").stdout.splitlines()
+    assert line.endswith("  Heron at dawn")
+    out = fediart("user", "update", "ana", "--display-name", "Ana\x1b[31m Lima\u202e").stdout
+    assert "  display name     Ana Lima\n" in out and "\x1b" not in out

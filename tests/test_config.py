@@ -72,3 +72,41 @@ def test_default_language_is_en_and_must_be_a_language_tag():
     for bad in ("", "english language", "e", "en_US", "<script>", "en-"):
         with pytest.raises(ConfigError, match=r"\[server\] default_language must be a language tag"):
             config_from_dict({"server": {"domain": "art.example", "default_language": bad}})
+
+
+def test_relative_paths_in_the_file_are_relative_to_its_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    monkeypatch.chdir(tmp_path)  # started from elsewhere
+    path = folder / "fediart.toml"
+    path.write_text('[server]\ndomain = "art.example"\n[database]\nurl = "sqlite+aiosqlite:///./db/fediart.sqlite3"\n'
+                    '[media]\ndir = "pictures"\n')
+    config = load_config("srv/fediart.toml", env={})
+    assert config.database.url == f"sqlite+aiosqlite:///{folder}/db/fediart.sqlite3"
+    assert config.media.dir == str(folder / "pictures")
+    path.write_text('[server]\ndomain = "art.example"\n')  # the defaults are relative too
+    config = load_config(path, env={})
+    assert (config.database.url, config.media.dir) == (f"sqlite+aiosqlite:///{folder}/data/fediart.sqlite3",
+                                                       str(folder / "data" / "media"))
+
+
+def test_relative_paths_in_environment_variables_are_relative_to_the_current_directory(tmp_path, monkeypatch):
+    (tmp_path / "srv").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "srv" / "fediart.toml").write_text('[server]\ndomain = "art.example"\n')
+    config = load_config("srv/fediart.toml", env={"FEDIART_DATABASE_URL": "sqlite+aiosqlite:///here.sqlite3",
+                                                  "FEDIART_MEDIA_DIR": "./media"})
+    assert config.database.url == f"sqlite+aiosqlite:///{tmp_path}/here.sqlite3"
+    assert config.media.dir == str(tmp_path / "media")
+
+
+def test_absolute_and_server_database_urls_are_kept(tmp_path):
+    path = tmp_path / "fediart.toml"
+    for url in ("sqlite+aiosqlite:////var/lib/fediart/db.sqlite3", "postgresql+asyncpg://fediart:s%40cret@db/fediart",
+                "sqlite+aiosqlite:///:memory:"):
+        path.write_text(f'[server]\ndomain = "art.example"\n[database]\nurl = "{url}"\n[media]\ndir = "/srv/m"\n')
+        config = load_config(path, env={})
+        assert (config.database.url, config.media.dir) == (url, "/srv/m")
+    path.write_text('[server]\ndomain = "art.example"\n[database]\nurl = "fediart.sqlite3"\n')
+    with pytest.raises(ConfigError, match=r"fediart.toml: \[database\] url is not a database URL: 'fediart.sqlite3'"):
+        load_config(path, env={})

@@ -21,6 +21,7 @@ from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_
 from fediart.services import Services, running_services
 from fediart.store.accounts import get_account
 from fediart.store.tables import Account, Follower, Following, RemoteActor
+from fediart.text import terminal_safe
 
 DELIVERED_BY = "it is delivered by the worker (`fediart serve` or `fediart worker`)"
 
@@ -179,7 +180,7 @@ async def follower_rows(sessions, account: Account) -> list[tuple[str, str, str]
         rows = await session.exec(select(Follower, RemoteActor).join(RemoteActor, Follower.actor_id == RemoteActor.id)
                                   .where(Follower.account_id == account.id)
                                   .order_by(Follower.created_at.desc(), Follower.id.desc()))
-        return [(handle_of(actor), follower.state, follower.created_at.strftime("%Y-%m-%d %H:%M"))
+        return [(terminal_safe(handle_of(actor)), follower.state, follower.created_at.strftime("%Y-%m-%d %H:%M"))
                 for follower, actor in rows.all()]
 
 
@@ -203,7 +204,7 @@ def _with_services(action):
     """A CLI leaf running `action(services, name, who)` with an HTTP client and signer, printing its result."""
     async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         async with running_services(ctx.config) as services:
-            print(await action(services, args.name, args.who))
+            print(terminal_safe(await action(services, args.name, args.who)))  # the sentence quotes remote names
         return 0
 
     return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import shlex
 
 import nh3
 from sqlmodel import select
@@ -12,14 +13,15 @@ from sqlmodel import select
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.store.accounts import get_account
 from fediart.store.tables import Notification, Post, RemoteActor, RemotePost
+from fediart.text import terminal_safe
 
 EXCERPT = 60
 _BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>", re.IGNORECASE)
 
 
 def plain_excerpt(markup: str, limit: int = EXCERPT) -> str:
-    """Stored HTML as one short line of text (tags dropped, entities decoded, whitespace folded)."""
-    text = html.unescape(nh3.clean(_BREAKS.sub(" ", markup), tags=set()))
+    """Stored HTML as one short line of text (tags dropped, entities decoded, controls removed, whitespace folded)."""
+    text = terminal_safe(html.unescape(nh3.clean(_BREAKS.sub(" ", markup), tags=set())))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -40,13 +42,30 @@ def _remote_text(remote_post: RemotePost | None) -> str:
     return f"“{text}”" if text else "(no text)"
 
 
+def handle_of(actor: RemoteActor) -> str:
+    """The actor's handle as the admin sees it (remote text, made terminal-safe)."""
+    return terminal_safe(f"@{actor.username}@{actor.domain}" if actor.username else actor.uri)
+
+
+def answer_hint(username: str, actor: RemoteActor) -> str:
+    """A command that answers a follow request, safe to paste into a shell.
+
+    The handle is chosen by the remote server: quoted, so `$(…)`, `;` or a space in it stay an argument.
+    A handle that terminal_safe had to change would not find the actor again, so its URL is used instead.
+    """
+    raw = f"@{actor.username}@{actor.domain}" if actor.username else actor.uri
+    who = raw if terminal_safe(raw) == raw else actor.uri
+    return f"fediart follower approve {shlex.quote(username)} {shlex.quote(terminal_safe(who))}"
+
+
 def describe(n: Notification, actor: RemoteActor, post: Post | None, remote_post: RemotePost | None,
              username: str) -> str:
     """One notification as a sentence a person reads (the handle is its own column)."""
     if n.kind == "follow":
         return "followed you"
     if n.kind == "follow_request":
-        return f"asks to follow you: fediart follower approve|reject {username} @{actor.username}@{actor.domain}"
+        # "(or reject)" after the command: pasting the whole line is a shell syntax error, never a pipe.
+        return f"asks to follow you: {answer_hint(username, actor)} (or reject)"
     if n.kind == "like":
         return f"liked {_post_ref(post)}"
     if n.kind == "boost":
@@ -56,7 +75,7 @@ def describe(n: Notification, actor: RemoteActor, post: Post | None, remote_post
     if n.kind == "mention":
         return f"mentioned you: {_remote_text(remote_post)}"
     if n.kind == "move":
-        return f"moved to {actor.moved_to or 'a new account'} (you were not made to follow it)"
+        return f"moved to {terminal_safe(actor.moved_to or 'a new account')} (you were not made to follow it)"
     return n.kind
 
 
@@ -76,7 +95,7 @@ async def notification_lines(sessions, username: str, limit: int) -> list[tuple[
             .limit(limit)
         )
         return [(n.created_at.strftime("%Y-%m-%d %H:%M"), n.kind.replace("_", " "),
-                 f"@{actor.username}@{actor.domain}" if actor.username else actor.uri,
+                 handle_of(actor),
                  describe(n, actor, post, remote_post, account.username))
                 for n, actor, post, remote_post in rows.all()]
 

@@ -20,6 +20,7 @@ from fediart.services import build_services, running_services
 from fediart.store.accounts import get_account
 from fediart.store.posts import posts_of
 from fediart.store.tables import Delivery, OutboxActivity
+from fediart.text import terminal_safe
 
 ACTIONS = ("edit", "delete", "list")
 
@@ -127,7 +128,7 @@ async def _list(ctx: CommandContext, args: argparse.Namespace) -> int:
         return 0
     for post in posts:
         state = "deleted" if post.deleted_at else post.visibility
-        text = " ".join(post.source.split())
+        text = " ".join(terminal_safe(post.source).split())
         text = text if len(text) <= 50 else text[:49] + "…"
         print(f"{post.id:>6}  {post.published:%Y-%m-%d}  {state:<9}  "
               f"{services.urls.status_page(account.username, post.id)}  {text}")

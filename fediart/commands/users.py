@@ -15,7 +15,7 @@ from fediart.outbox.profile import send_profile_update
 from fediart.services import running_services
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
 from fediart.store.tables import utcnow
-from fediart.text import plain_to_html
+from fediart.text import plain_to_html, terminal_safe
 from fediart.urls import Urls
 
 
@@ -103,7 +103,7 @@ def _print_account(config: Config, account) -> None:
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        print(f"  {key:<{width}}  {value}")
+        print(f"  {key:<{width}}  {terminal_safe(value)}")
 
 
 

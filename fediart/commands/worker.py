@@ -10,6 +10,7 @@ from fediart.commands import DEFAULT_CONFIG, add_parser
 from fediart.config import Config, load_config
 from fediart.logs import setup_logging
 from fediart.services import running_services
+from fediart.store.migrate import check_database
 from fediart.worker import Worker
 
 
@@ -27,6 +28,7 @@ async def work(config: Config) -> int:
 def run(args: argparse.Namespace) -> int:
     setup_logging()
     config = load_config(getattr(args, "config", DEFAULT_CONFIG))
+    asyncio.run(check_database(config))
     # uvloop, as `serve` gets from uvicorn: the worker is event-loop bound during a fan-out.
     try:
         import uvloop

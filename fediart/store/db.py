@@ -12,6 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from fediart.config import Config
 
 
+class DatabaseNotReady(Exception):
+    """The database cannot serve this version of fediart yet (unreachable, missing, not migrated); one line."""
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

@@ -207,7 +207,7 @@ async def test_a_follow_request_in_notifications_says_how_to_answer(client, netw
     await run_due_work(services)
     await run_cli(services, ["notifications", "ana"])
     out = capsys.readouterr().out
-    assert "follow request" in out and "fediart follower approve|reject ana @bob@remote.example" in out
+    assert "follow request" in out and "fediart follower approve ana @bob@remote.example (or reject)" in out
     assert [a.uri for a in await rows(services, RemoteActor)] == [bob.uri]
 
 
@@ -266,3 +266,12 @@ async def test_an_actor_claiming_someone_elses_profile_page_is_not_found_by_it(n
     with pytest.raises(CliError, match="cannot fetch https://mastodon.example/@bob: HTTP 404"):
         await unfollow_remote(services, "ana", "https://mastodon.example/@bob")
     assert len(await rows(services, Following)) == 1  # mallory is still followed
+
+
+async def test_what_follow_prints_about_a_remote_account_is_one_safe_line(network, services, make_artist,
+                                                                         cli_services, capsys):
+    await make_artist("ana")
+    bob = network.add_actor("bob", extra={"preferredUsername": "\x1b[2J\x1b[Hbob\r\nfediart: ana was deleted\u202e"})
+    assert await run_cli(services, ["follow", "ana", bob.uri]) == 0
+    assert capsys.readouterr().out == ("follow request sent to @bob fediart: ana was deleted@remote.example; it is "
+                                       "delivered by the worker (`fediart serve` or `fediart worker`)\n")
