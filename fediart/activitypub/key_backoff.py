@@ -11,7 +11,7 @@ from fediart.activitypub.hosts import authority_of
 
 MISSING_SECONDS = 300.0  # a key that was missing is not fetched again for five minutes
 WINDOW_SECONDS = 300.0
-FAILURES_PER_WINDOW = 5  # failed fetches per host per window; after that the host waits
+FAILURES_PER_WINDOW = 10  # failed fetches per host per window; after that the host waits
 _MAX_ENTRIES = 10_000  # memory bound: beyond it, expired entries are dropped
 
 

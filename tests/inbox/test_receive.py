@@ -204,3 +204,12 @@ async def test_a_signature_that_does_not_cover_host_is_401(client, network, serv
     response = await client.post("/inbox", content=body, headers=headers)
     assert response.status_code == 401 and response.json()["error"] == "signature: signature must cover host"
     assert await stored(services) == []
+
+
+async def test_an_unknown_actor_deleting_itself_is_202_without_any_fetch(client, network, services):
+    gone = network.add_actor("gone")
+    del network.actors[gone.uri]  # deleted on its server: its key answers 404 as well
+    delete = {"@context": AS, "id": gone.uri + "#delete", "type": "Delete", "actor": gone.uri, "object": gone.uri}
+    response = await post_activity(client, gone, delete)
+    assert response.status_code == 202
+    assert network.gets == [] and await stored(services) == [] and await rows(services, Tombstone) == []
