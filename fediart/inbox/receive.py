@@ -105,6 +105,10 @@ async def receive(services: Services, *, method: str, target: str, headers, body
             # 202, not 403: a blocked server must not learn it is blocked, or it retries forever.
             return ACCEPTED
 
+    if _is_self_delete(activity, actor) and await services.remote_actors.known(actor) is None:
+        # An account we never met, deleting itself (Mastodon sends these to every server it knows):
+        # nothing here to undo, so no key is fetched for it.
+        return ACCEPTED
     signer = await _find_signer(services, parsed.key_id, activity, actor)
     if isinstance(signer, Outcome):
         return signer
@@ -147,8 +151,6 @@ async def _self_delete_unverified(services: Services, actor: str, reason: str) -
     Honoured only when fediart itself finds the actor gone on the actor's own server: a key id
     elsewhere that answers 404 proves nothing about the actor.
     """
-    if await services.remote_actors.known(actor) is None:
-        return ACCEPTED  # nothing of ours is at stake; 202 so its server stops retrying
     if await services.remote_actors.is_gone(actor):
         await services.remote_actors.forget(actor)
         return ACCEPTED

@@ -87,6 +87,14 @@ async def test_a_rotated_key_is_fetched_again_and_the_new_signature_accepted(cli
     assert len(await stored(services)) == 2
 
 
+async def test_a_gotosocial_key_rotation_goes_through_the_stub_again(client, network, services):
+    gts = network.add_actor("gts", host="gts.example", key_path="/main-key")
+    assert (await post_activity(client, gts, like(gts))).status_code == 202
+    network.rotate_key(gts)
+    assert (await post_activity(client, gts, like(gts))).status_code == 202
+    assert [str(g.url) for g in network.gets] == [gts.key_id, gts.uri] * 2
+
+
 async def test_a_key_that_does_not_load_is_401_and_a_fixed_key_is_used_next_time(client, network, services):
     bob = network.add_actor("bob")
     good_pem = bob.public_pem
@@ -143,7 +151,8 @@ async def test_a_forged_self_delete_does_not_mark_the_actor_gone(client, network
 async def test_a_self_delete_whose_key_is_gone_is_honoured_once_the_actor_is_gone(client, network, services):
     bob = network.add_actor("bob")
     assert (await post_activity(client, bob, like(bob))).status_code == 202
-    del network.actors[bob.uri]  # the account is deleted on its server: actor and keys answer 404
+    # the account is deleted on its server: the actor and its keys answer 410, as Mastodon's do
+    network.responses[bob.uri] = lambda request: httpx.Response(410)
     delete = {"@context": AS, "id": bob.uri + "#delete", "type": "Delete", "actor": bob.uri, "object": bob.uri}
     body = orjson.dumps(delete)
     headers = {"Content-Type": "application/activity+json"}
