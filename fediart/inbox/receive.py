@@ -38,10 +38,13 @@ MAX_REASON = 160  # refusals say why in a few words; they never echo documents w
 
 
 def actor_id(activity: dict[str, Any]) -> str | None:
+    """The actor's URL, or None unless it is one fit to look up and store (no NUL, not too long)."""
     actor = activity.get("actor")
     if isinstance(actor, dict):
         actor = actor.get("id")
-    return actor if isinstance(actor, str) else None
+    if isinstance(actor, str) and len(actor) <= MAX_URL and "\x00" not in actor and host_of(actor):
+        return actor
+    return None
 
 
 def activity_type(activity: dict[str, Any]) -> str | None:

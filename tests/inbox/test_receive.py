@@ -222,3 +222,12 @@ async def test_an_unknown_actor_deleting_itself_is_202_without_any_fetch(client,
     response = await post_activity(client, gone, delete)
     assert response.status_code == 202
     assert network.gets == [] and await stored(services) == [] and await rows(services, Tombstone) == []
+
+
+async def test_an_actor_that_is_no_usable_url_is_400_on_both_databases(client, network, services):
+    bob = network.add_actor("bob")
+    for actor in ("https://remote.example/users/b\u0000ob", "https://remote.example/" + "a" * 2100, "bob"):
+        delete = {"@context": AS, "id": bob.new_id(), "type": "Delete", "actor": actor, "object": actor}
+        response = await post_activity(client, bob, delete)
+        assert response.status_code == 400 and response.json()["error"] == "activity has no actor"
+    assert network.gets == []
