@@ -141,3 +141,10 @@ async def test_an_actor_id_longer_than_the_column_is_refused(services, network):
     with pytest.raises(ActorError, match="not an actor"):
         await services.remote_actors.by_uri(bob.uri)
     assert await stored(services) == []
+
+
+async def test_an_actor_may_list_its_key_by_id_when_the_key_document_holds_it(services, network):
+    kim = network.add_actor("kim", host="keys.example", key_path="/keys/1", key_style="document")
+    kim.extra = {"publicKey": kim.key_id}  # the actor names the key; the key document holds the PEM
+    actor = await services.remote_actors.by_key_id(kim.key_id)
+    assert (actor.uri, actor.key_id, actor.public_key_pem) == (kim.uri, kim.key_id, kim.public_pem)

@@ -231,3 +231,15 @@ async def test_an_actor_that_is_no_usable_url_is_400_on_both_databases(client, n
         response = await post_activity(client, bob, delete)
         assert response.status_code == 400 and response.json()["error"] == "activity has no actor"
     assert network.gets == []
+
+
+async def test_a_broken_key_stored_earlier_is_replaced_not_a_500(client, network, services):
+    bob = network.add_actor("bob")
+    async with services.sessions() as session:
+        session.add(RemoteActor(uri=bob.uri, domain=bob.host, inbox=bob.inbox, key_id=bob.key_id,
+                                public_key_pem="-----BEGIN PUBLIC KEY-----\nbm9wZQ==\n-----END PUBLIC KEY-----\n"))
+        await session.commit()
+    response = await post_activity(client, bob, like(bob))
+    assert response.status_code == 202, response.text
+    [actor] = await rows(services, RemoteActor)
+    assert actor.public_key_pem == bob.public_pem
