@@ -77,8 +77,11 @@ def listed_keys(doc: dict[str, Any]) -> list[dict[str, str]]:
         if isinstance(entry, dict) and isinstance(entry.get("publicKeyPem"), str):
             found.append(_entry(entry.get("id"), entry.get("owner"), entry["publicKeyPem"]))
     for entry in _as_list(doc.get("assertionMethod")):
-        if isinstance(entry, dict) and entry.get("type") == "Multikey" and isinstance(entry.get("publicKeyMultibase"), str):
-            found.append(_entry(entry.get("id"), entry.get("controller"), pem_from_multibase(entry["publicKeyMultibase"])))
+        if not isinstance(entry, dict) or entry.get("type") != "Multikey":
+            continue
+        multibase = entry.get("publicKeyMultibase")
+        pem = pem_from_multibase(multibase) if isinstance(multibase, str) else None
+        found.append(_entry(entry.get("id"), entry.get("controller"), pem))
     return [entry for entry in found if entry]
 
 

@@ -101,9 +101,9 @@ async def test_a_stub_is_never_taken_for_the_actor(services, network):
 
 
 def doc(**fields) -> dict:
-    base = {"id": "https://remote.example/users/bob", "type": "Person", "inbox": "https://remote.example/users/bob/inbox",
-            "publicKey": {"id": "https://remote.example/users/bob#main-key", "owner": "https://remote.example/users/bob",
-                          "publicKeyPem": None}}
+    bob = "https://remote.example/users/bob"
+    base = {"id": bob, "type": "Person", "inbox": bob + "/inbox",
+            "publicKey": {"id": bob + "#main-key", "owner": bob, "publicKeyPem": None}}
     return base | fields
 
 
