@@ -148,3 +148,30 @@ async def test_an_actor_may_list_its_key_by_id_when_the_key_document_holds_it(se
     kim.extra = {"publicKey": kim.key_id}  # the actor names the key; the key document holds the PEM
     actor = await services.remote_actors.by_key_id(kim.key_id)
     assert (actor.uri, actor.key_id, actor.public_key_pem) == (kim.uri, kim.key_id, kim.public_pem)
+
+
+async def test_an_rsa_multikey_is_read_as_its_pem(services, network):
+    from fediart.activitypub.keys import load_public_key
+
+    fed = network.add_actor("fed", host="fedify.example")
+    pkcs1 = load_public_key(fed.public_pem).public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    fed.extra = {"assertionMethod": {"id": fed.uri + "#key-3", "type": "Multikey", "controller": fed.uri,
+                                     "publicKeyMultibase": multibase(b"\x85\x24" + pkcs1)}}
+    actor = await services.remote_actors.by_key_id(fed.uri + "#key-3")
+    assert actor.public_key_pem == fed.public_pem
+
+
+@pytest.mark.parametrize("kind", ["rsa-512", "ec-p256"])
+async def test_weak_or_unsupported_public_keys_are_refused(kind, services, network):
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if kind == "rsa-512":
+        weak = rsa.RSAPublicNumbers(65537, (1 << 511) | 0x1235).public_key()
+    else:
+        weak = ec.generate_private_key(ec.SECP256R1()).public_key()
+    bob = network.add_actor("bob")
+    bob.public_pem = weak.public_bytes(serialization.Encoding.PEM,
+                                       serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    with pytest.raises(ActorError, match="actor's public key does not load"):
+        await services.remote_actors.by_key_id(bob.key_id)
+    assert await stored(services) == []
