@@ -7,6 +7,7 @@ Integration tests with real processes (two fediart instances, Fedify) live in te
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,13 @@ class FakeActor:
     shared_inbox: bool = True
     actor_type: str = "Person"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where the key lives: "#main-key" (Mastodon: inside the actor) or "/main-key" (GoToSocial).
+    key_path: str = "#main-key"
+    # What a key URL without "#" answers: "stub" (GoToSocial's actor stub, id = the actor) or
+    # "document" (a key document whose own id is the key URL, with a top-level owner).
+    key_style: str = "stub"
+    # Another server's actor shape: a function of this actor returning the whole document.
+    shape: Callable[[FakeActor], dict[str, Any]] | None = None
 
     @property
     def uri(self) -> str:
@@ -38,7 +46,7 @@ class FakeActor:
 
     @property
     def key_id(self) -> str:
-        return self.uri + "#main-key"
+        return self.uri + self.key_path
 
     @property
     def inbox(self) -> str:
@@ -53,6 +61,8 @@ class FakeActor:
         return load_private_key(self.private_pem)
 
     def document(self) -> dict[str, Any]:
+        if self.shape is not None:
+            return self.shape(self)
         doc = {
             "@context": [AS, "https://w3id.org/security/v1"],
             "id": self.uri,
@@ -70,6 +80,14 @@ class FakeActor:
             doc["endpoints"] = {"sharedInbox": self.shared_inbox_url}
         doc.update(self.extra)
         return doc
+
+    def key_document(self) -> dict[str, Any]:
+        """What the key URL answers when the key is not a fragment of the actor."""
+        key = {"id": self.key_id, "owner": self.uri, "publicKeyPem": self.public_pem}
+        if self.key_style == "document":
+            return {"@context": "https://w3id.org/security/v1", "type": "Key", **key}
+        return {"@context": ["https://w3id.org/security/v1", AS], "id": self.uri,
+                "preferredUsername": self.username, "publicKey": key, "type": self.actor_type}
 
     def new_id(self, kind: str = "activities") -> str:
         return f"{self.uri}/{kind}/{next(_counter)}"
@@ -96,7 +114,8 @@ class FakeNetwork:
         self.received: list[Received] = []
         self.inbox_status: dict[str, int] = {}  # per inbox URL; default 202
         self.gets: list[httpx.Request] = []
-        self.redirects: dict[str, str] = {}  # GET URL -> Location of a 302
+        self.redirects: dict[str, str] = {}  # URL -> Location answered with a 302
+        self.responses: dict[str, Callable[[httpx.Request], httpx.Response]] = {}  # URL -> custom answer
         self.down: set[str] = set()  # hosts ("host" or "host:port") that refuse connections
 
     def add_actor(self, username: str = "bob", host: str = "remote.example", **options) -> FakeActor:
@@ -104,6 +123,11 @@ class FakeNetwork:
         actor = FakeActor(host=host, username=username, private_pem=private_pem, public_pem=public_pem, **options)
         self.actors[actor.uri] = actor
         return actor
+
+    def rotate_key(self, actor: FakeActor) -> None:
+        """The actor's server gives it a new key pair under the same key id."""
+        current = _KEYS.index((actor.private_pem, actor.public_pem))
+        actor.private_pem, actor.public_pem = _KEYS[(current + 1) % len(_KEYS)]
 
     def add_document(self, doc: dict[str, Any]) -> dict[str, Any]:
         self.documents[doc["id"]] = doc
@@ -122,8 +146,13 @@ class FakeNetwork:
         self.gets.append(request)
         if request.url.path == "/.well-known/webfinger":
             return self._webfinger(request)
+        if url in self.responses:
+            return self.responses[url](request)
         if url in self.redirects:
             return httpx.Response(302, headers={"location": self.redirects[url]})
+        key_owner = next((a for a in self.actors.values() if a.key_id == url and "#" not in a.key_path), None)
+        if key_owner is not None:
+            return _ap(key_owner.key_document())
         base = url.split("#", 1)[0]
         if base in self.actors:
             return _ap(self.actors[base].document())

@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
-from fediart.activitypub.keys import load_public_key
-from fediart.activitypub.remote_actors import ActorError
+from fediart.activitypub.keys import usable_public_key
+from fediart.activitypub.remote_actors import MAX_URL, ActorError
 from fediart.activitypub.signatures import SignatureError, key_id_host, parse_signature, verify_parsed
 from fediart.outbox.hosts import record_success
 from fediart.services import Services
@@ -35,17 +35,41 @@ class Outcome:
 ACCEPTED = Outcome(202, "accepted")
 
 
+MAX_REASON = 160  # refusals say why in a few words; they never echo documents we fetched
+
+
 def actor_id(activity: dict[str, Any]) -> str | None:
+    """The actor's URL, or None unless it is one fit to look up and store (no NUL, not too long)."""
     actor = activity.get("actor")
     if isinstance(actor, dict):
         actor = actor.get("id")
-    return actor if isinstance(actor, str) else None
+    if isinstance(actor, str) and len(actor) <= MAX_URL and "\x00" not in actor and host_of(actor):
+        return actor
+    return None
 
 
-def activity_uri(activity: dict[str, Any], body: bytes) -> str:
-    # An activity without an id still gets a stable identity, so a resend is recognised.
+def activity_type(activity: dict[str, Any]) -> str | None:
+    """The activity's type (the first, if it lists several), or None when it has no usable one."""
+    kind = activity.get("type")
+    if isinstance(kind, list):
+        kind = kind[0] if kind else None
+    return kind if isinstance(kind, str) and kind and "\x00" not in kind else None
+
+
+def activity_uri(activity: dict[str, Any], body: bytes, actor: str) -> str:
+    """The identity an activity is stored under, so a resend is recognised.
+
+    Its `id` counts only when it is on the actor's own server: otherwise anyone could take, ahead of
+    time, the id an honest actor will use, and that actor's activity would be dropped as a repeat.
+    """
     uri = activity.get("id")
-    return stored_uri(uri) if isinstance(uri, str) and uri else "urn:sha256:" + hashlib.sha256(body).hexdigest()
+    if isinstance(uri, str) and uri and same_origin(uri, actor):
+        return stored_uri(uri)  # an id too long or odd to store is kept as its hash, consistently
+    return "urn:sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _refuse(status: int, reason: str) -> Outcome:
+    return Outcome(status, reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…")
 
 
 async def receive(services: Services, *, method: str, target: str, headers, body: bytes,
@@ -58,64 +82,90 @@ async def receive(services: Services, *, method: str, target: str, headers, body
         activity = orjson.loads(body)
     except orjson.JSONDecodeError:
         return Outcome(400, "body is not valid JSON")
-    if not isinstance(activity, dict) or not isinstance(activity.get("type"), (str, list)) or not activity["type"]:
+    if not isinstance(activity, dict) or activity_type(activity) is None:
         return Outcome(400, "body is not an ActivityStreams activity")
     actor = actor_id(activity)
     if actor is None or not uri_fits(actor):
         return Outcome(400, "activity has no actor, or one too long or with NUL to be stored")
     if same_origin(actor, services.urls.base):
         return Outcome(401, "activities from this server's own actors are not accepted from outside")
+    scheme = services.config.server.scheme
+    host = headers.get("host", "")
+    if not same_origin(f"{scheme}://{host}/", services.urls.base):
+        # A request signed for another server, replayed here, must not count as sent to us.
+        return Outcome(401, "request is addressed to another server")
 
-    parsed = parse_signature(method, target, headers, body, scheme=services.config.server.scheme,
-                             authority=headers.get("host"))
+    parsed = parse_signature(method, target, headers, body, scheme=scheme, authority=host)
     if isinstance(parsed, SignatureError):
-        return Outcome(401, f"signature: {parsed.reason}")
+        return _refuse(401, f"signature: {parsed.reason}")
+    if parsed.scheme == "cavage" and "host" not in parsed.components:
+        return Outcome(401, "signature: signature must cover host")
 
     # Policy before any network work: a blocked server's keys are never fetched.
-    for host in (key_id_host(parsed.key_id), host_of(actor)):
-        decision = await services.policy.check_host(host)
+    for blocked_host in (key_id_host(parsed.key_id), host_of(actor)):
+        decision = await services.policy.check_host(blocked_host)
         if not decision.allowed:
-            log.info("dropped %s from %s: %s", activity.get("type"), actor, decision.reason)
+            log.info("dropped %s from %s: %s", activity_type(activity), actor, decision.reason)
             # 202, not 403: a blocked server must not learn it is blocked, or it retries forever.
             return ACCEPTED
 
+    if _is_self_delete(activity, actor) and await services.remote_actors.known(actor) is None:
+        # An account we never met, deleting itself (Mastodon sends these to every server it knows):
+        # nothing here to undo, so no key is fetched for it.
+        return ACCEPTED
     signer = await _find_signer(services, parsed.key_id, activity, actor)
     if isinstance(signer, Outcome):
         return signer
-    result = verify_parsed(parsed, load_public_key(signer.public_key_pem))
+    result = verify_parsed(parsed, usable_public_key(signer.public_key_pem))
     if not result.ok:
         try:  # the key may have been rotated: fetch it once more, rate-limited per host
             signer = await services.remote_actors.by_key_id(parsed.key_id, refresh=True)
-            result = verify_parsed(parsed, load_public_key(signer.public_key_pem))
-        except (FetchError, ActorError, ValueError) as exc:
+            result = verify_parsed(parsed, usable_public_key(signer.public_key_pem))
+        except (FetchError, ActorError) as exc:
             log.info("key refresh for %s failed: %s", parsed.key_id, exc)
     if not result.ok:
-        return Outcome(401, f"signature: {result.reason}")
+        return _refuse(401, f"signature: {result.reason}")
     if signer.uri != actor:
-        return Outcome(401, f"signed by {signer.uri}, but the activity's actor is {actor}")
+        return _refuse(401, f"signed by {signer.uri}, but the activity's actor is {actor}")
     return await store(services, activity, body, actor, account_id)
+
+
+def _is_self_delete(activity: dict[str, Any], actor: str) -> bool:
+    obj = activity.get("object")
+    return activity.get("type") == "Delete" and (obj == actor or (isinstance(obj, dict) and obj.get("id") == actor))
 
 
 async def _find_signer(services: Services, key_id: str, activity: dict[str, Any], actor: str):
     try:
         return await services.remote_actors.by_key_id(key_id)
     except FetchError as exc:
-        if exc.gone and activity.get("type") == "Delete" and activity.get("object") in (actor, {"id": actor}):
-            # An account deleting itself cannot be verified any more; nothing of ours is at stake.
-            await services.remote_actors.forget(actor)
-            return ACCEPTED
-        return Outcome(401, f"could not fetch the signing key: {exc.reason}")
+        log.info("could not fetch the signing key %s: %s", key_id, exc.reason)
+        reason = "could not fetch the signing key" + (f" (HTTP {exc.status})" if exc.status else "")
     except ActorError as exc:
-        return Outcome(401, f"signing key: {exc}")
-    except ValueError as exc:
-        return Outcome(401, f"signing key is not usable: {exc}")
+        log.info("signing key %s refused: %s", key_id, exc)
+        reason = f"signing key: {exc}"
+    if _is_self_delete(activity, actor):
+        return await _self_delete_unverified(services, actor, reason)
+    return _refuse(401, reason)
+
+
+async def _self_delete_unverified(services: Services, actor: str, reason: str) -> Outcome:
+    """A Delete of an actor by itself, whose key is no longer to be had (the usual end of an account).
+
+    Honoured only when fediart itself finds the actor gone on the actor's own server: a key id
+    elsewhere that answers 404 proves nothing about the actor.
+    """
+    if await services.remote_actors.is_gone(actor):
+        await services.remote_actors.forget(actor)
+        return ACCEPTED
+    return _refuse(401, reason)
 
 
 async def store(services: Services, activity: dict[str, Any], body: bytes, actor: str,
                 account_id: int | None) -> Outcome:
     """Persist before promising: the row exists before the 202. A repeated id is a no-op."""
-    uri = activity_uri(activity, body)
-    kind = activity["type"] if isinstance(activity["type"], str) else str(activity["type"][0])
+    uri = activity_uri(activity, body, actor)
+    kind = activity_type(activity) or ""
     host = authority_of(actor)
     async with services.sessions() as session:
         if await services.failing_hosts.contains(session, host):
