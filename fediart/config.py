@@ -116,7 +116,7 @@ _SECTION_TYPES = {
 
 
 # BCP 47 in the form peers accept: a 2-3 letter language, then subtags (script, region, variant).
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$", re.IGNORECASE)
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$", re.IGNORECASE)
 _DOMAIN_RE = re.compile(r"^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?$")
 
 
@@ -184,7 +184,7 @@ def _finish(config: Config) -> Config:
     domain = server.domain.strip().lower().rstrip("/")
     if not _DOMAIN_RE.match(domain):
         raise ConfigError(f"{config.path}: [server] domain must be a bare host name, like art.example, not {domain!r}")
-    if not _LANGUAGE_RE.match(server.default_language):
+    if not LANGUAGE_RE.match(server.default_language):
         raise ConfigError(f"{config.path}: [server] default_language must be a language tag like en, pt-BR or "
                           f"zh-Hant, not {server.default_language!r}")
     if config.database.schema and not re.match(r"^[a-z_][a-z0-9_]{0,62}$", config.database.schema):

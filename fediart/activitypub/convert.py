@@ -94,8 +94,8 @@ def post_to_ap(post: Post, media: Sequence[Media], account: Account, urls: Urls,
     """The Note: Mastodon's fields, the alt texts, and the licence on the Note and on each image.
 
     `licence` is the post's licence (see post_licence). `mentions` are the actor URIs to address;
-    by default those of the post's Mention tags. `language` (a BCP 47 tag) keys `contentMap`,
-    which Mastodon reads as the post's language.
+    by default those of the post's Mention tags. The post's own language, or else `language` (the
+    instance's default, a BCP 47 tag), keys `contentMap`, which Mastodon reads as the post's language.
     """
     name = account.username
     author = urls.actor(name)
@@ -115,7 +115,7 @@ def post_to_ap(post: Post, media: Sequence[Media], account: Account, urls: Urls,
         # A content warning hides the media too, as Mastodon does.
         "sensitive": bool(post.sensitive or post.summary),
         "content": content,
-        "contentMap": {language: content},
+        "contentMap": {post.language or language: content},
         "attachment": [attachment_to_ap(m, urls, licence) for m in sorted(media, key=lambda m: m.position)],
         "tag": [_tag_to_ap(t) for t in post.tags],
     }

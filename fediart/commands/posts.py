@@ -57,7 +57,8 @@ async def _create(ctx: CommandContext, args: argparse.Namespace) -> int:
         try:
             post = await create_post(session, services, account, args.text or "", images, cw=args.cw or "",
                                      sensitive=args.sensitive, visibility=args.visibility or "public",
-                                     licence_key=args.licence, reply_to=args.reply_to, unlinked=unlinked)
+                                     licence_key=args.licence, reply_to=args.reply_to, unlinked=unlinked,
+                                     language=args.language)
         except (PublishError, MediaError) as exc:
             raise CliError(str(exc)) from None
         queued = await _queued(session, post.id, "Create")
@@ -82,7 +83,7 @@ def _post_id(value: str | None) -> int:
 async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
     post_id = _post_id(args.second)
     if args.image or args.licence or args.visibility or args.reply_to or args.sensitive:
-        raise CliError("an edit can change --text, --cw and --alt N TEXT only")
+        raise CliError("an edit can change --text, --cw, --language and --alt N TEXT only")
     alts: dict[int, str] = {}
     for alt in args.alt:
         if len(alt) != 2 or not alt[0].isdigit():
@@ -92,7 +93,7 @@ async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
     async with running_services(ctx.config) as services, services.sessions() as session:
         try:
             post = await edit_post(session, services, post_id, text=args.text, cw=args.cw, alts=alts,
-                                   unlinked=unlinked)
+                                   unlinked=unlinked, language=args.language)
         except PublishError as exc:
             raise CliError(str(exc)) from None
         queued = await _queued(session, post.id, "Update")
@@ -144,7 +145,8 @@ def register(sub) -> None:
     p = add_parser(sub, "post", "publish, edit, delete or list posts")
     p.usage = ("fediart post NAME --text TEXT [--image FILE --alt TEXT]... [--cw TEXT] [--sensitive]\n"
                "                   [--visibility public|unlisted|followers|direct] [--licence KEY] [--reply-to URL]\n"
-               "       fediart post edit ID [--text TEXT] [--cw TEXT] [--alt N TEXT]...\n"
+               "                   [--language TAG]\n"
+               "       fediart post edit ID [--text TEXT] [--cw TEXT] [--language TAG] [--alt N TEXT]...\n"
                "       fediart post delete ID\n"
                "       fediart post list NAME")
     p.add_argument("first", metavar="NAME|edit|delete|list")
@@ -158,4 +160,6 @@ def register(sub) -> None:
     p.add_argument("--visibility", choices=VISIBILITIES, help="who may see it (default: public)")
     p.add_argument("--licence", help="licence of this post, if not the artist's own, e.g. cc-by-nc-nd-4.0")
     p.add_argument("--reply-to", metavar="URL", help="the post this answers: its web page or its id")
+    p.add_argument("--language", metavar="TAG",
+                   help="the post's language, a BCP 47 tag such as en or pt-BR (default: [server] default_language)")
     p.set_defaults(run=run)

@@ -26,6 +26,7 @@ from fediart.activitypub.convert import (
     post_to_ap,
     update_activity,
 )
+from fediart.config import LANGUAGE_RE
 from fediart.licence.catalogue import licence_by_key
 from fediart.licence.model import Licence
 from fediart.media.images import MediaError, process_upload
@@ -58,6 +59,11 @@ def _check_text(text: str, image_count: int) -> None:
 def _check_cw(cw: str) -> None:
     if len(cw) > MAX_CW:
         raise PublishError(f"the content warning is longer than {MAX_CW} characters")
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and not LANGUAGE_RE.match(language):
+        raise PublishError(f"{language!r} is not a language tag like en, pt-BR or zh-Hant")
 
 
 def _check_new(text: str, image_count: int, cw: str, visibility: str, licence_key: str | None) -> None:
@@ -102,7 +108,7 @@ def _licence(services: Services, account: Account, post: Post) -> Licence:
 
 
 def _language(services: Services) -> str:
-    # Posts have no language column yet: every post is in the instance's language.
+    # The instance's language, for posts that do not name their own.
     return services.config.server.default_language
 
 
@@ -115,14 +121,18 @@ def _finish(services: Services, account: Account) -> None:
 async def create_post(session: AsyncSession, services: Services, account: Account, text: str = "",
                       images: Sequence[tuple[bytes, str]] = (), *, cw: str = "", sensitive: bool = False,
                       visibility: str = "public", licence_key: str | None = None,
-                      reply_to: str | None = None, unlinked: dict[str, str] | None = None) -> Post:
+                      reply_to: str | None = None, unlinked: dict[str, str] | None = None,
+                      language: str | None = None) -> Post:
     """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept.
+
+    `language` is the post's BCP 47 tag; None leaves it to [server] default_language.
 
     Mentions that cannot be found are published as plain text; `unlinked`, when given, receives
     each of them ("user@host") with the reason, for the artist to see.
     """
     cw = cw.strip()
     _check_new(text, len(images), cw, visibility, licence_key)
+    _check_language(language)
     for number, (_, alt) in enumerate(images, 1):
         _check_alt(alt, number)
     content, tags = await _render(session, services, text, unlinked)
@@ -157,7 +167,8 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
             saved.append(await asyncio.to_thread(save_image, services.media_dir, account.username, image,
                                                  account_id=account.id, alt=alt, position=position))
         post = Post(account_id=account.id, content=content, source=text, summary=cw, sensitive=sensitive,
-                    visibility=visibility, in_reply_to=in_reply_to, tags=tags, licence_key=licence_key)
+                    visibility=visibility, in_reply_to=in_reply_to, tags=tags, licence_key=licence_key,
+                    language=language)
         session.add(post)
         await session.flush()
         for media in saved:
@@ -190,7 +201,7 @@ def _aware(moment: datetime) -> datetime:
 
 async def edit_post(session: AsyncSession, services: Services, post_id: int, *, text: str | None = None,
                     cw: str | None = None, alts: Mapping[int, str] | None = None,
-                    unlinked: dict[str, str] | None = None) -> Post:
+                    unlinked: dict[str, str] | None = None, language: str | None = None) -> Post:
     """Change the text, content warning or image descriptions (numbered from 1); sends an Update.
 
     `unlinked` as for create_post.
@@ -209,6 +220,9 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     if cw is not None:
         _check_cw(cw.strip())
         post.summary, changed = cw.strip(), True
+    if language is not None:
+        _check_language(language)
+        post.language, changed = language, True
     for number, alt in (alts or {}).items():
         if not 1 <= number <= len(media):
             raise PublishError(f"post {post_id} has {len(media)} image(s); there is no image {number}")
@@ -217,7 +231,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
         session.add(media[number - 1])
         changed = True
     if not changed:
-        raise PublishError("nothing to change: give new text, a content warning or an image description")
+        raise PublishError("nothing to change: give new text, a content warning, a language or an image description")
 
     # The Update's id holds the edit time in seconds; two edits within a second must still differ.
     previous = _aware(post.updated or post.published)

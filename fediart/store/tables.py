@@ -104,6 +104,7 @@ class Post(SQLModel, table=True):
     in_reply_to: str | None = Field(default=None, max_length=2000)
     tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     licence_key: str | None = Field(default=None, max_length=64)  # None: the account's licence
+    language: str | None = Field(default=None, max_length=35)  # BCP 47; None: [server] default_language
     published: datetime = Field(default_factory=utcnow)
     updated: datetime | None = None
     deleted_at: datetime | None = None

@@ -223,3 +223,25 @@ async def test_create_update_and_the_served_note_carry_the_instance_language(ser
     assert served["contentMap"] == {"fr": served["content"]} and "vernie" in served["content"]
     page = (await client.get("/users/ana/outbox?page=true", headers={"Accept": "application/activity+json"})).json()
     assert page["orderedItems"][0]["object"]["contentMap"] == {"fr": served["content"]}
+
+
+async def test_a_post_in_its_own_language_says_so_when_sent_served_and_edited(services, network, client, ana):
+    await add_remote(services, network, "bob", follows=ana)
+    post = await publish(services, text="Estudo de garça.", language="pt-BR")
+    await run_due_work(services)
+    [create] = [b for b in network.deliveries_to("https://remote.example/inbox") if b["type"] == "Create"]
+    assert create["object"]["contentMap"] == {"pt-BR": create["object"]["content"]}
+    served = (await client.get(create["object"]["id"], headers={"Accept": "application/activity+json"})).json()
+    assert list(served["contentMap"]) == ["pt-BR"]
+    await edit(services, post.id, language="pt")  # the artist corrects the language alone
+    await run_due_work(services)
+    [update] = [b for b in network.deliveries_to("https://remote.example/inbox") if b["type"] == "Update"]
+    assert list(update["object"]["contentMap"]) == ["pt"]
+    assert services.config.server.default_language == "en"  # the instance's language was never used
+
+
+@pytest.mark.parametrize("bad", ["", "portuguese", "pt_BR", "<b>", "p"])
+async def test_a_post_language_that_is_not_a_language_tag_is_refused_and_nothing_is_kept(services, ana, bad):
+    with pytest.raises(PublishError, match="is not a language tag"):
+        await publish(services, text="Heron.", language=bad)
+    assert await rows(services, Post) == []
