@@ -120,6 +120,48 @@ def follow(server: str, a: FakeActor, target: str) -> dict:
     return doc
 
 
+def like(server: str, a: FakeActor, target: str) -> dict:
+    """The Like each server sends for a post it has seen (ids in each server's own pattern)."""
+    ids = {"mastodon": f"{a.uri}#likes/4821",
+           "gotosocial": f"{a.uri}/liked/01HZX4A1B2C3D4E5F6G7H8J9K0",
+           "misskey": f"https://{a.host}/likes/9stuvwxyz0",
+           "akkoma": f"https://{a.host}/activities/7c9d5e2f-3e4b-4f6a-9bac-1d2e3f4a5b6c",
+           "pixelfed": f"{a.uri}#likes/712345678901234568"}
+    doc = {"@context": AS, "id": ids[server], "type": "Like", "actor": a.uri, "object": target}
+    if server == "misskey":  # an emoji reaction travels as a Like with the reaction as content
+        doc |= {"content": "\u2b50", "_misskey_reaction": "\u2b50"}
+    if server == "akkoma":
+        doc |= {"to": [target.rsplit("/statuses/", 1)[0], "https://www.w3.org/ns/activitystreams#Public"],
+                "cc": [a.uri + "/followers"], "context": f"https://{a.host}/contexts/1b2c"}
+    return doc
+
+
+def reply(server: str, a: FakeActor, target: str, author: str) -> dict:
+    """A public reply to `target` by `a`, wrapped in its Create, as each server publishes notes."""
+    ids = {"mastodon": f"{a.uri}/statuses/113456789012345678",
+           "gotosocial": f"{a.uri}/statuses/01HZX5B2C3D4E5F6G7H8J9K0M1",
+           "misskey": f"https://{a.host}/notes/9abcdefghj",
+           "akkoma": f"https://{a.host}/objects/8d0e6f3a-4f5c-4a7b-8cbd-2e3f4a5b6c7d",
+           "pixelfed": f"https://{a.host}/p/{a.username}/712345678901234569"}
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    note = {"id": ids[server], "type": "Note", "attributedTo": a.uri, "inReplyTo": target,
+            "content": '<p><span class="h-card"><a href="https://art.example/@ana" class="u-url mention">'
+                       '@<span>ana</span></a></span> lovely colours</p>',
+            "published": "2026-11-20T10:00:00Z", "to": [public], "cc": [a.uri + "/followers", author],
+            "tag": [{"type": "Mention", "href": author, "name": "@ana@art.example"}],
+            "url": ids[server], "sensitive": False, "summary": None, "attachment": []}
+    create_id = {"mastodon": ids[server] + "/activity", "gotosocial": ids[server] + "/activity",
+                 "misskey": ids[server] + "/activity",
+                 "akkoma": f"https://{a.host}/activities/9e1f7a4b-5a6d-4b8c-9dce-3f4a5b6c7d8e",
+                 "pixelfed": ids[server] + "/activity"}[server]
+    if server == "misskey":
+        note |= {"_misskey_content": "@ana@art.example lovely colours", "quoteUrl": None}
+    if server == "gotosocial":
+        note["interactionPolicy"] = {"canLike": {"always": [public]}, "canReply": {"always": [public]}}
+    return {"@context": AS, "id": create_id, "type": "Create", "actor": a.uri, "published": note["published"],
+            "to": note["to"], "cc": note["cc"], "object": note}
+
+
 # (signed headers in order, algorithm) as each server signs its POSTs
 SIGNING = {
     "mastodon": ("(request-target) host date digest content-type", "rsa-sha256"),
