@@ -164,37 +164,59 @@ async def test_address_guard_resolver_drops_private_answers(address, monkeypatch
 
 
 class Internet(httpx.AsyncBaseTransport):
-    """The public internet: one server answering a redirect; every other host goes to the real transport."""
+    """The public internet: public.example's first page answers a redirect; every other request goes
+    to the real transport, where public.example now resolves to loopback (DNS rebinding)."""
 
-    def __init__(self, real: httpx.AsyncBaseTransport, location: str) -> None:
-        self.real, self.location = real, location
+    def __init__(self, real: httpx.AsyncBaseTransport, first: str, location: str) -> None:
+        self.real, self.first, self.location = real, first, location
 
     async def handle_async_request(self, request):
-        if request.url.host == "public.example":
+        if str(request.url) == self.first:
             return httpx.Response(302, headers={"location": self.location})
         return await self.real.handle_async_request(request)
+
+
+def _guarded_session():
+    import aiohttp
+
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=GuardedResolver(False)))
+
+
+@pytest.mark.parametrize("path", ["/notes/1/canonical", "/users/a"])
+async def test_address_guard_refuses_a_same_server_redirect_once_the_name_points_inside(
+        path, production, listener, fake_dns):
+    from httpx_aiohttp import AiohttpTransport
+
+    port, accepted = listener
+    fake_dns["public.example"] = "127.0.0.1"
+    first = f"https://public.example:{port}/notes/1"
+    client = make_http_client(production, inner=Internet(AiohttpTransport(client=_guarded_session), first,
+                                                         f"https://public.example:{port}{path}"))
+    try:
+        assert (await signed_get(client, first, None, production)).status == 302  # the first hop is allowed
+        with pytest.raises(FetchError) as refused:
+            await fetch_document(client, first, None, production)
+    finally:
+        await client.aclose()
+    assert accepted == []
+    assert refused.value.reason.startswith("AddressRefused: refused to contact")
 
 
 @pytest.mark.parametrize("target", ["https://127.0.0.1:{port}/n", "https://2130706433:{port}/n",
                                     "https://evil.example:{port}/n", "https://[::1]:{port}/n",
                                     "http://evil.example:{port}/n"])
-async def test_address_guard_refuses_redirects_to_loopback(target, production, listener, fake_dns):
+async def test_redirects_to_another_server_are_refused_before_any_connection(target, production, listener,
+                                                                           fake_dns):
     from httpx_aiohttp import AiohttpTransport
-    import aiohttp
 
     port, accepted = listener
-    location = target.format(port=port)
-
-    def session():
-        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=GuardedResolver(False)))
-
-    client = make_http_client(production, inner=Internet(AiohttpTransport(client=session), location))
+    first = "https://public.example/notes/1"
+    client = make_http_client(production, inner=Internet(AiohttpTransport(client=_guarded_session), first,
+                                                         target.format(port=port)))
     try:
         with pytest.raises(FetchError) as refused:
-            await fetch_document(client, "https://public.example/notes/1", None, production)
-        first = await signed_get(client, "https://public.example/notes/1", None, production)
+            await fetch_document(client, first, None, production)
     finally:
         await client.aclose()
-    assert first.status == 302  # the first hop is allowed; only the redirect's target is refused
     assert accepted == []
-    assert "refused" in refused.value.reason or "not allowed" in refused.value.reason
+    assert refused.value.reason == "redirect to another server"

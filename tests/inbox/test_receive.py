@@ -7,6 +7,7 @@ from fakes import AS, post_activity
 from sqlmodel import select
 
 from fediart.activitypub.signatures import sign_request
+from fediart.inbox.receive import NO_ACTOR
 from fediart.store.tables import DomainBlock, InboxItem, RemoteActor, Tombstone
 
 
@@ -229,7 +230,7 @@ async def test_an_actor_that_is_no_usable_url_is_400_on_both_databases(client, n
     for actor in ("https://remote.example/users/b\u0000ob", "https://remote.example/" + "a" * 2100, "bob"):
         delete = {"@context": AS, "id": bob.new_id(), "type": "Delete", "actor": actor, "object": actor}
         response = await post_activity(client, bob, delete)
-        assert response.status_code == 400 and response.json()["error"] == "activity has no actor"
+        assert response.status_code == 400 and response.json()["error"] == NO_ACTOR
     assert network.gets == []
 
 

