@@ -19,6 +19,7 @@ from fediart.activitypub.fetch import FetchError, fetch_document, fetch_json
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.key_backoff import KeyBackoff
 from fediart.activitypub.keys import listed_keys, usable_public_key
+from fediart.store.fit import fit_url
 from fediart.store.tables import RemoteActor, Tombstone, utcnow
 from fediart.text import sanitize_html
 
@@ -28,7 +29,6 @@ ACTOR_TYPES = {"Person", "Service", "Application", "Group", "Organization"}
 STALE_AFTER = timedelta(days=1)
 REFRESH_INTERVAL_SECONDS = 60.0  # at most one forced key refresh per host per minute
 KEY_MEMORY_SECONDS = 60.0  # actors remembered by key id in the process, sparing the inbox a query
-MAX_URL = 2000  # the URL columns' length; a longer URL is refused or dropped, never cut
 MAX_LINK_DEPTH = 4  # how deep `url`/`icon` values are followed ({"url": [{"href": …}]})
 
 
@@ -42,10 +42,9 @@ def _text(value: Any, limit: int) -> str:
 
 
 def _url(value: Any) -> str | None:
-    """A URL fit to store: http(s), no NUL, within the column; anything else is dropped."""
-    if isinstance(value, str) and len(value) <= MAX_URL and "\x00" not in value and host_of(value):
-        return value
-    return None
+    """A URL fit to store (http(s) with a host, no NUL, within the column); anything else is dropped."""
+    url = fit_url(value)
+    return url if url and host_of(url) else None
 
 
 def _first_url(value: Any, depth: int = 0) -> str | None:

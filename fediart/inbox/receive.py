@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
 from fediart.activitypub.keys import usable_public_key
-from fediart.activitypub.remote_actors import MAX_URL, ActorError
+from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.signatures import SignatureError, key_id_host, parse_signature, verify_parsed
 from fediart.outbox.hosts import record_success
 from fediart.services import Services
-from fediart.store.fit import stored_uri
+from fediart.store.fit import fit_url, stored_uri
 from fediart.store.tables import InboxItem
 
 log = logging.getLogger("fediart.inbox")
@@ -44,9 +44,7 @@ def actor_id(activity: dict[str, Any]) -> str | None:
     actor = activity.get("actor")
     if isinstance(actor, dict):
         actor = actor.get("id")
-    if isinstance(actor, str) and len(actor) <= MAX_URL and "\x00" not in actor and host_of(actor):
-        return actor
-    return None
+    return actor if fit_url(actor) and host_of(actor) else None
 
 
 def activity_type(activity: dict[str, Any]) -> str | None:
