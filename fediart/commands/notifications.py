@@ -10,6 +10,7 @@ import shlex
 import nh3
 from sqlmodel import select
 
+from fediart.activitypub.webfinger_client import acct_of
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.store.accounts import get_account
 from fediart.store.tables import Notification, Post, RemoteActor, RemotePost
@@ -42,9 +43,14 @@ def _remote_text(remote_post: RemotePost | None) -> str:
     return f"“{text}”" if text else "(no text)"
 
 
+def _raw_handle(actor: RemoteActor) -> str:
+    # The port stays: bea@host and bea@host:8443 are two people.
+    return "@" + acct_of(actor.username, actor.uri) if actor.username else actor.uri
+
+
 def handle_of(actor: RemoteActor) -> str:
     """The actor's handle as the admin sees it (remote text, made terminal-safe)."""
-    return terminal_safe(f"@{actor.username}@{actor.domain}" if actor.username else actor.uri)
+    return terminal_safe(_raw_handle(actor))
 
 
 def answer_hint(username: str, actor: RemoteActor) -> str:
@@ -53,7 +59,7 @@ def answer_hint(username: str, actor: RemoteActor) -> str:
     The handle is chosen by the remote server: quoted, so `$(…)`, `;` or a space in it stay an argument.
     A handle that terminal_safe had to change would not find the actor again, so its URL is used instead.
     """
-    raw = f"@{actor.username}@{actor.domain}" if actor.username else actor.uri
+    raw = _raw_handle(actor)
     who = raw if terminal_safe(raw) == raw else actor.uri
     return f"fediart follower approve {shlex.quote(username)} {shlex.quote(terminal_safe(who))}"
 

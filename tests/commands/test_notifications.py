@@ -116,3 +116,15 @@ async def test_a_follow_request_hint_is_safe_to_paste_into_a_shell(context, caps
     assert whole.returncode != 0  # the whole line, "(or reject)" included, is a syntax error: nothing runs
     assert not pwned.exists()
     assert shlex.split(hints[0].removesuffix(" (or reject)"))[-1].startswith("@x$(touch")
+
+
+async def test_notifications_keep_a_non_default_port_in_handles(context, capsys):
+    async with context.sessions() as session:
+        ana = await create_account(session, "ana")
+    ported, plain = await store(context, actor("bea", host="remote.example", uri="https://remote.example:8443/users/bea"),
+                                actor("bea", host="remote.example", uri="https://remote.example/users/bea"))
+    await store(context, *(Notification(account_id=ana.id, kind="follow", actor_id=who.id,
+                                        activity_uri=f"{who.uri}#follow") for who in (ported, plain)))
+    out = await run_cli(context, capsys, "notifications", "ana")
+    handles = sorted(line.split()[3] for line in out.splitlines()[1:])
+    assert handles == ["@bea@remote.example", "@bea@remote.example:8443"], out
