@@ -1,31 +1,11 @@
 """`fediart like|unlike|boost|unboost NAME URL` with web pages pasted from Mastodon and GoToSocial."""
 
-import contextlib
-
 import pytest
 from inbox.activities import actor_url, received_of
 from remote_shapes import gotosocial_note, mastodon_note, serve_post
 
-from fediart.cli import build_parser
-from fediart.commands import CliError, CommandContext
-from fediart.commands import interactions as interactions_command
+from fediart.commands import CliError
 from fediart.worker import run_due_work
-
-
-@pytest.fixture
-def cli(services, monkeypatch, capsys):
-    @contextlib.asynccontextmanager
-    async def running(config):
-        yield services
-
-    monkeypatch.setattr(interactions_command, "running_services", running)
-
-    async def run(*argv: str) -> str:
-        args = build_parser().parse_args(list(argv))
-        assert await args.run(CommandContext(services.config, services.sessions, services.engine), args) == 0
-        return capsys.readouterr().out
-
-    return run
 
 
 async def test_like_boost_and_take_back_by_web_page(services, network, make_artist, cli):

@@ -1,33 +1,12 @@
 """`fediart post` against the fake network: what the artist reads about mentions and replies."""
 
-import contextlib
-
 import pytest
 from posting import add_remote
 from remote_shapes import mastodon_note, serve_post
 
-from fediart.cli import build_parser
-from fediart.commands import CliError, CommandContext
-from fediart.commands import posts as posts_command
+from fediart.commands import CliError
 from fediart.store.tables import Post
 from fediart.worker import run_due_work
-
-
-@pytest.fixture
-def cli(services, monkeypatch, capsys):
-    """Run `fediart ARGS` in-process with the test app's services (whose HTTP client is the fake network)."""
-    @contextlib.asynccontextmanager
-    async def running(config):
-        yield services
-
-    monkeypatch.setattr(posts_command, "running_services", running)
-
-    async def run(*argv: str) -> str:
-        args = build_parser().parse_args(list(argv))
-        assert await args.run(CommandContext(services.config, services.sessions, services.engine), args) == 0
-        return capsys.readouterr().out
-
-    return run
 
 
 async def test_post_says_which_mentions_were_not_linked_and_why(services, network, make_artist, cli):
