@@ -63,6 +63,8 @@ async def documents(client, services, network, make_artist, licence_key) -> list
     served = [
         await _fetch(client, "/users/ana"),
         await _fetch(client, "/actor"),
+        await _fetch(client, "/actor/outbox"),
+        await _fetch(client, "/actor/collections/featured"),
         await _fetch(client, f"/users/ana/statuses/{kept.id}"),
         await _fetch(client, f"/users/ana/statuses/{kept.id}/activity"),
         await _fetch(client, f"/users/ana/statuses/{gone.id}", status=410),
@@ -109,9 +111,9 @@ def _assert_licensed(kind: str, node: dict, licence_key: str) -> None:
         # All rights reserved has no licence document to point at; usageInfo names the terms.
         expected = expected - {SCHEMA + "license"}
         assert SCHEMA + "license" not in node, kind
-    if kind == AS + "Application":
-        # The instance actor carries the instance default: all rights reserved (no `license`) and
-        # no acquire licence page (docs/licence.md §1).
+    if kind == AS + "Application" or str(node.get("@id", "")).startswith("https://art.example/actor/"):
+        # The instance actor and its collections carry the instance default: all rights reserved
+        # (no `license`) and no acquire licence page (docs/licence.md §1).
         expected = expected - {SCHEMA + "license", SCHEMA + "acquireLicensePage"}
     missing = sorted(iri for iri in expected if iri not in node)
     assert not missing, f"{kind} {node.get('@id')} lacks {missing}"

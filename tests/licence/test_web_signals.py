@@ -38,6 +38,7 @@ EVERY_GET = [
     ("/tags/ink", BROWSER_ACCEPT, 200, SITE_POLICY),
     ("/authorize_interaction?uri=acct:ana@art.example", BROWSER_ACCEPT, 200, SITE_POLICY),
     ("/actor/outbox", AP_ACCEPT, 200, SITE_POLICY),
+    ("/actor/collections/featured", AP_ACCEPT, 200, SITE_POLICY),
     ("/tdm-policy.json", "*/*", 200, SITE_POLICY),
     ("/terms", BROWSER_ACCEPT, 200, SITE_POLICY),
     ("/ns/fediart.jsonld", "*/*", 200, SITE_POLICY),
