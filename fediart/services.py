@@ -24,6 +24,7 @@ from fediart.activitypub.keys import load_private_key
 from fediart.activitypub.remote_actors import RemoteActors
 from fediart.cache import DocumentCache
 from fediart.config import Config
+from fediart.inbox.throttle import InboxThrottle
 from fediart.licence.for_account import account_licence, instance_licence
 from fediart.licence.model import Licence
 from fediart.outbox.hosts import FailingHosts
@@ -49,6 +50,7 @@ class Services:
     remote_actors: RemoteActors | None = None
     policy: DomainPolicy | None = None
     failing_hosts: FailingHosts = field(default_factory=FailingHosts)
+    inbox_throttle: InboxThrottle | None = None  # per process, like the other state here
     owns_engine: bool = field(default=True)
     worker_wakeup: asyncio.Event | None = None  # set when a worker runs in this process
 
@@ -107,6 +109,7 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
         cache=DocumentCache(config.server.document_cache_seconds),
         templates=make_templates(),
         site_licence=instance_licence(config, urls),
+        inbox_throttle=InboxThrottle.from_config(config.federation),
     )
 
 

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fediart.inbox.receive import receive
-from fediart.inbox.throttle import InboxThrottle, sender_host
+from fediart.inbox.throttle import sender_host
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 
@@ -34,16 +34,9 @@ def _raw_target(request: Request) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _throttle_of(request: Request) -> InboxThrottle:
-    state = request.app.state
-    if getattr(state, "inbox_throttle", None) is None:  # one per app (per process), made on first use
-        state.inbox_throttle = InboxThrottle.from_config(services_of(request).config.federation)
-    return state.inbox_throttle
-
-
 async def _inbox(request: Request, account_id: int | None) -> Response:
     services = services_of(request)
-    throttle, host = _throttle_of(request), sender_host(request.headers)
+    throttle, host = services.inbox_throttle, sender_host(request.headers)
     # Before the body is read: a flooding server costs us a header parse, nothing more.
     if wait := throttle.retry_after(host):
         log.info("inbox throttled %s for %d s", host, wait)
