@@ -12,6 +12,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from fediart.activitypub.collections import routes as collection_routes
+from fediart.api.cors import ClientCorsMiddleware
+from fediart.api.errors import EXCEPTION_HANDLERS
+from fediart.api.routes import routes as api_routes
 from fediart.activitypub.objects import routes as object_routes
 from fediart.activitypub.routes import routes as activitypub_routes
 from fediart.config import Config
@@ -62,9 +65,11 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
 
     app = Starlette(
         routes=[*activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
-                *licence_routes, *post_page_routes, *web_routes],
-        middleware=[Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
+                *licence_routes, *post_page_routes, *api_routes, *web_routes],
+        middleware=[Middleware(ClientCorsMiddleware),
+                    Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
                     Middleware(SecurityHeadersMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.services = services

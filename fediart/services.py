@@ -30,6 +30,7 @@ from fediart.licence.model import Licence
 from fediart.outbox.hosts import FailingHosts
 from fediart.policy.domains import DomainPolicy
 from fediart.store.accounts import ensure_instance_actor
+from fediart.store.actors import sync_local_actors
 from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.tables import Account
 from fediart.urls import Urls
@@ -63,6 +64,7 @@ class Services:
         """Open the HTTP client and load the instance actor's key (once: loading costs ~27 ms)."""
         async with self.sessions() as session:
             instance = await ensure_instance_actor(session)
+            await sync_local_actors(session, self.urls)
         self.instance_signer = Signer(self.urls.instance_key_id, load_private_key(instance.private_key_pem))
         self.http = http or make_http_client(self.config)
         self.remote_actors = RemoteActors(self)

@@ -9,7 +9,7 @@ from PIL import Image
 
 from fediart.outbox.publish import create_post, delete_post, edit_post
 from fediart.store.accounts import get_account
-from fediart.store.tables import Follower, RemoteActor
+from fediart.store.tables import Follower, Actor
 
 SCHEMA = "http://schema.org/"
 AS = "https://www.w3.org/ns/activitystreams#"
@@ -36,7 +36,7 @@ async def add_remote(services, network, username: str, host: str = "remote.examp
     """A remote actor on the fake network, stored; following `follows` (an Account) if given."""
     actor = network.add_actor(username, host=host, shared_inbox=shared_inbox)
     async with services.sessions() as session:
-        row = RemoteActor(uri=actor.uri, domain=host, username=username, inbox=actor.inbox,
+        row = Actor(uri=actor.uri, domain=host, username=username, inbox=actor.inbox,
                           shared_inbox=actor.shared_inbox_url, key_id=actor.key_id, public_key_pem=actor.public_pem,
                           url=f"https://{host}/@{username}")
         session.add(row)

@@ -16,7 +16,7 @@ from posting import png
 from fediart.config import load_config
 from fediart.store.db import make_engine
 from fediart.store.migrate import alembic_config
-from fediart.store.tables import Account, Post, RemoteActor
+from fediart.store.tables import Account, Post, Actor
 
 FEDIART = [sys.executable, "-m", "fediart"]
 
@@ -138,7 +138,7 @@ def test_an_error_quoting_a_remote_name_is_one_safe_line(run, tmp_path):
     run("init", "--domain", "localhost:8123", "--database", run.database_url)
     run("user", "create", "ana")
     hostile = "\x1b[2J\x1b[Hmallory\r\nfediart: all followers removed\x08\u202e"
-    in_database(run, tmp_path, lambda conn: conn.execute(RemoteActor.__table__.insert().values(
+    in_database(run, tmp_path, lambda conn: conn.execute(Actor.__table__.insert().values(
         uri="https://evil.example/users/m", domain="evil.example", username=hostile, inbox="https://evil.example/i",
         actor_type="Person", display_name="", summary="", key_id="", public_key_pem="", gone=False,
         fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc))))

@@ -25,7 +25,7 @@ from fediart.licence.jsonld import object_terms
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 from fediart.store.posts import count_public_posts, has_public_posts, media_for, public_posts
-from fediart.store.tables import Account, Follower, Following, RemoteActor
+from fediart.store.tables import Account, Follower, Following, Actor
 
 PAGE_SIZE = 20
 NOT_FOUND = Rendered(b'{"error":"no such account here"}', "application/json", {}, status=404)
@@ -75,7 +75,7 @@ async def _actors(session: AsyncSession, table, account: Account, collection: st
     if number is None or number < 1:
         return {"id": collection, "type": "OrderedCollection", "totalItems": total, "first": f"{collection}?page=1"}
     rows = await session.exec(
-        select(RemoteActor.uri).join(table, table.actor_id == RemoteActor.id).where(*where)
+        select(Actor.uri).join(table, table.actor_id == Actor.id).where(*where)
         .order_by(table.id.desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     page: dict[str, Any] = {"id": f"{collection}?page={number}", "type": "OrderedCollectionPage",
                             "totalItems": total, "partOf": collection}

@@ -20,7 +20,7 @@ from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.key_backoff import KeyBackoff
 from fediart.activitypub.keys import listed_keys, usable_public_key
 from fediart.store.fit import fit_url
-from fediart.store.tables import RemoteActor, Tombstone, utcnow
+from fediart.store.tables import Actor, Tombstone, utcnow
 from fediart.text import sanitize_html
 
 log = logging.getLogger("fediart.remote")
@@ -128,7 +128,7 @@ def owner_named(doc: dict[str, Any], key_id: str, final_url: str) -> str:
     raise ActorError("key document does not name that key")
 
 
-async def store_actor(session, fields: dict[str, Any]) -> RemoteActor:
+async def store_actor(session, fields: dict[str, Any]) -> Actor:
     """Insert or refresh an actor row; safe when two requests store the same new actor at once."""
     try:
         return await _upsert_actor(session, fields)
@@ -138,10 +138,10 @@ async def store_actor(session, fields: dict[str, Any]) -> RemoteActor:
         return await _upsert_actor(session, fields)
 
 
-async def _upsert_actor(session, fields: dict[str, Any]) -> RemoteActor:
-    actor = (await session.exec(select(RemoteActor).where(RemoteActor.uri == fields["uri"]))).first()
+async def _upsert_actor(session, fields: dict[str, Any]) -> Actor:
+    actor = (await session.exec(select(Actor).where(Actor.uri == fields["uri"]))).first()
     if actor is None:
-        actor = RemoteActor(**fields)
+        actor = Actor(**fields)
     else:
         for key, value in fields.items():
             setattr(actor, key, value)
@@ -159,11 +159,13 @@ class RemoteActors:
         self.services = services
         self.backoff = KeyBackoff()
         self._last_refresh: dict[str, float] = {}
-        self._by_key: dict[str, tuple[float, RemoteActor]] = {}
+        self._by_key: dict[str, tuple[float, Actor]] = {}
 
-    async def by_uri(self, uri: str, *, refresh: bool = False) -> RemoteActor:
+    async def by_uri(self, uri: str, *, refresh: bool = False) -> Actor:
         async with self.services.sessions() as session:
-            actor = (await session.exec(select(RemoteActor).where(RemoteActor.uri == uri))).first()
+            actor = (await session.exec(select(Actor).where(Actor.uri == uri))).first()
+        if actor is not None and actor.local:
+            return actor  # one of our artists: the row is kept current by store/actors.py
         if actor is not None and not refresh and not actor.gone and utcnow() - actor.fetched_at < STALE_AFTER:
             return actor
         try:
@@ -174,15 +176,15 @@ class RemoteActors:
                 return actor  # a stale copy beats none while its server is down
             raise
 
-    async def known(self, uri: str) -> RemoteActor | None:
+    async def known(self, uri: str) -> Actor | None:
         async with self.services.sessions() as session:
-            return (await session.exec(select(RemoteActor).where(RemoteActor.uri == uri))).first()
+            return (await session.exec(select(Actor).where(Actor.uri == uri))).first()
 
     async def forget(self, uri: str) -> None:
         """An actor deleted on its server: mark it gone and remember the tombstone."""
         self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != uri}
         async with self.services.sessions() as session:
-            actor = (await session.exec(select(RemoteActor).where(RemoteActor.uri == uri))).first()
+            actor = (await session.exec(select(Actor).where(Actor.uri == uri))).first()
             if actor is not None:
                 actor.gone = True
                 session.add(actor)
@@ -201,14 +203,14 @@ class RemoteActors:
             return exc.gone
         return False
 
-    async def by_key_id(self, key_id: str, *, refresh: bool = False) -> RemoteActor:
+    async def by_key_id(self, key_id: str, *, refresh: bool = False) -> Actor:
         """The actor owning a key; with refresh, re-fetch it (rate-limited per host) for rotation."""
         if not refresh:
             remembered = self._by_key.get(key_id)
             if remembered is not None and time.monotonic() - remembered[0] < KEY_MEMORY_SECONDS:
                 return remembered[1]
             async with self.services.sessions() as session:
-                actor = (await session.exec(select(RemoteActor).where(RemoteActor.key_id == key_id))).first()
+                actor = (await session.exec(select(Actor).where(Actor.key_id == key_id))).first()
             if actor is not None and not actor.gone:
                 self._by_key[key_id] = (time.monotonic(), actor)
                 return actor
@@ -220,7 +222,7 @@ class RemoteActors:
             self._last_refresh[host] = now
         return await self._actor_for_key(key_id)
 
-    async def _actor_for_key(self, key_id: str) -> RemoteActor:
+    async def _actor_for_key(self, key_id: str) -> Actor:
         refusal = self.backoff.refusal(key_id)
         if refusal:
             raise ActorError(refusal)
@@ -236,7 +238,7 @@ class RemoteActors:
         self.backoff.succeeded(key_id)
         return actor
 
-    async def _resolve_key(self, key_id: str) -> RemoteActor:
+    async def _resolve_key(self, key_id: str) -> Actor:
         doc, final_url = await fetch_json(self.services.http, key_id.split("#", 1)[0],
                                           self.services.instance_signer, self.services.config)
         owner = owner_named(doc, key_id, final_url)
@@ -254,7 +256,7 @@ class RemoteActors:
     async def _fetch(self, uri: str) -> dict[str, Any]:
         return await fetch_document(self.services.http, uri, self.services.instance_signer, self.services.config)
 
-    async def _store(self, fields: dict[str, Any]) -> RemoteActor:
+    async def _store(self, fields: dict[str, Any]) -> Actor:
         async with self.services.sessions() as session:
             actor = await store_actor(session, fields)
         # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered.

@@ -20,13 +20,13 @@ from fediart.inbox.follow import original_follow
 from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_reject, send_undo_follow
 from fediart.services import Services, running_services
 from fediart.store.accounts import get_account
-from fediart.store.tables import Account, Follower, Following, RemoteActor
+from fediart.store.tables import Account, Follower, Following, Actor
 from fediart.text import terminal_safe
 
 DELIVERED_BY = "it is delivered by the worker (`fediart serve` or `fediart worker`)"
 
 
-def handle_of(actor: RemoteActor) -> str:
+def handle_of(actor: Actor) -> str:
     """@user@host, with the port when it is not the default one, so no two actors share a handle."""
     return "@" + acct_of(actor.username, actor.uri) if actor.username else actor.uri
 
@@ -54,7 +54,7 @@ async def _actor_uri(services: Services, who: str) -> str:
         raise CliError(f"cannot {verb} {who}: {exc.reason}") from None
 
 
-async def find_remote(services: Services, who: str, *, fetch: bool) -> RemoteActor:
+async def find_remote(services: Services, who: str, *, fetch: bool) -> Actor:
     """The remote actor WHO names: from the database when known, else (with fetch) from its server."""
     async with services.sessions() as session:
         if not who.startswith(("https://", "http://")):
@@ -62,14 +62,14 @@ async def find_remote(services: Services, who: str, *, fetch: bool) -> RemoteAct
                 user, server = parse_handle(who)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
-            known = await session.exec(select(RemoteActor).where(RemoteActor.username == user,
-                                                                 RemoteActor.domain == host_of(f"https://{server}/")))
+            known = await session.exec(select(Actor).where(Actor.username == user,
+                                                                 Actor.domain == host_of(f"https://{server}/")))
             # The domain column has no port: the actor's id tells bea@host from bea@host:8443.
             actor = next((a for a in known.all() if acct_of(user, a.uri) == f"{user}@{server}"), None)
         else:
             # A profile page's URL names a known actor too, if that actor lives on the page's server
             # (an actor document may claim any `url`).
-            known = await session.exec(select(RemoteActor).where((RemoteActor.uri == who) | (RemoteActor.url == who)))
+            known = await session.exec(select(Actor).where((Actor.uri == who) | (Actor.url == who)))
             actor = next((a for a in known.all() if a.uri == who or same_origin(a.uri, who)), None)
     if actor is not None and not fetch:
         return actor
@@ -134,7 +134,7 @@ async def unfollow_remote(services: Services, name: str, who: str) -> str:
     return f"unfollowed {handle_of(remote)}; the Undo is sent to their server: {DELIVERED_BY}"
 
 
-async def _follower(services: Services, account: Account, who: str) -> tuple[RemoteActor, Follower]:
+async def _follower(services: Services, account: Account, who: str) -> tuple[Actor, Follower]:
     remote = await find_remote(services, who, fetch=False)
     async with services.sessions() as session:
         follower = (await session.exec(select(Follower).where(Follower.account_id == account.id,
@@ -177,7 +177,7 @@ async def reject_follower(services: Services, name: str, who: str) -> str:
 async def follower_rows(sessions, account: Account) -> list[tuple[str, str, str]]:
     """(handle, state, since) of each follower and request, newest first."""
     async with sessions() as session:
-        rows = await session.exec(select(Follower, RemoteActor).join(RemoteActor, Follower.actor_id == RemoteActor.id)
+        rows = await session.exec(select(Follower, Actor).join(Actor, Follower.actor_id == Actor.id)
                                   .where(Follower.account_id == account.id)
                                   .order_by(Follower.created_at.desc(), Follower.id.desc()))
         return [(terminal_safe(handle_of(actor)), follower.state, follower.created_at.strftime("%Y-%m-%d %H:%M"))

@@ -13,7 +13,7 @@ from sqlmodel import select
 from fediart.activitypub.webfinger_client import acct_of
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.store.accounts import get_account
-from fediart.store.tables import Notification, Post, RemoteActor, RemotePost
+from fediart.store.tables import Notification, Post, Actor, RemotePost
 from fediart.text import terminal_safe
 
 EXCERPT = 60
@@ -43,17 +43,17 @@ def _remote_text(remote_post: RemotePost | None) -> str:
     return f"“{text}”" if text else "(no text)"
 
 
-def _raw_handle(actor: RemoteActor) -> str:
+def _raw_handle(actor: Actor) -> str:
     # The port stays: bea@host and bea@host:8443 are two people.
     return "@" + acct_of(actor.username, actor.uri) if actor.username else actor.uri
 
 
-def handle_of(actor: RemoteActor) -> str:
+def handle_of(actor: Actor) -> str:
     """The actor's handle as the admin sees it (remote text, made terminal-safe)."""
     return terminal_safe(_raw_handle(actor))
 
 
-def answer_hint(username: str, actor: RemoteActor) -> str:
+def answer_hint(username: str, actor: Actor) -> str:
     """A command that answers a follow request, safe to paste into a shell.
 
     The handle is chosen by the remote server: quoted, so `$(…)`, `;` or a space in it stay an argument.
@@ -64,7 +64,7 @@ def answer_hint(username: str, actor: RemoteActor) -> str:
     return f"fediart follower approve {shlex.quote(username)} {shlex.quote(terminal_safe(who))}"
 
 
-def describe(n: Notification, actor: RemoteActor, post: Post | None, remote_post: RemotePost | None,
+def describe(n: Notification, actor: Actor, post: Post | None, remote_post: RemotePost | None,
              username: str) -> str:
     """One notification as a sentence a person reads (the handle is its own column)."""
     if n.kind == "follow":
@@ -92,8 +92,8 @@ async def notification_lines(sessions, username: str, limit: int) -> list[tuple[
         if account is None or account.kind != "person":
             raise CliError(f"no user named {username!r}")
         rows = await session.exec(
-            select(Notification, RemoteActor, Post, RemotePost)
-            .join(RemoteActor, Notification.actor_id == RemoteActor.id)
+            select(Notification, Actor, Post, RemotePost)
+            .join(Actor, Notification.actor_id == Actor.id)
             .outerjoin(Post, Notification.post_id == Post.id)
             .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
             .where(Notification.account_id == account.id)

@@ -13,7 +13,7 @@ from sqlmodel import select
 from fediart.inbox.local import actor_row, follower_row, id_of, local_account, lock_account, notify, type_of
 from fediart.outbox.follow import send_accept
 from fediart.services import Services
-from fediart.store.tables import Follower, Following, InboxItem, RemoteActor
+from fediart.store.tables import Follower, Following, InboxItem, Actor
 
 log = logging.getLogger("fediart.inbox")
 
@@ -95,7 +95,7 @@ async def _answer_to_our_follow(services: Services, activity: dict[str, Any], it
     log.info("our follow %s was %s by %s", following.follow_uri, state, item.actor_uri)
 
 
-async def _our_follow(session, services: Services, obj: Any, sender: RemoteActor | None) -> Following | None:
+async def _our_follow(session, services: Services, obj: Any, sender: Actor | None) -> Following | None:
     follow_id = id_of(obj)
     if follow_id:
         found = (await session.exec(select(Following).where(Following.follow_uri == follow_id))).first()

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.refs import id_of, ids_of, type_of  # noqa: F401 (the handlers import them from here)
 from fediart.services import Services
-from fediart.store.tables import Account, Follower, Notification, Post, RemoteActor
+from fediart.store.tables import Account, Follower, Notification, Post, Actor
 
 log = logging.getLogger("fediart.inbox")
 
@@ -91,8 +91,8 @@ async def hosts_allowed(services: Services, *urls: str | None, why: str = "") ->
     return True
 
 
-async def actor_row(session: AsyncSession, uri: str) -> RemoteActor | None:
-    return (await session.exec(select(RemoteActor).where(RemoteActor.uri == uri))).first()
+async def actor_row(session: AsyncSession, uri: str) -> Actor | None:
+    return (await session.exec(select(Actor).where(Actor.uri == uri))).first()
 
 
 async def follower_row(session: AsyncSession, account_id: int, actor_id: int) -> Follower | None:
@@ -110,7 +110,7 @@ async def lock_account(session: AsyncSession, account_id: int) -> None:
     await session.exec(update(Account).where(Account.id == account_id).values(updated_at=Account.updated_at))
 
 
-def notify(session: AsyncSession, account_id: int, kind: str, actor: RemoteActor, activity_uri: str, *,
+def notify(session: AsyncSession, account_id: int, kind: str, actor: Actor, activity_uri: str, *,
            post_id: int | None = None, remote_post_id: int | None = None) -> None:
     """Add a notification to the session; the caller commits it with the change it reports."""
     session.add(Notification(account_id=account_id, kind=kind, actor_id=actor.id, activity_uri=activity_uri,

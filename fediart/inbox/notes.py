@@ -15,7 +15,7 @@ from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time, type_of
 from fediart.services import Services
 from fediart.store.fit import fit_url, stored_uri
-from fediart.store.tables import InboxItem, RemoteActor, RemotePost, Tombstone, utcnow
+from fediart.store.tables import InboxItem, Actor, RemotePost, Tombstone, utcnow
 from fediart.text import sanitize_html
 
 log = logging.getLogger("fediart.inbox")
@@ -147,7 +147,7 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
         return
     async with services.sessions() as session:
         post = (await session.exec(select(RemotePost).where(RemotePost.uri == stored_uri(note["id"])))).first()
-        author = await session.get(RemoteActor, post.actor_id) if post is not None else None
+        author = await session.get(Actor, post.actor_id) if post is not None else None
         if post is None or post.deleted_at is not None or author is None or author.uri != item.actor_uri:
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],
                      item.actor_uri)

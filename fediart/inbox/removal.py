@@ -13,7 +13,7 @@ from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import actor_row, id_of
 from fediart.services import Services
 from fediart.store.fit import stored_uri
-from fediart.store.tables import (Follower, Following, InboxItem, Interaction, RemoteActor, RemotePost, Tombstone,
+from fediart.store.tables import (Follower, Following, InboxItem, Interaction, Actor, RemotePost, Tombstone,
                                   utcnow)
 
 log = logging.getLogger("fediart.inbox")
@@ -36,7 +36,7 @@ async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
     async with services.sessions() as session:
         post = (await session.exec(select(RemotePost).where(RemotePost.uri == uri))).first()
         if post is not None:
-            author = await session.get(RemoteActor, post.actor_id)
+            author = await session.get(Actor, post.actor_id)
             if author is None or author.uri != item.actor_uri:
                 # Same server, different actor: hosts match, actors don't (nextcloud/social #2225).
                 log.warning("ignored Delete %s: %s is not the author of %s", item.activity_uri, item.actor_uri, uri)

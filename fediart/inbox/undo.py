@@ -14,7 +14,7 @@ from sqlmodel import delete, select
 from fediart.inbox.local import actor_row, id_of, local_account, local_post, type_of
 from fediart.services import Services
 from fediart.store.fit import stored_uri
-from fediart.store.tables import Follower, InboxItem, Interaction, Notification, RemoteActor, RemoteBlock
+from fediart.store.tables import Follower, InboxItem, Interaction, Notification, Actor, RemoteBlock
 
 log = logging.getLogger("fediart.inbox")
 
@@ -49,14 +49,14 @@ async def on_undo(services: Services, activity: dict[str, Any], item: InboxItem)
         await session.commit()
 
 
-def _other_actor(row_actor_id: int, actor: RemoteActor, undone_id: str | None) -> bool:
+def _other_actor(row_actor_id: int, actor: Actor, undone_id: str | None) -> bool:
     if row_actor_id != actor.id:
         log.warning("ignored Undo of %s by %s: the activity is someone else's", undone_id, actor.uri)
         return True
     return False
 
 
-async def _undo_follow(session, services: Services, obj: Any, undone_id: str | None, actor: RemoteActor) -> bool:
+async def _undo_follow(session, services: Services, obj: Any, undone_id: str | None, actor: Actor) -> bool:
     follower = None
     if undone_id:
         follower = (await session.exec(select(Follower).where(Follower.follow_uri == undone_id))).first()
@@ -78,7 +78,7 @@ async def _undo_follow(session, services: Services, obj: Any, undone_id: str | N
 
 
 async def _undo_interaction(session, services: Services, obj: Any, undone_id: str | None,
-                            actor: RemoteActor) -> bool:
+                            actor: Actor) -> bool:
     found = None
     if undone_id:
         found = (await session.exec(select(Interaction).where(Interaction.activity_uri == undone_id))).first()
@@ -97,7 +97,7 @@ async def _undo_interaction(session, services: Services, obj: Any, undone_id: st
     return True
 
 
-async def _undo_block(session, services: Services, obj: Any, undone_id: str | None, actor: RemoteActor) -> bool:
+async def _undo_block(session, services: Services, obj: Any, undone_id: str | None, actor: Actor) -> bool:
     found = None
     if undone_id:
         found = (await session.exec(select(RemoteBlock).where(RemoteBlock.activity_uri == undone_id))).first()

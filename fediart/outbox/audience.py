@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.store.tables import Follower, RemoteActor, RemoteBlock
+from fediart.store.states import FollowState
+from fediart.store.tables import Follower, Actor, RemoteBlock
 
 
-def inbox_of(actor: RemoteActor) -> str:
+def inbox_of(actor: Actor) -> str:
     """The shared inbox when the actor's server has one (one POST serves every follower there)."""
     return actor.shared_inbox or actor.inbox
 
@@ -17,9 +18,10 @@ async def follower_inboxes(session: AsyncSession, account_id: int) -> set[str]:
     """Inboxes of an account's accepted followers, skipping deleted actors and those who blocked us."""
     blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account_id)
     rows = await session.exec(
-        select(RemoteActor)
-        .join(Follower, Follower.actor_id == RemoteActor.id)
-        .where(Follower.account_id == account_id, Follower.state == "accepted", RemoteActor.gone == False,  # noqa: E712
-               RemoteActor.id.not_in(blocked))
+        select(Actor)
+        .join(Follower, Follower.actor_id == Actor.id)
+        .where(Follower.account_id == account_id, Follower.state == FollowState.ACCEPTED, Actor.gone == False,  # noqa: E712
+               Actor.account_id.is_(None),  # local followers read the post from the database
+               Actor.id.not_in(blocked))
     )
     return {inbox_of(actor) for actor in rows.all()}

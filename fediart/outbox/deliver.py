@@ -30,7 +30,7 @@ from fediart.licence.headers import request_headers
 from fediart.outbox.hosts import record_failure, record_successes, unavailable_among
 from fediart.services import Services
 from fediart.store.queue import backoff_seconds
-from fediart.store.tables import Account, Delivery, Follower, OutboxActivity, RemoteActor, utcnow
+from fediart.store.tables import Account, Delivery, Follower, OutboxActivity, Actor, utcnow
 
 log = logging.getLogger("fediart.deliver")
 
@@ -194,7 +194,7 @@ async def record(services: Services, results: list[Result]) -> None:
 
 async def _forget_followers_at(session, inboxes: set[str]) -> None:
     """A 410 from an actor's own inbox means the actor is gone: drop it as a follower."""
-    gone = (await session.exec(select(RemoteActor.id).where(RemoteActor.inbox.in_(inboxes)))).all()
+    gone = (await session.exec(select(Actor.id).where(Actor.inbox.in_(inboxes)))).all()
     if gone:
         await session.exec(delete(Follower).where(Follower.actor_id.in_(gone)))
         log.info("removed followers whose inbox answered 410: %s", ", ".join(sorted(inboxes)))

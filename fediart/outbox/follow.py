@@ -21,7 +21,7 @@ from fediart.activitypub.vocab import CONTEXT
 from fediart.licence.jsonld import object_terms
 from fediart.outbox.enqueue import enqueue
 from fediart.services import Services
-from fediart.store.tables import Account, Delivery, Follower, Following, OutboxActivity, RemoteActor
+from fediart.store.tables import Account, Delivery, Follower, Following, OutboxActivity, Actor
 
 
 def _activity(services: Services, account: Account, kind: str, activity_id: str, obj: Any,
@@ -67,14 +67,14 @@ async def _enqueue_once(session: AsyncSession, account: Account, activity: dict[
     return existing
 
 
-async def _follower_row_id(session: AsyncSession, account: Account, follower: RemoteActor) -> str:
+async def _follower_row_id(session: AsyncSession, account: Account, follower: Actor) -> str:
     row = (await session.exec(select(Follower.id).where(Follower.account_id == account.id,
                                                         Follower.actor_id == follower.id))).first()
     return str(row) if row is not None else uuid.uuid4().hex
 
 
 async def _answer_follow(session: AsyncSession, services: Services, account: Account, kind: str,
-                         follower_actor: RemoteActor, follow_activity: dict[str, Any]) -> OutboxActivity:
+                         follower_actor: Actor, follow_activity: dict[str, Any]) -> OutboxActivity:
     """Accept or Reject{Follow} to the follower's own inbox, embedding their Follow (Mastodon's id form)."""
     actor = services.urls.actor(account.username)
     row_id = await _follower_row_id(session, account, follower_actor)
@@ -84,24 +84,24 @@ async def _answer_follow(session: AsyncSession, services: Services, account: Acc
     return await _enqueue_once(session, account, activity, follower_actor.inbox)
 
 
-async def send_accept(session: AsyncSession, services: Services, account: Account, follower_actor: RemoteActor,
+async def send_accept(session: AsyncSession, services: Services, account: Account, follower_actor: Actor,
                       follow_activity: dict[str, Any]) -> OutboxActivity:
     return await _answer_follow(session, services, account, "Accept", follower_actor, follow_activity)
 
 
-async def send_reject(session: AsyncSession, services: Services, account: Account, follower_actor: RemoteActor,
+async def send_reject(session: AsyncSession, services: Services, account: Account, follower_actor: Actor,
                       follow_activity: dict[str, Any]) -> OutboxActivity:
     """Reject{Follow}; call it before deleting the Follower row (its id names the row)."""
     return await _answer_follow(session, services, account, "Reject", follower_actor, follow_activity)
 
 
-def follow_to_ap(services: Services, account: Account, remote_actor: RemoteActor, follow_uri: str) -> dict[str, Any]:
+def follow_to_ap(services: Services, account: Account, remote_actor: Actor, follow_uri: str) -> dict[str, Any]:
     """Our Follow of a remote actor; `object` is the bare IRI, as Pixelfed requires."""
     return _activity(services, account, "Follow", follow_uri, remote_actor.uri, remote_actor.uri)
 
 
 async def send_follow(session: AsyncSession, services: Services, account: Account,
-                      remote_actor: RemoteActor) -> Following:
+                      remote_actor: Actor) -> Following:
     """A new pending Following row and its Follow activity (a uuid id: row ids can be reused)."""
     follow_uri = f"{services.urls.actor(account.username)}#follows/{uuid.uuid4().hex}"
     following = Following(account_id=account.id, actor_id=remote_actor.id, follow_uri=follow_uri)
@@ -110,14 +110,14 @@ async def send_follow(session: AsyncSession, services: Services, account: Accoun
     return following
 
 
-async def resend_follow(session: AsyncSession, services: Services, account: Account, remote_actor: RemoteActor,
+async def resend_follow(session: AsyncSession, services: Services, account: Account, remote_actor: Actor,
                         following: Following) -> OutboxActivity:
     """The same Follow again, for a request the remote seems to have lost."""
     activity = follow_to_ap(services, account, remote_actor, following.follow_uri)
     return await _enqueue_once(session, account, activity, remote_actor.inbox)
 
 
-async def send_undo_follow(session: AsyncSession, services: Services, account: Account, remote_actor: RemoteActor,
+async def send_undo_follow(session: AsyncSession, services: Services, account: Account, remote_actor: Actor,
                            following: Following) -> OutboxActivity:
     """Undo{Follow} embedding our Follow as it was sent; the caller deletes the Following row."""
     sent = (await session.exec(select(OutboxActivity).where(OutboxActivity.uri == following.follow_uri))).first()

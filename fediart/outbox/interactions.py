@@ -18,7 +18,7 @@ from fediart.licence.jsonld import object_terms
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.enqueue import enqueue
 from fediart.services import Services
-from fediart.store.tables import Account, OutboxActivity, RemoteActor, utcnow
+from fediart.store.tables import Account, OutboxActivity, Actor, utcnow
 
 # kind → (activity type, id segment, past tense for messages)
 _KINDS = {"like": ("Like", "likes", "liked"), "boost": ("Announce", "announces", "boosted")}
@@ -72,7 +72,7 @@ async def _standing(session: AsyncSession, account: Account, activity_type: str,
     return None if undone is not None else newest
 
 
-async def _post_and_author(services: Services, url: str) -> tuple[str, RemoteActor]:
+async def _post_and_author(services: Services, url: str) -> tuple[str, Actor]:
     note = await object_by_url(services.http, url, services.instance_signer, services.config)
     authors = ids_of(note.get("attributedTo"))
     if not authors:

@@ -24,7 +24,7 @@ from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_
 from fediart.outbox.compose import Mentioned
 from fediart.services import Services
 from fediart.store.accounts import get_account
-from fediart.store.tables import Post, RemoteActor, RemotePost
+from fediart.store.tables import Post, Actor, RemotePost
 
 log = logging.getLogger("fediart.publish")
 
@@ -41,16 +41,16 @@ class ReplyTarget:
     author: Mentioned | None  # None when replying to oneself
 
 
-def _remote_mentioned(actor: RemoteActor, server: str | None = None) -> Mentioned:
+def _remote_mentioned(actor: Actor, server: str | None = None) -> Mentioned:
     # `server` is the handle's, when one was typed: WebFinger may live on another host than the actor.
     acct = f"{actor.username}@{server}" if server else acct_of(actor.username, actor.uri)
     return Mentioned(uri=actor.uri, url=actor.url or actor.uri, acct=acct)
 
 
-async def _known(session: AsyncSession, user: str, server: str) -> RemoteActor | None:
-    rows = await session.exec(select(RemoteActor).where(
-        func.lower(RemoteActor.username) == user, RemoteActor.domain == host_of(f"https://{server}/"),
-        RemoteActor.gone == False))  # noqa: E712
+async def _known(session: AsyncSession, user: str, server: str) -> Actor | None:
+    rows = await session.exec(select(Actor).where(
+        func.lower(Actor.username) == user, Actor.domain == host_of(f"https://{server}/"),
+        Actor.gone == False))  # noqa: E712
     # The domain column has no port: the actor's id tells bea@host from bea@host:8443.
     return next((a for a in rows.all() if acct_of(user, a.uri) == f"{user}@{server}"), None)
 
@@ -128,7 +128,7 @@ async def resolve_reply(session: AsyncSession, services: Services, author_userna
         return ReplyTarget(urls.status(username, post.id), author)
 
     # A remote post that reached us already (a reply or mention) needs no fetch.
-    known = (await session.exec(select(RemotePost, RemoteActor).join(RemoteActor, RemoteActor.id == RemotePost.actor_id)
+    known = (await session.exec(select(RemotePost, Actor).join(Actor, Actor.id == RemotePost.actor_id)
                                 .where((RemotePost.uri == url) | (RemotePost.url == url)))).first()
     if known is not None:
         return ReplyTarget(known[0].uri, _remote_mentioned(known[1]))

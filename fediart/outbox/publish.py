@@ -37,7 +37,7 @@ from fediart.outbox.enqueue import enqueue
 from fediart.outbox.mentions import ReplyError, resolve_mentions, resolve_reply
 from fediart.services import Services
 from fediart.store.posts import media_for
-from fediart.store.tables import Account, Delivery, Media, OutboxActivity, Post, RemoteActor, RemoteBlock, utcnow
+from fediart.store.tables import Account, Delivery, Media, OutboxActivity, Post, Actor, RemoteBlock, utcnow
 
 MAX_TEXT = 5000
 MAX_IMAGES = 4  # Mastodon keeps at most four attachments of a remote post
@@ -97,8 +97,8 @@ async def audience(session: AsyncSession, account: Account, post: Post) -> set[s
     mentioned = mentioned_uris(post)
     if mentioned:
         blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account.id)
-        rows = await session.exec(select(RemoteActor).where(
-            RemoteActor.uri.in_(mentioned), RemoteActor.gone == False, RemoteActor.id.not_in(blocked)))  # noqa: E712
+        rows = await session.exec(select(Actor).where(
+            Actor.uri.in_(mentioned), Actor.gone == False, Actor.id.not_in(blocked)))  # noqa: E712
         inboxes |= {inbox_of(actor) for actor in rows.all()}
     return inboxes
 

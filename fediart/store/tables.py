@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from fediart.store.fit import guard_columns
+from fediart.store.ids import new_id
+
+# Ids clients see (actors, posts, remote posts, boosts, notifications, media) are 64-bit and time-sortable
+# (store/ids.py). SQLite's INTEGER already holds 64 bits and only INTEGER keys auto-number, hence the variant.
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def snowflake_key() -> Column:
+    return Column(BIG_ID, primary_key=True, default=new_id)
+
+
+def big_ref(target: str, *, nullable: bool = False, index: bool = True, unique: bool = False) -> Column:
+    """A foreign key to one of the tables keyed by snowflake ids."""
+    return Column(BIG_ID, ForeignKey(target), nullable=nullable, index=index, unique=unique)
 
 
 def utcnow() -> datetime:
@@ -42,11 +56,15 @@ class Account(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class RemoteActor(SQLModel, table=True):
-    """An actor on another server, as last fetched: identity, inboxes and public key."""
+class Actor(SQLModel, table=True):
+    """Every actor fediart knows, in one id space: a remote one as last fetched (identity, inboxes and
+    public key), or one of our artists (`account_id` set), so follows, likes, mentions and notifications
+    point at one table whether the other side is local or remote."""
 
-    __tablename__ = "remote_actor"
-    id: int | None = Field(default=None, primary_key=True)
+    __tablename__ = "actor"
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
+    account_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("account.id"),
+                                                                  nullable=True, index=True, unique=True))
     uri: str = Field(max_length=2000, unique=True, index=True)
     domain: str = Field(max_length=255, index=True)
     actor_type: str = Field(default="Person", max_length=32)
@@ -64,6 +82,10 @@ class RemoteActor(SQLModel, table=True):
     gone: bool = False  # deleted on its server: keep the row so old references resolve
     fetched_at: datetime = Field(default_factory=utcnow)
 
+    @property
+    def local(self) -> bool:
+        return self.account_id is not None
+
 
 class Follower(SQLModel, table=True):
     """A remote actor following a local account (pending until accepted when approval is manual)."""
@@ -72,7 +94,7 @@ class Follower(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_follower_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
     follow_uri: str = Field(max_length=2000)  # the remote Follow's id, echoed in Accept/Reject
     state: str = Field(default="pending", max_length=16)  # pending | accepted
     created_at: datetime = Field(default_factory=utcnow)
@@ -85,7 +107,7 @@ class Following(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_following_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
     follow_uri: str = Field(max_length=2000, unique=True)  # our Follow's id
     state: str = Field(default="pending", max_length=16)  # pending | accepted | rejected
     created_at: datetime = Field(default_factory=utcnow)
@@ -94,7 +116,7 @@ class Following(SQLModel, table=True):
 class Post(SQLModel, table=True):
     """A local post (a Note), possibly with images; deleted posts stay as tombstones."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
     account_id: int = Field(foreign_key="account.id", index=True)
     content: str = Field(sa_column=Column(Text, nullable=False))  # safe HTML
     source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # what the artist typed
@@ -105,6 +127,7 @@ class Post(SQLModel, table=True):
     tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     licence_key: str | None = Field(default=None, max_length=64)  # None: the account's licence
     language: str | None = Field(default=None, max_length=35)  # BCP 47; None: [server] default_language
+    pinned_at: datetime | None = None  # pinned posts fill the featured collection
     published: datetime = Field(default_factory=utcnow)
     updated: datetime | None = None
     deleted_at: datetime | None = None
@@ -113,9 +136,9 @@ class Post(SQLModel, table=True):
 class Media(SQLModel, table=True):
     """An uploaded image, its thumbnail and what describes it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
     account_id: int = Field(foreign_key="account.id", index=True)
-    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True))
     position: int = 0
     file: str = Field(max_length=300, index=True)  # relative to [media] dir, e.g. "ana/3f2a….jpg"
     thumbnail_file: str = Field(max_length=300, index=True)
@@ -138,7 +161,7 @@ class OutboxActivity(SQLModel, table=True):
     uri: str = Field(max_length=2000, unique=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     activity_type: str = Field(max_length=32)
-    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True))
     body: str = Field(sa_column=Column(Text, nullable=False))  # the JSON exactly as delivered
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -191,39 +214,55 @@ class RemotePost(SQLModel, table=True):
     """A remote post that concerns us: a reply to one of our posts, or a mention of an artist."""
 
     __tablename__ = "remote_post"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
     uri: str = Field(max_length=2000, unique=True)
-    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
     url: str | None = Field(default=None, max_length=2000)
     content: str = Field(sa_column=Column(Text, nullable=False))  # sanitised HTML
     summary: str = Field(default="", max_length=1000)
     in_reply_to: str | None = Field(default=None, max_length=2000, index=True)
+    visibility: str = Field(default="public", max_length=16)  # Visibility, read from the addressing
+    sensitive: bool = False
+    language: str | None = Field(default=None, max_length=35)
+    # [{url, media_type, description, blurhash, width, height, focal_x, focal_y}], shown by remote URL
+    attachments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # names
+    mentions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # actor URIs
+    licence: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # the terms it came with
     published: datetime | None = None
     updated: datetime | None = None
     deleted_at: datetime | None = None
 
 
 class Interaction(SQLModel, table=True):
-    """A like or boost of a local post, kept so Undo can remove it."""
+    """A like or boost of a post, local or remote, by any actor (local artists included).
 
-    __table_args__ = (UniqueConstraint("kind", "post_id", "actor_id", name="uq_interaction_kind_post_actor"),)
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # like | boost
+    A boost is also a status in the client API (the wrapper Mastodon shows in timelines), so its id is
+    a snowflake from the same space as posts. Exactly one of post_id and remote_post_id is set.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("kind", "post_id", "actor_id", name="uq_interaction_kind_post_actor"),
+        UniqueConstraint("kind", "remote_post_id", "actor_id", name="uq_interaction_kind_remote_post_actor"),
+    )
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
+    kind: str = Field(max_length=16)  # InteractionKind
     activity_uri: str = Field(max_length=2000, unique=True)
-    post_id: int = Field(foreign_key="post.id", index=True)
-    actor_id: int = Field(foreign_key="remote_actor.id", index=True)
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True))
+    remote_post_id: int | None = Field(default=None, sa_column=big_ref("remote_post.id", nullable=True))
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
     created_at: datetime = Field(default_factory=utcnow)
 
 
 class Notification(SQLModel, table=True):
     """Something an artist should see: a follow, like, boost, reply or mention."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
     account_id: int = Field(foreign_key="account.id", index=True)
     kind: str = Field(max_length=24)  # follow | follow_request | like | boost | reply | mention | move | block
-    actor_id: int = Field(foreign_key="remote_actor.id")
-    post_id: int | None = Field(default=None, foreign_key="post.id")
-    remote_post_id: int | None = Field(default=None, foreign_key="remote_post.id")
+    actor_id: int = Field(sa_column=big_ref("actor.id", index=False))
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True, index=False))
+    remote_post_id: int | None = Field(default=None, sa_column=big_ref("remote_post.id", nullable=True, index=False))
     activity_uri: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -242,7 +281,7 @@ class RemoteBlock(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("account_id", "actor_id", name="uq_remote_block_account_actor"),)
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    actor_id: int = Field(foreign_key="remote_actor.id")
+    actor_id: int = Field(sa_column=big_ref("actor.id", index=False))
     activity_uri: str = Field(max_length=2000, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -257,5 +296,94 @@ class DomainBlock(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PostEdit(SQLModel, table=True):
+    """A post as it was before an edit: the history clients show under "edited"."""
+
+    __tablename__ = "post_edit"
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(sa_column=big_ref("post.id"))
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(default="", max_length=1000)
+    sensitive: bool = False
+    media: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # [{id, description}]
+    created_at: datetime = Field(default_factory=utcnow)  # when this version was first published
+
+
+class Bookmark(SQLModel, table=True):
+    """A post an artist saved for later; private, never federated."""
+
+    __table_args__ = (
+        UniqueConstraint("account_id", "post_id", name="uq_bookmark_account_post"),
+        UniqueConstraint("account_id", "remote_post_id", name="uq_bookmark_account_remote_post"),
+    )
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
+    account_id: int = Field(foreign_key="account.id", index=True)
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True, index=False))
+    remote_post_id: int | None = Field(default=None, sa_column=big_ref("remote_post.id", nullable=True, index=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActorRestriction(SQLModel, table=True):
+    """An artist's block or mute of another actor (Restriction)."""
+
+    __tablename__ = "actor_restriction"
+    __table_args__ = (UniqueConstraint("account_id", "actor_id", "kind", name="uq_restriction_account_actor_kind"),)
+    id: int | None = Field(default_factory=new_id, sa_column=snowflake_key())
+    account_id: int = Field(foreign_key="account.id", index=True)
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
+    kind: str = Field(max_length=8)  # Restriction
+    activity_uri: str | None = Field(default=None, max_length=2000)  # our Block, for its Undo
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Marker(SQLModel, table=True):
+    """Where an artist stopped reading a timeline, kept for their other devices."""
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    timeline: str = Field(primary_key=True, max_length=16)  # home | notifications
+    last_read_id: str = Field(max_length=32)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's Idempotency-Key for a new post: a retried request returns the post it made."""
+
+    __tablename__ = "idempotency_key"
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=200)
+    post_id: int = Field(sa_column=big_ref("post.id", index=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OAuthApp(SQLModel, table=True):
+    """A client registered through POST /api/v1/apps (a phone app, a web client, a script)."""
+
+    __tablename__ = "oauth_app"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    website: str | None = Field(default=None, max_length=2000)
+    redirect_uris: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    scopes: str = Field(default="read", max_length=1000)  # space-separated, as registered
+    client_id: str = Field(max_length=64, unique=True, index=True)
+    client_secret_hash: str = Field(max_length=64)  # sha256 hex; the secret is shown once
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OAuthToken(SQLModel, table=True):
+    """An access token: only its hash is kept. account_id is None for a client_credentials token."""
+
+    __tablename__ = "oauth_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 hex of the bearer token
+    refresh_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    app_id: int = Field(foreign_key="oauth_app.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    scopes: str = Field(max_length=1000)  # space-separated, as granted
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
 # Rows made from what other servers send: the net under the handlers' own fitting (store/fit.py).
-guard_columns(RemoteActor, RemotePost, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)
+guard_columns(Actor, RemotePost, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)

@@ -6,7 +6,7 @@ from helpers import AP_ACCEPT, assert_licence_headers
 from posting import add_remote, delete, publish
 from sqlmodel import select
 
-from fediart.store.tables import Following, RemoteActor
+from fediart.store.tables import Following, Actor
 
 ACTOR = "https://art.example/users/ana"
 OUTBOX = ACTOR + "/outbox"
@@ -78,7 +78,7 @@ async def test_followers_and_following_give_counts_and_pages(client, services, n
     await add_remote(services, network, "waiting", follows=ana, state="pending")
     idol = await add_remote(services, network, "idol", host="other.example")
     async with services.sessions() as session:
-        row = (await session.exec(select(RemoteActor).where(RemoteActor.uri == idol.uri))).one()
+        row = (await session.exec(select(Actor).where(Actor.uri == idol.uri))).one()
         session.add(Following(account_id=ana.id, actor_id=row.id, follow_uri=ACTOR + "#follows/1", state="accepted"))
         await session.commit()
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.remote_actors import ActorError, actor_fields_from_ap
-from fediart.store.tables import RemoteActor
+from fediart.store.tables import Actor
 
 SEC = "https://w3id.org/security/v1"
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -23,9 +23,9 @@ def multibase(raw: bytes) -> str:
     return "z" + "1" * (len(raw) - len(raw.lstrip(b"\0"))) + text
 
 
-async def stored(services) -> list[RemoteActor]:
+async def stored(services) -> list[Actor]:
     async with services.sessions() as session:
-        return list((await session.exec(select(RemoteActor))).all())
+        return list((await session.exec(select(Actor))).all())
 
 
 async def test_mastodon_key_is_a_fragment_of_the_actor(services, network):

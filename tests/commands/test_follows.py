@@ -17,7 +17,7 @@ from fediart.cli import build_parser
 from fediart.commands import CliError, CommandContext
 from fediart.commands import follows as follows_command
 from fediart.commands.follows import approve_follower, follow_remote, reject_follower, unfollow_remote
-from fediart.store.tables import DomainBlock, Follower, Following, RemoteActor
+from fediart.store.tables import DomainBlock, Follower, Following, Actor
 from fediart.worker import run_due_work
 
 
@@ -208,7 +208,7 @@ async def test_a_follow_request_in_notifications_says_how_to_answer(client, netw
     await run_cli(services, ["notifications", "ana"])
     out = capsys.readouterr().out
     assert "follow request" in out and "fediart follower approve ana @bob@remote.example (or reject)" in out
-    assert [a.uri for a in await rows(services, RemoteActor)] == [bob.uri]
+    assert [a.uri for a in await rows(services, Actor)] == [bob.uri]
 
 
 async def test_follow_by_profile_page_follows_the_canonical_actor(network, services, make_artist, cli_services,
@@ -235,7 +235,7 @@ async def test_a_profile_page_naming_an_actor_elsewhere_is_refused(network, serv
     with pytest.raises(CliError, match=r"https://mastodon.example/@bob leads to 'https://evil.example/users/mallory', "
                                        r"which is on another server \(evil.example\); refused"):
         await follow_remote(services, "ana", "https://mastodon.example/@bob")
-    assert await rows(services, Following) == [] and await rows(services, RemoteActor) == []
+    assert await rows(services, Following) == [] and await rows(services, Actor) == []
 
 
 async def test_actors_on_two_ports_of_one_host_keep_apart_handles(network, services, make_artist):
@@ -248,7 +248,7 @@ async def test_actors_on_two_ports_of_one_host_keep_apart_handles(network, servi
     assert (await follow_remote(services, "ana", "@bea@remote.example:443")).startswith(
         "follow request sent to @bea@remote.example;")
     following = {(f.actor_id, f.state) for f in await rows(services, Following)}
-    actors = {a.id: a.uri for a in await rows(services, RemoteActor)}
+    actors = {a.id: a.uri for a in await rows(services, Actor)}
     assert sorted(actors[actor_id] for actor_id, _ in following) == [plain.uri, ported.uri]
     await run_due_work(services)
     assert len(received_of(network, ported.inbox, "Follow")) == 1

@@ -16,7 +16,7 @@ from fediart.cli import build_parser
 from fediart.commands import CommandContext
 from fediart.store.accounts import create_account
 from fediart.store.db import make_engine, make_sessionmaker
-from fediart.store.tables import Follower, Notification, RemoteActor, RemotePost, utcnow
+from fediart.store.tables import Follower, Notification, Actor, RemotePost, utcnow
 
 # Clears the screen, homes the cursor, sets the window title, then forges a line of output of its own.
 SCREEN_ATTACK = "\x1b[2J\x1b[H\x1b]0;fediart\x07mallory\r\n2026-01-01 00:00  follow  @admin@art.example  followed you"
@@ -48,9 +48,9 @@ async def store(ctx: CommandContext, *rows):
     return rows
 
 
-def actor(username: str, host: str = "evil.example", **fields) -> RemoteActor:
+def actor(username: str, host: str = "evil.example", **fields) -> Actor:
     uri = fields.pop("uri", f"https://{host}/users/{next(_ids)}")
-    return RemoteActor(uri=uri, domain=host, username=username, inbox=uri + "/inbox", **fields)
+    return Actor(uri=uri, domain=host, username=username, inbox=uri + "/inbox", **fields)
 
 
 def assert_terminal_safe(out: str, rows: int) -> list[str]:
@@ -100,8 +100,8 @@ async def test_a_follow_request_hint_is_safe_to_paste_into_a_shell(context, caps
         actor("eve\x1b[8m", host="other.example", uri="https://other.example/users/eve"))
     await store(context, *(Notification(account_id=ana.id, kind="follow_request", actor_id=who.id,
                                         activity_uri=f"https://evil.example/follows/{who.id}",
-                                        created_at=utcnow() - timedelta(minutes=who.id))
-                           for who in (injected, controlled)))
+                                        created_at=utcnow() - timedelta(minutes=age))
+                           for age, who in enumerate((injected, controlled), start=1)))
     body = assert_terminal_safe(await run_cli(context, capsys, "notifications", "ana"), rows=2)
     hints = [line.split("asks to follow you: ", 1)[1] for line in body]
     # What the artist would paste, run by a real shell with `fediart` standing in to show its arguments.

@@ -9,20 +9,29 @@ from fediart.store.tables import Post
 from fediart.worker import run_due_work
 
 
+async def only_post_id(services) -> int:
+    from sqlmodel import select
+
+    async with services.sessions() as session:
+        [post] = (await session.exec(select(Post))).all()
+    return post.id
+
+
 async def test_post_says_which_mentions_were_not_linked_and_why(services, network, make_artist, cli):
     ana = await make_artist("ana")
     await add_remote(services, network, "carol", follows=ana)
     network.down.add("down.example")
     out = await cli("post", "ana", "--text", "For @carol@remote.example @nobody@remote.example @bea@down.example")
     lines = out.splitlines()
-    assert lines[1].startswith("post 1 published (public); queued for 1 inbox(es)")
+    post_id = await only_post_id(services)
+    assert lines[1].startswith(f"post {post_id} published (public); queued for 1 inbox(es)")
     assert lines[2:] == [
         "@nobody@remote.example is not linked (plain text, not notified): remote.example has no such account",
         "@bea@down.example is not linked (plain text, not notified): down.example could not be asked: "
         "ConnectError: Connection refused",
     ]
-    out = await cli("post", "edit", "1", "--text", "For @carol@remote.example and @zed")
-    assert out.splitlines() == ["post 1 edited; update queued for 1 inbox(es)",
+    out = await cli("post", "edit", str(post_id), "--text", "For @carol@remote.example and @zed")
+    assert out.splitlines() == [f"post {post_id} edited; update queued for 1 inbox(es)",
                                 "@zed is not linked (plain text, not notified): there is no artist named zed on "
                                 "this server"]
 

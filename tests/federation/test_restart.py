@@ -27,7 +27,7 @@ from fediart.outbox.enqueue import enqueue
 from fediart.store.accounts import create_account
 from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.migrate import ensure_schema, upgrade
-from fediart.store.tables import Delivery, Follower, RemoteActor
+from fediart.store.tables import Delivery, Follower, Actor
 
 AS = "https://www.w3.org/ns/activitystreams"
 FOLLOWERS = 400
@@ -97,8 +97,8 @@ async def make_instance(tmp_path, database_settings, sink: Sink):
         for n in range(FOLLOWERS):
             uri = f"http://127.0.0.1:{sink.ports[n % HOSTS]}/users/f{n}"
             actors.append({"uri": uri, "domain": "127.0.0.1", "inbox": uri + "/inbox", "key_id": uri + "#main-key"})
-        await session.exec(insert(RemoteActor), params=actors)
-        ids = (await session.exec(select(RemoteActor.id))).all()
+        await session.exec(insert(Actor), params=actors)
+        ids = (await session.exec(select(Actor.id))).all()
         await session.exec(insert(Follower), params=[
             {"account_id": account.id, "actor_id": i, "follow_uri": f"urn:test:follow:{i}", "state": "accepted"}
             for i in ids])

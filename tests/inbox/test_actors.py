@@ -2,7 +2,7 @@
 
 from activities import actor_url, activity, rows, send
 
-from fediart.store.tables import RemoteActor
+from fediart.store.tables import Actor
 
 
 async def test_update_person_refetches_the_actor_instead_of_trusting_the_copy(client, network, services,
@@ -13,7 +13,7 @@ async def test_update_person_refetches_the_actor_instead_of_trusting_the_copy(cl
     bob.extra["name"] = "Bob Renamed"  # what bob's server now serves
     embedded = {**bob.document(), "name": "Something Else", "inbox": "https://evil.example/inbox"}
     await send(client, services, bob, activity(bob, "Update", embedded))
-    [row] = await rows(services, RemoteActor)
+    [row] = await rows(services, Actor)
     assert row.display_name == "Bob Renamed" and row.inbox == bob.inbox
 
 
@@ -25,6 +25,6 @@ async def test_update_of_someone_else_changes_nothing(client, network, services,
     fetches = len(network.gets)
     forged = {**bob.document(), "name": "Pwned", "inbox": "https://remote.example/users/mallory/inbox"}
     await send(client, services, mallory, activity(mallory, "Update", forged))
-    bob_row = next(r for r in await rows(services, RemoteActor) if r.uri == bob.uri)
+    bob_row = next(r for r in await rows(services, Actor) if r.uri == bob.uri)
     assert bob_row.display_name == "Bob" and bob_row.inbox == bob.inbox
     assert not [g for g in network.gets[fetches:] if str(g.url) == bob.uri]  # not even refreshed on her word

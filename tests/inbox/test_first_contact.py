@@ -6,7 +6,7 @@ import pytest
 from activities import actor_url, add_post, assert_processed, post_url, received_of, rows
 from peer_shapes import SHAPES, SIGNING, cavage_headers, follow, like, reply
 
-from fediart.store.tables import Follower, Interaction, Notification, RemoteActor, RemotePost
+from fediart.store.tables import Follower, Interaction, Notification, Actor, RemotePost
 from fediart.worker import run_due_work
 
 
@@ -25,7 +25,7 @@ async def test_a_first_follow_from_each_peer_is_accepted(server, client, network
 
     await run_due_work(services)
     await assert_processed(services)
-    [remote] = await rows(services, RemoteActor)
+    [remote] = await rows(services, Actor)
     assert (remote.uri, remote.key_id, remote.inbox) == (peer.uri, peer.key_id, peer.uri + "/inbox")
     [follower] = await rows(services, Follower)
     assert (follower.account_id, follower.actor_id, follower.state) == (ana.id, remote.id, "accepted")
@@ -52,7 +52,7 @@ async def test_a_first_like_from_each_peer_reaches_the_artist(server, client, ne
     peer = await _first_post(server, client, network, lambda p: like(server, p, post_url(post)))
     await run_due_work(services)
     await assert_processed(services)
-    [remote] = await rows(services, RemoteActor)
+    [remote] = await rows(services, Actor)
     assert remote.uri == peer.uri
     [liked] = await rows(services, Interaction)
     assert (liked.kind, liked.post_id, liked.actor_id) == ("like", post.id, remote.id)
@@ -72,4 +72,4 @@ async def test_a_first_reply_from_each_peer_reaches_the_artist(server, client, n
     assert kept.in_reply_to == post_url(post) and "lovely colours" in kept.content
     [seen] = await rows(services, Notification)
     assert (seen.kind, seen.account_id, seen.post_id, seen.remote_post_id) == ("reply", ana.id, post.id, kept.id)
-    assert (await rows(services, RemoteActor))[0].uri == peer.uri
+    assert (await rows(services, Actor))[0].uri == peer.uri

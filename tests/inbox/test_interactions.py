@@ -3,7 +3,7 @@
 from activities import actor_url, activity, add_post, assert_processed, post_url, rows, send
 from fakes import post_activity
 
-from fediart.store.tables import Follower, Interaction, Notification, RemoteActor, utcnow
+from fediart.store.tables import Follower, Interaction, Notification, Actor, utcnow
 from fediart.worker import run_due_work
 
 
@@ -16,7 +16,7 @@ async def test_like_and_boost_of_our_post_are_recorded_and_notified(client, netw
     await send(client, services, bob, like)
     await send(client, services, bob, boost)
 
-    [bob_row] = await rows(services, RemoteActor)
+    [bob_row] = await rows(services, Actor)
     recorded = {(i.kind, i.activity_uri, i.post_id, i.actor_id) for i in await rows(services, Interaction)}
     assert recorded == {("like", like["id"], post.id, bob_row.id), ("boost", boost["id"], post.id, bob_row.id)}
     notes = {(n.kind, n.account_id, n.post_id) for n in await rows(services, Notification)}

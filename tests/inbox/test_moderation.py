@@ -3,7 +3,7 @@
 from activities import actor_url, activity, rows, send
 
 from fediart.outbox.audience import follower_inboxes
-from fediart.store.tables import DomainBlock, Follower, Notification, RemoteActor, RemoteBlock
+from fediart.store.tables import DomainBlock, Follower, Notification, Actor, RemoteBlock
 
 
 async def test_block_is_recorded_and_ends_the_follow(client, network, services, make_artist):
@@ -39,7 +39,7 @@ async def test_move_is_recorded_and_followed_artists_are_told(client, network, s
     move = activity(bob, "Move", bob.uri, target=new.uri)
     await send(client, services, bob, move)
 
-    moved = {a.uri: a.moved_to for a in await rows(services, RemoteActor)}
+    moved = {a.uri: a.moved_to for a in await rows(services, Actor)}
     assert moved[bob.uri] == new.uri and new.uri in moved  # the new account is known too
     notes = sorted(n.account_id for n in await rows(services, Notification) if n.kind == "move")
     assert notes == sorted([ana.id, zoe.id])
@@ -61,7 +61,7 @@ async def test_move_without_proof_or_of_someone_else_is_ignored(client, network,
     embedded = {"id": unproven.uri, "type": "Person", "alsoKnownAs": [bob.uri]}
     await send(client, services, bob, activity(bob, "Move", bob.uri, target=embedded))
     await send(client, services, bob, activity(bob, "Move", bob.uri, target="https://gone.example/users/x"))
-    assert all(a.moved_to is None for a in await rows(services, RemoteActor))
+    assert all(a.moved_to is None for a in await rows(services, Actor))
     assert not [n for n in await rows(services, Notification) if n.kind == "move"]
 
 
@@ -75,5 +75,5 @@ async def test_move_to_a_blocked_server_is_ignored_without_fetching(client, netw
         await session.commit()
     services.policy.forget()
     await send(client, services, bob, activity(bob, "Move", bob.uri, target=new.uri))
-    assert all(a.moved_to is None for a in await rows(services, RemoteActor))
+    assert all(a.moved_to is None for a in await rows(services, Actor))
     assert not [g for g in network.gets if g.url.host == "blocked.example"]

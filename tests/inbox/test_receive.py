@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from fediart.activitypub.signatures import sign_request
 from fediart.inbox.receive import NO_ACTOR
-from fediart.store.tables import DomainBlock, InboxItem, RemoteActor, Tombstone
+from fediart.store.tables import DomainBlock, InboxItem, Actor, Tombstone
 
 
 def like(actor, obj="https://art.example/users/ana/statuses/1"):
@@ -145,7 +145,7 @@ async def test_a_forged_self_delete_does_not_mark_the_actor_gone(client, network
         forger.private_pem = eve.private_pem
         response = await post_activity(client, forger, delete | {"id": f"{bob.uri}#delete-{key_host}"})
         assert response.status_code == 401
-    [actor] = await rows(services, RemoteActor)
+    [actor] = await rows(services, Actor)
     assert not actor.gone and await rows(services, Tombstone) == []
 
 
@@ -162,7 +162,7 @@ async def test_a_self_delete_whose_key_is_gone_is_honoured_once_the_actor_is_gon
                                 bob.private_key))
     response = await client.post("/inbox", content=body, headers=headers)
     assert response.status_code == 202
-    [actor] = await rows(services, RemoteActor)
+    [actor] = await rows(services, Actor)
     assert actor.gone
     assert [str(g.url) for g in network.gets][-1] == bob.uri  # fediart asked bob's own server
 
@@ -237,10 +237,10 @@ async def test_an_actor_that_is_no_usable_url_is_400_on_both_databases(client, n
 async def test_a_broken_key_stored_earlier_is_replaced_not_a_500(client, network, services):
     bob = network.add_actor("bob")
     async with services.sessions() as session:
-        session.add(RemoteActor(uri=bob.uri, domain=bob.host, inbox=bob.inbox, key_id=bob.key_id,
+        session.add(Actor(uri=bob.uri, domain=bob.host, inbox=bob.inbox, key_id=bob.key_id,
                                 public_key_pem="-----BEGIN PUBLIC KEY-----\nbm9wZQ==\n-----END PUBLIC KEY-----\n"))
         await session.commit()
     response = await post_activity(client, bob, like(bob))
     assert response.status_code == 202, response.text
-    [actor] = await rows(services, RemoteActor)
+    [actor] = await rows(services, Actor)
     assert actor.public_key_pem == bob.public_pem

@@ -4,7 +4,7 @@ import orjson
 from activities import actor_url, activity, add_post, note, post_url, rows, send
 from fakes import post_activity
 
-from fediart.store.tables import Follower, InboxItem, Interaction, RemoteActor, RemotePost, Tombstone
+from fediart.store.tables import Follower, InboxItem, Interaction, Actor, RemotePost, Tombstone
 
 
 async def _reply(client, services, bob, post):
@@ -78,9 +78,9 @@ async def test_an_actor_deleting_itself_is_gone_with_its_follows_and_interaction
 
     public = ["https://www.w3.org/ns/activitystreams#Public"]
     await send(client, services, bob, activity(bob, "Delete", bob.uri, to=public))
-    gone = {a.uri: a.gone for a in await rows(services, RemoteActor)}
+    gone = {a.uri: a.gone for a in await rows(services, Actor)}
     assert gone == {bob.uri: True, carol.uri: False}
-    actor_ids = {a.uri: a.id for a in await rows(services, RemoteActor)}
+    actor_ids = {a.uri: a.id for a in await rows(services, Actor)}
     assert [f.actor_id for f in await rows(services, Follower)] == [actor_ids[carol.uri]]
     assert [i.actor_id for i in await rows(services, Interaction)] == [actor_ids[carol.uri]]
     [reply] = await rows(services, RemotePost)
@@ -93,6 +93,6 @@ async def test_a_delete_of_someone_else_as_an_actor_is_ignored(client, network, 
     bob, mallory = network.add_actor("bob"), network.add_actor("mallory")
     await send(client, services, bob, activity(bob, "Follow", actor_url("ana")))
     await send(client, services, mallory, activity(mallory, "Delete", {"id": bob.uri, "type": "Person"}))
-    assert all(not a.gone for a in await rows(services, RemoteActor))
+    assert all(not a.gone for a in await rows(services, Actor))
     assert len(await rows(services, Follower)) == 1
     assert orjson.loads((await rows(services, InboxItem))[-1].body)["type"] == "Delete"

@@ -22,7 +22,7 @@ from fediart.activitypub.signatures_cavage import read_signature_header
 from fediart.outbox.audience import follower_inboxes
 from fediart.outbox.deliver import deliver
 from fediart.outbox.enqueue import enqueue
-from fediart.store.tables import (Account, Delivery, DomainBlock, Follower, InboxItem, RemoteActor, UnavailableHost,
+from fediart.store.tables import (Account, Delivery, DomainBlock, Follower, InboxItem, Actor, UnavailableHost,
                                   utcnow)
 from fediart.worker import run_due_work
 
@@ -48,7 +48,7 @@ async def add_follower(services, network, account: Account, username: str, host:
     """A remote actor (served by the fake network) following `account`, written straight to the database."""
     actor = network.add_actor(username, host=host, shared_inbox=shared_inbox)
     async with services.sessions() as session:
-        row = RemoteActor(uri=actor.uri, domain=host, username=username, inbox=actor.inbox,
+        row = Actor(uri=actor.uri, domain=host, username=username, inbox=actor.inbox,
                           shared_inbox=actor.shared_inbox_url, key_id=actor.key_id, public_key_pem=actor.public_pem)
         session.add(row)
         await session.flush()
@@ -219,8 +219,8 @@ async def test_gone_personal_inbox_removes_the_follower_but_a_gone_shared_inbox_
     assert await run_due_work(services) == 2
     assert {(await reload(services, d)).state for d in deliveries} == {"gave_up"}
     async with services.sessions() as session:
-        left = (await session.exec(select(RemoteActor.username).join(Follower,
-                                                                     Follower.actor_id == RemoteActor.id))).all()
+        left = (await session.exec(select(Actor.username).join(Follower,
+                                                                     Follower.actor_id == Actor.id))).all()
     assert left == ["cat"]
 
 

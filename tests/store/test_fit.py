@@ -7,7 +7,7 @@ from inbox.activities import activity, actor_url, add_post, mention, note, post_
 
 from fediart.inbox.notes import fit_html
 from fediart.store.fit import URI_MAX, stored_uri
-from fediart.store.tables import InboxItem, Interaction, Notification, RemoteActor, RemotePost, Tombstone
+from fediart.store.tables import InboxItem, Interaction, Notification, Actor, RemotePost, Tombstone
 from fediart.worker import run_due_work
 
 
@@ -61,7 +61,7 @@ async def test_nul_characters_never_reach_the_database(client, network, services
     await send(client, services, bob, activity(bob, "Create", noted))
     [kept] = await rows(services, RemotePost)
     assert (kept.content, kept.summary, kept.url) == ("<p>ab</p>", "cw", None)
-    [remote] = await rows(services, RemoteActor)
+    [remote] = await rows(services, Actor)
     assert remote.display_name == "Bb" and remote.summary == "<p>xy</p>"
 
 
@@ -69,7 +69,7 @@ async def test_an_actor_whose_id_cannot_be_stored_is_refused(client, network, se
     long = network.add_actor("b" * URI_MAX)
     response = await post_activity(client, long, activity(long, "Like", "https://art.example/users/ana/statuses/1"))
     assert response.status_code == 400 and "too long" in response.json()["error"]
-    assert await rows(services, InboxItem) == [] and await rows(services, RemoteActor) == []
+    assert await rows(services, InboxItem) == [] and await rows(services, Actor) == []
 
 
 async def test_oversized_actor_and_note_fields_are_cut_to_fit(client, network, services, make_artist):
@@ -82,7 +82,7 @@ async def test_oversized_actor_and_note_fields_are_cut_to_fit(client, network, s
     [kept] = await rows(services, RemotePost)
     assert 90_000 < len(kept.content) <= 100_000 and kept.content.endswith("</p>")
     assert len(kept.summary) <= 1000 and kept.summary.endswith("</i>") and kept.url is None
-    [remote] = await rows(services, RemoteActor)
+    [remote] = await rows(services, Actor)
     assert len(remote.display_name) == 500 and remote.url is None  # a URL is dropped, never cut
 
 

@@ -1,0 +1,5 @@
+"""Every client-API and OAuth route, joined in one list for create_app."""
+
+from __future__ import annotations
+
+routes: list = []

@@ -1,0 +1,52 @@
+"""The states and kinds a row can hold, named once; tables, queries and handlers use these names.
+
+They are StrEnums, so a value compares equal to the string stored in the database.
+"""
+
+from enum import StrEnum
+
+
+class FollowState(StrEnum):
+    PENDING = "pending"    # sent or received, waiting for an Accept (or for the artist's approval)
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # only on our own follows: the other side said no
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"    # due at retry_at; a worker leases it by setting claimed_until
+    SENT = "sent"          # a 2xx came back
+    GAVE_UP = "gave_up"    # a 4xx, a blocked host, or the attempts ran out
+
+
+class InboxState(StrEnum):
+    PENDING = "pending"    # due at retry_at; leased like deliveries
+    DONE = "done"
+    FAILED = "failed"      # the handler failed on every attempt
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    UNLISTED = "unlisted"
+    FOLLOWERS = "followers"  # Mastodon's API calls it "private"
+    DIRECT = "direct"
+
+
+class InteractionKind(StrEnum):
+    LIKE = "like"
+    BOOST = "boost"
+
+
+class NotificationKind(StrEnum):
+    FOLLOW = "follow"
+    FOLLOW_REQUEST = "follow_request"
+    LIKE = "like"
+    BOOST = "boost"
+    REPLY = "reply"
+    MENTION = "mention"
+    MOVE = "move"
+    BLOCK = "block"
+
+
+class Restriction(StrEnum):
+    BLOCK = "block"  # they see nothing of the artist and cannot interact
+    MUTE = "mute"    # the artist stops seeing them; they notice nothing
