@@ -309,6 +309,20 @@ class PostEdit(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)  # when this version was first published
 
 
+class Mention(SQLModel, table=True):
+    """An actor a post addresses by name: who may see a direct or followers-only post, and whose
+    notifications it belongs in. Exactly one of post_id and remote_post_id is set."""
+
+    __table_args__ = (
+        UniqueConstraint("post_id", "actor_id", name="uq_mention_post_actor"),
+        UniqueConstraint("remote_post_id", "actor_id", name="uq_mention_remote_post_actor"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int | None = Field(default=None, sa_column=big_ref("post.id", nullable=True))
+    remote_post_id: int | None = Field(default=None, sa_column=big_ref("remote_post.id", nullable=True))
+    actor_id: int = Field(sa_column=big_ref("actor.id"))
+
+
 class Bookmark(SQLModel, table=True):
     """A post an artist saved for later; private, never federated."""
 
@@ -386,4 +400,4 @@ class OAuthToken(SQLModel, table=True):
 
 
 # Rows made from what other servers send: the net under the handlers' own fitting (store/fit.py).
-guard_columns(Actor, RemotePost, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)
+guard_columns(Actor, RemotePost, Mention, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)

@@ -8,7 +8,7 @@ before every new one.
 
 Likes and boosts may now be of remote posts (and a boost is a status with its own id); remote posts keep
 what a timeline shows (visibility, attachments, tags, licence); posts can be pinned and keep their edit
-history; artists keep bookmarks, blocks and mutes, read markers and Idempotency-Keys; client apps
+history; mentions are rows (who may see a post); artists keep bookmarks, blocks and mutes, read markers and Idempotency-Keys; client apps
 and their access tokens (stored hashed) are registered.
 
 Revision ID: 0007
@@ -93,6 +93,17 @@ def _new_tables() -> None:
     )
     op.create_index("ix_post_edit_post_id", "post_edit", ["post_id"])
     op.create_table(
+        "mention",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("post_id", _big(), sa.ForeignKey("post.id"), nullable=True),
+        sa.Column("remote_post_id", _big(), sa.ForeignKey("remote_post.id"), nullable=True),
+        sa.Column("actor_id", _big(), sa.ForeignKey("actor.id"), nullable=False),
+        sa.UniqueConstraint("post_id", "actor_id", name="uq_mention_post_actor"),
+        sa.UniqueConstraint("remote_post_id", "actor_id", name="uq_mention_remote_post_actor"),
+    )
+    for column in ("post_id", "remote_post_id", "actor_id"):
+        op.create_index(f"ix_mention_{column}", "mention", [column])
+    op.create_table(
         "bookmark",
         sa.Column("id", _big(), primary_key=True),
         sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id"), nullable=False),
@@ -162,7 +173,7 @@ def _new_tables() -> None:
 
 
 def downgrade() -> None:
-    for table in ("oauth_token", "oauth_app", "idempotency_key", "marker", "actor_restriction", "bookmark", "post_edit"):
+    for table in ("oauth_token", "oauth_app", "idempotency_key", "marker", "actor_restriction", "bookmark", "mention", "post_edit"):
         op.drop_table(table)
     with op.batch_alter_table("post") as batch:
         batch.drop_column("pinned_at")

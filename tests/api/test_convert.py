@@ -1,0 +1,47 @@
+"""Entities built from rows pass the strict clients' field rules, for local and remote authors."""
+
+from posting import add_remote, jpeg, publish
+from strict import assert_account, assert_status
+
+from fediart.api.convert import accounts_to_api, api_time, statuses_to_api
+from fediart.store.actors import local_actor
+from sqlmodel import select
+
+from fediart.store.tables import Actor, Interaction, RemotePost
+
+
+def test_dates_have_three_digit_milliseconds_and_z():
+    from datetime import UTC, datetime
+
+    assert api_time(datetime(2026, 11, 26, 16, 41, 57, 123456, tzinfo=UTC)) == "2026-11-26T16:41:57.123Z"
+    assert api_time(datetime(2026, 11, 26, 16, 41, 57)) == "2026-11-26T16:41:57.000Z"
+
+
+async def test_local_and_remote_statuses_and_a_boost_meet_the_field_rules(services, network, make_artist):
+    ana = await make_artist("ana")
+    fake_carol = await add_remote(services, network, "carol", follows=ana)
+    post = await publish(services, "ana", "Heron study.", images=[(jpeg(), "A grey heron")])
+    async with services.sessions() as session:
+        carol = (await session.exec(select(Actor).where(Actor.uri == fake_carol.uri))).one()
+        remote = RemotePost(uri="https://remote.example/notes/1", actor_id=carol.id, content="<p>hi</p>",
+                            attachments=[{"url": "https://remote.example/m/1.png", "media_type": "image/png",
+                                          "description": "a cat", "width": 10, "height": 5}])
+        session.add(remote)
+        await session.flush()
+        boost = Interaction(kind="boost", activity_uri="https://remote.example/boosts/1", post_id=post.id,
+                            actor_id=carol.id)
+        session.add(boost)
+        await session.commit()
+        me = await local_actor(session, services.urls, ana)
+        await session.commit()
+        found = await statuses_to_api(services, session, [post, remote, boost], viewer=ana)
+        [account] = await accounts_to_api(services, session, [me])
+    for status in found:
+        assert_status(status)
+    assert_account(account)
+    mine, theirs, wrapper = found
+    assert mine["id"] == str(post.id) and mine["media_attachments"][0]["description"] == "A grey heron"
+    assert mine["reblogs_count"] == 1 and mine["licence"]["ai_training"] == "reserved"
+    assert theirs["account"]["acct"] == "carol@remote.example" and theirs["media_attachments"][0]["url"].endswith("1.png")
+    assert wrapper["id"] == str(boost.id) and wrapper["reblog"]["id"] == str(post.id)
+    assert account["acct"] == "ana" and account["statuses_count"] == 1 and account["followers_count"] == 1
