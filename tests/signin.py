@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 from fediart.auth.passwords import set_password
 
 PASSWORD = "correct horse battery"
+CLIENT_REDIRECT = "https://client.example/callback"  # where the test apps want their codes
 
 
 @dataclass
@@ -67,3 +69,8 @@ async def sign_in(client, username: str, password: str = PASSWORD, next_path: st
     assert page.status_code == 200, page.text
     form = form_to(page.text, "/login")
     return await client.post(form.action, data=form.submit(username=username, password=password))
+
+
+def query_of(location: str) -> dict[str, str]:
+    """The query parameters of a redirect's Location."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}

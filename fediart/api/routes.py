@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-routes: list = []
+from fediart.auth.routes import routes as login_routes
+from fediart.oauth.routes import routes as oauth_routes
+
+routes: list = [*oauth_routes, *login_routes]
