@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from pathlib import Path
 
+from fediart.auth.passwords import PasswordError, check_strength, set_password
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
 from fediart.licence.catalogue import licence_by_key
@@ -80,6 +83,37 @@ async def show(ctx: CommandContext, args: argparse.Namespace) -> int:
     if account is None or account.kind != "person":
         raise CliError(f"no user named {args.name!r}")
     _print_account(config, account)
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        # One line, as `docker login --password-stdin` reads it; the newline is not part of it.
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    check_strength_or_fail(first)
+    if getpass.getpass("Repeat the password: ") != first:
+        raise CliError("the passwords do not match; nothing was changed")
+    return first
+
+
+def check_strength_or_fail(password: str) -> None:
+    try:
+        check_strength(password)
+    except PasswordError as exc:
+        raise CliError(f"{exc}; nothing was changed") from None
+
+
+async def password(ctx: CommandContext, args: argparse.Namespace) -> int:
+    """Set an artist's password for signing in on the web and in Mastodon apps."""
+    async with ctx.sessions() as session:
+        account = await get_account(session, args.name.lstrip("@").lower())
+        if account is None or account.kind != "person":
+            raise CliError(f"no user named {args.name!r}")
+        secret = _read_password(args)
+        check_strength_or_fail(secret)
+        await set_password(session, account, secret)
+    print(f"password set for @{account.username}@{ctx.config.domain}")
     return 0
 
 
@@ -207,3 +241,7 @@ def register(sub) -> None:
     s = add_parser(actions, "show", "show an account's handle, actor URL and licence")
     s.add_argument("name")
     s.set_defaults(run=show)
+    pw = add_parser(actions, "password", "set an artist's password (asked twice, or read from stdin)")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    pw.set_defaults(run=password)
