@@ -157,3 +157,16 @@ async def test_a_stolen_cookie_is_dead_after_logout(client, ana, services):
     await client.post("/logout", data=form_to(page.text, "/logout").submit())
     client.cookies.set(name, value)
     assert "You are signed in" not in (await client.get("/login")).text
+
+
+async def test_an_expired_session_is_signed_out(client, ana, services):
+    from sqlmodel import update
+
+    from fediart.store.tables import utcnow
+
+    await sign_in(client, "ana")
+    assert "You are signed in" in (await client.get("/login")).text
+    async with services.sessions() as session:
+        await session.exec(update(LoginSession).values(expires_at=utcnow() - throttle.WINDOW))
+        await session.commit()
+    assert "You are signed in" not in (await client.get("/login")).text

@@ -173,3 +173,12 @@ async def test_force_login_ends_the_session_and_asks_again(client, register, sig
     # Signed out: the same request now goes to the login page again instead of the consent page.
     again = await client.get(authorize_url(app))
     assert again.status_code == 302 and urlsplit(again.headers["location"]).path == "/login"
+
+
+async def test_out_of_band_refusals_are_shown_not_redirected(client, register, signed_in, consent):
+    app = await register(redirect_uris=OOB)
+    response = await client.get(authorize_url(app, scope="admin:read"))
+    assert response.status_code == 400 and "location" not in response.headers
+    assert "invalid_scope" in response.text
+    denied = await consent(app, decision="deny")
+    assert denied.status_code == 400 and "access_denied" in denied.text

@@ -197,3 +197,12 @@ async def test_a_malformed_body_is_a_4xx_not_a_crash(client):
     response = await client.post("/oauth/token", content=b"{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/json; charset=utf-8"
+
+
+async def test_two_racing_exchanges_of_one_code_get_one_token(client, register, signed_in, authorized_code):
+    import asyncio
+
+    app = await register()
+    code = await authorized_code(app)
+    responses = await asyncio.gather(*(client.post("/oauth/token", data=exchange(app, code)) for _ in range(2)))
+    assert sorted(r.status_code for r in responses) == [200, 400]
