@@ -6,15 +6,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediart.auth import csrf, sessions, throttle
-from fediart.auth.passwords import hash_password, needs_rehash, verify_password
+from fediart.auth.login import LoginRefused, log_in
 from fediart.auth.redirect import safe_next
 from fediart.services import Services, services_of
-from fediart.store.accounts import get_account
 from fediart.web.pages import render_page
 
-# One message whether the name is unknown, has no password or the password is wrong.
-WRONG = "Wrong username or password."
-THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 EXPIRED = "This form has expired. Reload the page and sign in again."
 MAX_FIELD = 1000
 
@@ -63,22 +59,13 @@ async def login_submit(request: Request) -> Response:
         csrf.check_login_form(services, request, form.get(csrf.FIELD))
     except csrf.CsrfError:
         return _page(services, request, next_path=next_path, status=403, error=EXPIRED, username=username)
-    address = client_address(request)
-    async with services.sessions() as session:
-        if await throttle.throttled(session, username, address):
-            return _page(services, request, next_path=next_path, status=429, error=THROTTLED, username=username,
-                         headers={"Retry-After": str(int(throttle.WINDOW.total_seconds()))})
-        account = await get_account(session, throttle.username_key(username)) if username else None
-        if account is not None and account.kind != "person":
-            account = None
-        if not verify_password(account.password_hash if account else None, form.get("password", "")):
-            await throttle.record_failure(session, username, address)
-            return _page(services, request, next_path=next_path, status=422, error=WRONG, username=username)
-        if needs_rehash(account.password_hash):
-            account.password_hash = hash_password(form["password"])
-            session.add(account)
-        await throttle.forget_failures(session, username)
-        secret, _row = await sessions.start_session(session, account)
+    try:
+        async with services.sessions() as session:
+            secret = await log_in(session, username, form.get("password", ""), client_address(request))
+    except LoginRefused as exc:
+        retry = {"Retry-After": str(int(throttle.WINDOW.total_seconds()))} if exc.status == 429 else None
+        return _page(services, request, next_path=next_path, status=exc.status, error=exc.message,
+                     username=username, headers=retry)
     response = RedirectResponse(next_path, status_code=303)
     sessions.remember(services, response, secret)
     return response

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import delete, select
+from sqlmodel import delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fediart.oauth.codes import as_utc
 from fediart.oauth.tokens import digest, new_secret
 from fediart.services import Services
 from fediart.store.tables import Account, LoginSession, utcnow
 
 LIFETIME = timedelta(days=14)
+SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is refreshed at most this often: not a write per page
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ async def current_login(services: Services, request: Request) -> Login | None:
         row = (await session.exec(select(LoginSession).where(
             LoginSession.session_hash == digest(secret), LoginSession.expires_at > utcnow()))).first()
         account = await session.get(Account, row.account_id) if row else None
+        now = utcnow()
+        if row is not None and as_utc(row.last_seen_at) < now - SEEN_EVERY:
+            await session.exec(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))
+            await session.commit()
     if row is None or account is None:
         return None
     return Login(row, account)

@@ -10,7 +10,7 @@ from helpers import assert_licence_headers
 from signin import PASSWORD, form_to, give_password, sign_in
 
 from fediart.auth import throttle
-from fediart.auth.pages import THROTTLED, WRONG
+from fediart.auth.login import THROTTLED, WRONG
 from fediart.oauth.tokens import digest
 from fediart.store.tables import LoginAttempt, LoginSession
 
@@ -170,3 +170,21 @@ async def test_an_expired_session_is_signed_out(client, ana, services):
         await session.exec(update(LoginSession).values(expires_at=utcnow() - throttle.WINDOW))
         await session.commit()
     assert "You are signed in" not in (await client.get("/login")).text
+
+
+async def test_last_seen_is_kept_without_a_write_per_page(client, ana, services):
+    from datetime import timedelta
+
+    from sqlmodel import update
+
+    from fediart.store.tables import utcnow
+
+    await sign_in(client, "ana")
+    old = utcnow() - timedelta(hours=1)
+    async with services.sessions() as session:
+        await session.exec(update(LoginSession).values(last_seen_at=old))
+        await session.commit()
+    await client.get("/login")
+    async with services.sessions() as session:
+        seen = (await session.exec(select(LoginSession))).one().last_seen_at
+    assert seen.replace(tzinfo=None) > old.replace(tzinfo=None) + timedelta(minutes=50)
