@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-routes: list = []
+from fediart.api import accounts, follow_requests, search
+
+routes: list = [*accounts.routes, *follow_requests.routes, *search.routes]
