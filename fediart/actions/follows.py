@@ -21,8 +21,8 @@ from fediart.inbox.local import lock_account, notify
 from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_reject, send_undo_follow
 from fediart.services import Services
 from fediart.store.actors import account_of_actor, local_actor
-from fediart.store.states import FollowState, NotificationKind
-from fediart.store.tables import Account, Actor, Follower, Following
+from fediart.store.states import FollowState, NotificationKind, Restriction
+from fediart.store.tables import Account, Actor, ActorRestriction, Follower, Following, RemoteBlock
 
 
 class FollowOutcome(StrEnum):
@@ -47,9 +47,31 @@ def _no_self(account: Account, actor: Actor, who: str) -> None:
         raise ActionError(f"{who} is your own account on this server", 422)
 
 
+async def _blocked(session: AsyncSession, services: Services, account: Account, actor: Actor) -> bool:
+    """Whether a block stands between the two, either way (ours, theirs as an artist here, or theirs
+    as a remote actor whose Block we received)."""
+    mine = select(ActorRestriction.id).where(ActorRestriction.account_id == account.id,
+                                             ActorRestriction.actor_id == actor.id,
+                                             ActorRestriction.kind == Restriction.BLOCK)
+    if (await session.exec(mine)).first() is not None:
+        return True
+    if actor.local:
+        me = await local_actor(session, services.urls, account)
+        theirs = select(ActorRestriction.id).where(ActorRestriction.account_id == actor.account_id,
+                                                   ActorRestriction.actor_id == me.id,
+                                                   ActorRestriction.kind == Restriction.BLOCK)
+    else:
+        theirs = select(RemoteBlock.id).where(RemoteBlock.account_id == account.id, RemoteBlock.actor_id == actor.id)
+    return (await session.exec(theirs)).first() is not None
+
+
 async def follow(services: Services, account: Account, actor: Actor) -> tuple[Following, FollowOutcome]:
     """Follow `actor` as `account`; idempotent: a pending remote request is re-sent, not duplicated."""
     _no_self(account, actor, actor.uri)
+    async with services.sessions() as session:
+        if await _blocked(session, services, account, actor):
+            # Mastodon's wording and status; it says no more, so a block is not confirmed to the blocked.
+            raise ActionError("This action is not allowed", 403)
     if actor.local:
         return await _follow_local(services, account, actor)
     async with services.sessions() as session:

@@ -2,6 +2,7 @@
 
 import pytest
 from inbox.activities import rows
+from posting import add_remote
 
 from fediart.actions import follows
 from fediart.actions.accounts import find_actor
@@ -9,7 +10,7 @@ from fediart.actions.errors import ActionError
 from fediart.actions.follows import FollowOutcome
 from fediart.api.pagination import Page
 from fediart.api.params import Params
-from fediart.store.tables import Follower, Following, Notification
+from fediart.store.tables import Follower, Following, Notification, RemoteBlock
 from fediart.worker import run_due_work
 
 
@@ -54,3 +55,18 @@ async def test_locked_artist_approves_and_the_follower_sees_it(services, make_ar
     await follows.reject(services, bea, ana_actor)
     assert [r.state for r in await rows(services, Following)] == ["rejected"]
     assert await rows(services, Follower) == []
+
+
+async def test_no_follow_across_a_block_either_way(services, network, make_artist):
+    ana = await make_artist("ana")
+    bob = await add_remote(services, network, "bob")
+    actor = await find_actor(services, "@bob@remote.example", fetch=False)
+    async with services.sessions() as session:  # bob's server told us bob blocked ana
+        session.add(RemoteBlock(account_id=ana.id, actor_id=actor.id, activity_uri=bob.new_id("blocks")))
+        await session.commit()
+    with pytest.raises(ActionError, match="not allowed") as caught:
+        await follows.follow(services, ana, actor)
+    assert caught.value.status == 403
+    assert await rows(services, Following) == []
+    await run_due_work(services)
+    assert network.received == []

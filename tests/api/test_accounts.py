@@ -258,6 +258,12 @@ async def test_local_block_severs_both_follows_and_shows_as_blocked_by(client, s
     seen_by_bea = await relationship(client, bea_h, ana_id)
     assert seen_by_bea["blocked_by"] is True and seen_by_bea["following"] is False
     assert await rows(services, Following) == [] and await rows(services, Follower) == []
+    for headers, target in ((bea_h, ana_id), (ana_h, bea_id)):  # neither side may follow while it stands
+        refused = await client.post(f"/api/v1/accounts/{target}/follow", headers=headers)
+        assert refused.status_code == 403 and refused.json() == {"error": "This action is not allowed"}
+    assert await rows(services, Following) == []
+    await client.post(f"/api/v1/accounts/{bea_id}/unblock", headers=ana_h)
+    assert (await client.post(f"/api/v1/accounts/{ana_id}/follow", headers=bea_h)).json()["following"] is True
 
 
 async def test_mute_and_unmute_are_private(client, services, network, make_artist, bearer):
