@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediart.actions.accounts import WEB, known_post, resolve_url, search_accounts
+from fediart.actions.accounts import WEB, search_accounts
+from fediart.actions.resolve import known_post, resolve_url
 from fediart.api.auth import authenticate
 from fediart.api.convert import accounts_to_api, statuses_to_api
 from fediart.api.errors import ApiError
