@@ -5,7 +5,7 @@ from posting import add_remote, publish
 from sqlmodel import select
 from strict import assert_account, assert_status
 
-from fediart.store.tables import Actor, RemotePost
+from fediart.store.tables import Actor, RemotePost, Tombstone
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -105,3 +105,29 @@ async def test_local_post_urls_and_profile_urls_are_found_without_fetching(clien
 async def _remote_posts(services):
     async with services.sessions() as session:
         return list((await session.exec(select(RemotePost))).all())
+
+
+async def test_search_shows_no_post_the_viewer_may_not_see(client, services, network, make_artist, bearer):
+    ana = await make_artist("ana")
+    await make_artist("bea")
+    bob = await add_remote(services, network, "bob")
+    post = await publish(services, "ana", "Just for followers.", visibility="followers")
+    async with services.sessions() as session:
+        actor = (await session.exec(select(Actor).where(Actor.uri == bob.uri))).one()
+        session.add(RemotePost(uri=f"{bob.uri}/statuses/9", actor_id=actor.id, content="<p>hi</p>",
+                               visibility="followers"))
+        session.add(Tombstone(uri=f"{bob.uri}/statuses/10"))
+        await session.commit()
+    network.add_document(note(bob, id=f"{bob.uri}/statuses/10"))  # deleted before: never stored again
+    headers = await bearer(ana)
+    for url in (services.urls.status("ana", post.id), f"{bob.uri}/statuses/9"):
+        anonymous = await client.get("/api/v2/search", params={"q": url})
+        assert anonymous.json()["statuses"] == [], url
+    assert [s["id"] for s in (await client.get("/api/v2/search", params={"q": services.urls.status("ana", post.id)},
+                                               headers=headers)).json()["statuses"]] == [str(post.id)]
+    # A post page under another artist's name is not that post.
+    wrong_page = services.urls.status_page("bea", post.id)
+    assert (await client.get("/api/v2/search", params={"q": wrong_page}, headers=headers)).json()["statuses"] == []
+    gone = await client.get("/api/v2/search", params={"q": f"{bob.uri}/statuses/10", "resolve": "true"},
+                            headers=headers)
+    assert gone.json()["statuses"] == [] and len(await _remote_posts(services)) == 1
