@@ -1,34 +1,39 @@
 """`fediart follow|unfollow NAME WHO` and `fediart follower list|approve|reject`: follows from the command line.
 
-Each command writes its rows and the activity's delivery rows in one transaction; the worker
-(`fediart serve` or `fediart worker`) delivers them. WHO is @user@host or an actor URL.
+The work is in fediart/actions/follows.py; this module parses and prints. A remote follow's activity
+is delivered by the worker (`fediart serve` or `fediart worker`). WHO is @user@host, an actor or
+profile URL, or the username of another artist on this server.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 
-from sqlmodel import delete, select
-
-from fediart.activitypub.fetch import FetchError
-from fediart.activitypub.hosts import host_of, same_origin
-from fediart.activitypub.lookup import LookupRefused, object_by_url
-from fediart.activitypub.remote_actors import ActorError
-from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_handle
+from fediart.actions import follows
+from fediart.actions.accounts import find_actor, handle_of
+from fediart.actions.errors import ActionError
+from fediart.actions.follows import FollowOutcome
 from fediart.commands import CliError, CommandContext, add_parser
-from fediart.inbox.follow import original_follow
-from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_reject, send_undo_follow
 from fediart.services import Services, running_services
 from fediart.store.accounts import get_account
-from fediart.store.tables import Account, Follower, Following, Actor
+from fediart.store.states import FollowState
+from fediart.store.tables import Account, Actor
 from fediart.text import terminal_safe
 
 DELIVERED_BY = "it is delivered by the worker (`fediart serve` or `fediart worker`)"
 
 
-def handle_of(actor: Actor) -> str:
-    """@user@host, with the port when it is not the default one, so no two actors share a handle."""
-    return "@" + acct_of(actor.username, actor.uri) if actor.username else actor.uri
+def _cli_errors(action):
+    """The use cases' errors as the CLI's: one readable line, exit status 1."""
+    @functools.wraps(action)
+    async def run(*args):
+        try:
+            return await action(*args)
+        except ActionError as exc:
+            raise CliError(exc.message) from None
+
+    return run
 
 
 async def _account(services: Services, name: str) -> Account:
@@ -39,149 +44,74 @@ async def _account(services: Services, name: str) -> Account:
     return account
 
 
-async def _actor_uri(services: Services, who: str) -> str:
-    try:
-        if who.startswith(("https://", "http://")):
-            # A profile page (https://host/@user) answers with the actor, whose id is canonical.
-            doc = await object_by_url(services.http, who, services.instance_signer, services.config)
-            return doc["id"]
-        parse_handle(who)
-        return await resolve_handle(services.http, who, services.config)
-    except (ValueError, LookupRefused) as exc:
-        raise CliError(str(exc)) from None
-    except FetchError as exc:
-        verb = "fetch" if who.startswith(("https://", "http://")) else "look up"
-        raise CliError(f"cannot {verb} {who}: {exc.reason}") from None
-
-
-async def find_remote(services: Services, who: str, *, fetch: bool) -> Actor:
-    """The remote actor WHO names: from the database when known, else (with fetch) from its server."""
-    async with services.sessions() as session:
-        if not who.startswith(("https://", "http://")):
-            try:
-                user, server = parse_handle(who)
-            except ValueError as exc:
-                raise CliError(str(exc)) from None
-            known = await session.exec(select(Actor).where(Actor.username == user,
-                                                                 Actor.domain == host_of(f"https://{server}/")))
-            # The domain column has no port: the actor's id tells bea@host from bea@host:8443.
-            actor = next((a for a in known.all() if acct_of(user, a.uri) == f"{user}@{server}"), None)
-        else:
-            # A profile page's URL names a known actor too, if that actor lives on the page's server
-            # (an actor document may claim any `url`).
-            known = await session.exec(select(Actor).where((Actor.uri == who) | (Actor.url == who)))
-            actor = next((a for a in known.all() if a.uri == who or same_origin(a.uri, who)), None)
-    if actor is not None and not fetch:
-        return actor
-    await _check_policy(services, who, who if who.startswith(("https://", "http://")) else None)
-    local = f"{who} is an account on this server; follows between local accounts are not supported"
-    if same_origin(who, services.urls.base):
-        raise CliError(local)
-    uri = actor.uri if actor is not None else await _actor_uri(services, who)
-    if same_origin(uri, services.urls.base):  # a handle's WebFinger may point here too
-        raise CliError(local)
-    await _check_policy(services, who, uri)  # WebFinger may point to another server
-    try:
-        remote = await services.remote_actors.by_uri(uri)
-    except FetchError as exc:
-        raise CliError(f"cannot fetch {who}: {exc.reason}") from None
-    except ActorError as exc:
-        raise CliError(f"{who} is not a usable actor: {exc}") from None
-    if remote.gone:
-        raise CliError(f"{who} was deleted on its server")
-    return remote
-
-
-async def _check_policy(services: Services, who: str, url: str | None) -> None:
-    host = host_of(url) if url else parse_handle(who)[1].rsplit(":", 1)[0]
-    decision = await services.policy.check_host(host)
-    if not decision.allowed:
-        raise CliError(f"cannot reach {who}: {decision.reason}")
-
-
+@_cli_errors
 async def follow_remote(services: Services, name: str, who: str) -> str:
-    """Follow WHO as artist NAME; returns what happened, in a sentence."""
+    """Follow WHO (remote or an artist here) as artist NAME; returns what happened, in a sentence."""
     account = await _account(services, name)
-    remote = await find_remote(services, who, fetch=True)
-    handle = handle_of(remote)
-    async with services.sessions() as session:
-        following = (await session.exec(select(Following).where(Following.account_id == account.id,
-                                                                Following.actor_id == remote.id))).first()
-        if following is not None and following.state == "accepted":
-            return f"{account.username} already follows {handle}"
-        if following is not None and following.state == "pending":
-            await resend_follow(session, services, account, remote, following)
-            await session.commit()
-            return f"follow request re-sent to {handle} (still waiting for an answer); {DELIVERED_BY}"
-        if following is not None:  # rejected before: a new request, with a new id
-            await session.delete(following)
-        await send_follow(session, services, account, remote)
-        await session.commit()
+    actor = await find_actor(services, who, fetch=True)
+    if actor.account_id == account.id:
+        raise CliError(f"{who} is {account.username}'s own account on this server")
+    _, outcome = await follows.follow(services, account, actor)
+    handle = handle_of(actor)
+    if outcome == FollowOutcome.ALREADY:
+        return f"{account.username} already follows {handle}" + (" (or asked to)" if actor.local else "")
+    if outcome == FollowOutcome.FOLLOWING:
+        return f"{account.username} now follows {handle}"
+    if actor.local:
+        return f"follow request sent to {handle}; they approve followers by hand"
+    if outcome == FollowOutcome.RESENT:
+        return f"follow request re-sent to {handle} (still waiting for an answer); {DELIVERED_BY}"
     return f"follow request sent to {handle}; {DELIVERED_BY}"
 
 
+@_cli_errors
 async def unfollow_remote(services: Services, name: str, who: str) -> str:
     account = await _account(services, name)
-    remote = await find_remote(services, who, fetch=False)
-    async with services.sessions() as session:
-        following = (await session.exec(select(Following).where(Following.account_id == account.id,
-                                                                Following.actor_id == remote.id))).first()
-        if following is None:
-            raise CliError(f"{account.username} does not follow {handle_of(remote)}")
-        await send_undo_follow(session, services, account, remote, following)
-        await session.delete(following)
-        await session.commit()
-    return f"unfollowed {handle_of(remote)}; the Undo is sent to their server: {DELIVERED_BY}"
+    actor = await find_actor(services, who, fetch=False)
+    if not await follows.unfollow(services, account, actor):
+        raise CliError(f"{account.username} does not follow {handle_of(actor)}")
+    if actor.local:
+        return f"unfollowed {handle_of(actor)}"
+    return f"unfollowed {handle_of(actor)}; the Undo is sent to their server: {DELIVERED_BY}"
 
 
-async def _follower(services: Services, account: Account, who: str) -> tuple[Actor, Follower]:
-    remote = await find_remote(services, who, fetch=False)
-    async with services.sessions() as session:
-        follower = (await session.exec(select(Follower).where(Follower.account_id == account.id,
-                                                              Follower.actor_id == remote.id))).first()
-    if follower is None:
-        raise CliError(f"{handle_of(remote)} does not follow {account.username} and has not asked to")
-    return remote, follower
-
-
+@_cli_errors
 async def approve_follower(services: Services, name: str, who: str) -> str:
     account = await _account(services, name)
-    remote, follower = await _follower(services, account, who)
-    if follower.state == "accepted":
-        return f"{handle_of(remote)} already follows {account.username}"
-    our_actor = services.urls.actor(account.username)
-    async with services.sessions() as session:
-        follower = await session.get(Follower, follower.id)
-        follower.state = "accepted"
-        session.add(follower)
-        follow = await original_follow(session, follower, remote.uri, our_actor)
-        await send_accept(session, services, account, remote, follow)
-        await session.commit()
-    return f"{handle_of(remote)} now follows {account.username}; the Accept is sent: {DELIVERED_BY}"
+    actor = await _follower_actor(services, account, who)
+    _, changed = await follows.approve(services, account, actor)
+    if not changed:
+        return f"{handle_of(actor)} already follows {account.username}"
+    if actor.local:
+        return f"{handle_of(actor)} now follows {account.username}"
+    return f"{handle_of(actor)} now follows {account.username}; the Accept is sent: {DELIVERED_BY}"
 
 
+@_cli_errors
 async def reject_follower(services: Services, name: str, who: str) -> str:
     """Refuse a request, or remove an existing follower; either way their server hears Reject."""
     account = await _account(services, name)
-    remote, follower = await _follower(services, account, who)
-    our_actor = services.urls.actor(account.username)
-    async with services.sessions() as session:
-        follow = await original_follow(session, follower, remote.uri, our_actor)
-        await send_reject(session, services, account, remote, follow)  # before the delete: its id names the row
-        await session.exec(delete(Follower).where(Follower.account_id == account.id, Follower.actor_id == remote.id))
-        await session.commit()
-    was = "follow request" if follower.state == "pending" else "follower"
-    return f"{was} {handle_of(remote)} rejected; the Reject is sent: {DELIVERED_BY}"
+    actor = await _follower_actor(services, account, who)
+    follower = await follows.reject(services, account, actor)
+    was = "follow request" if follower.state == FollowState.PENDING else "follower"
+    if actor.local:
+        return f"{was} {handle_of(actor)} rejected"
+    return f"{was} {handle_of(actor)} rejected; the Reject is sent: {DELIVERED_BY}"
+
+
+async def _follower_actor(services: Services, account: Account, who: str) -> Actor:
+    actor = await find_actor(services, who, fetch=False)
+    try:
+        await follows.follower_of(services, account, actor)
+    except ActionError:
+        raise CliError(f"{handle_of(actor)} does not follow {account.username} and has not asked to") from None
+    return actor
 
 
 async def follower_rows(sessions, account: Account) -> list[tuple[str, str, str]]:
     """(handle, state, since) of each follower and request, newest first."""
-    async with sessions() as session:
-        rows = await session.exec(select(Follower, Actor).join(Actor, Follower.actor_id == Actor.id)
-                                  .where(Follower.account_id == account.id)
-                                  .order_by(Follower.created_at.desc(), Follower.id.desc()))
-        return [(terminal_safe(handle_of(actor)), follower.state, follower.created_at.strftime("%Y-%m-%d %H:%M"))
-                for follower, actor in rows.all()]
+    return [(terminal_safe(handle_of(actor)), follower.state, follower.created_at.strftime("%Y-%m-%d %H:%M"))
+            for follower, actor in await follows.all_followers(sessions, account)]
 
 
 async def list_followers(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -211,8 +141,8 @@ def _with_services(action):
 
 
 def register(sub) -> None:
-    for name, action, text in (("follow", follow_remote, "follow a remote account as an artist"),
-                               ("unfollow", unfollow_remote, "stop following a remote account")):
+    for name, action, text in (("follow", follow_remote, "follow an account (remote, or an artist here) as an artist"),
+                               ("unfollow", unfollow_remote, "stop following an account")):
         p = add_parser(sub, name, text)
         p.add_argument("name", help="the artist's username")
         p.add_argument("who", metavar="@user@host", help="handle, profile page (https://host/@user) or actor URL")

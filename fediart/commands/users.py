@@ -7,17 +7,14 @@ import getpass
 import sys
 from pathlib import Path
 
+from fediart.actions.errors import ActionError
+from fediart.actions.profile import ProfileChanges, update_profile
 from fediart.auth.passwords import PasswordError, check_strength, set_password
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
-from fediart.licence.catalogue import licence_by_key
 from fediart.licence.for_account import account_licence
-from fediart.media.images import MediaError, process_upload
-from fediart.media.store import save_image
-from fediart.outbox.profile import send_profile_update
 from fediart.services import running_services
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
-from fediart.store.tables import utcnow
 from fediart.text import plain_to_html, terminal_safe
 from fediart.urls import Urls
 
@@ -143,71 +140,44 @@ def _print_account(config: Config, account) -> None:
 
 async def update(ctx: CommandContext, args: argparse.Namespace) -> int:
     """Change profile or licence settings, store new images, and federate the change."""
+    changes = _changes(args)
     async with running_services(ctx.config) as services:
         async with services.sessions() as session:
             account = await get_account(session, args.name.lstrip("@"))
-            if account is None or account.kind != "person":
-                raise CliError(f"no user named {args.name!r}")
-            changed = _apply_settings(account, args)
-            for option in ("avatar", "header"):
-                path = getattr(args, option)
-                if path:
-                    setattr(account, f"{option}_file", _store_image(services, account, path, option))
-                    changed.append(option)
-            if not changed:
-                raise CliError("nothing to change; see `fediart user update --help`")
-            account.updated_at = utcnow()
-            session.add(account)
-            await send_profile_update(session, services, account)
-            await session.commit()
-        services.cache.forget_account(account.username)
+        if account is None or account.kind != "person":
+            raise CliError(f"no user named {args.name!r}")
+        try:
+            account, changed = await update_profile(services, account, changes)
+        except ActionError as exc:
+            raise CliError(exc.message) from None
+    if not changed:
+        raise CliError("nothing to change; see `fediart user update --help`")
     print(f"updated @{account.username}@{ctx.config.domain}: {', '.join(changed)}")
     _print_account(ctx.config, account)
     return 0
 
 
-def _apply_settings(account, args: argparse.Namespace) -> list[str]:
-    changed = []
-    if args.display_name is not None:
-        account.display_name = args.display_name.strip()[:200]
-        changed.append("display name")
-    if args.bio is not None:
-        account.summary = plain_to_html(args.bio)
-        changed.append("bio")
-    if args.field:
-        account.fields = _parse_fields(args.field)
-        changed.append("fields")
-    if args.licence is not None:
-        try:
-            licence_by_key(args.licence)
-        except KeyError as exc:
-            raise CliError(exc.args[0]) from None
-        account.licence_key = args.licence
-        changed.append("licence")
-    if args.ai_training is not None:
-        account.ai_training_reserved = args.ai_training == "reserved"
-        changed.append("AI training")
-    if args.search_indexing is not None:
-        account.search_indexing = account.indexable = args.search_indexing == "allowed"
-        changed.append("search indexing")
-    if args.approval is not None:
-        account.manually_approves_followers = args.approval == "manual"
-        changed.append("follower approval")
-    return changed
-
-
-def _store_image(services, account, path: str, what: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from None
-    media = services.config.media
-    try:
-        image = process_upload(data, services.licence_for(account), max_bytes=media.max_upload_mb * 2**20,
-                               max_pixels=media.max_megapixels * 1_000_000)
-    except MediaError as exc:
-        raise CliError(f"{what} {path}: {exc}") from None
-    return save_image(services.media_dir, account.username, image, account_id=account.id, alt=what).file
+def _changes(args: argparse.Namespace) -> ProfileChanges:
+    """The options given, as the profile use case takes them (image files read here)."""
+    changes = ProfileChanges(
+        display_name=args.display_name,
+        bio=args.bio,
+        fields=_parse_fields(args.field) if args.field else None,
+        licence_key=args.licence,
+        ai_training_reserved=None if args.ai_training is None else args.ai_training == "reserved",
+        indexable=None if args.search_indexing is None else args.search_indexing == "allowed",
+        locked=None if args.approval is None else args.approval == "manual",
+    )
+    changes.image_names = {}
+    for option in ("avatar", "header"):
+        path = getattr(args, option)
+        if path:
+            changes.image_names[option] = path
+            try:
+                setattr(changes, option, Path(path).read_bytes())
+            except OSError as exc:
+                raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    return changes
 
 
 def register(sub) -> None:

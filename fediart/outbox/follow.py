@@ -1,4 +1,5 @@
-"""Sending follow-related activities: Accept/Reject of a remote Follow, our own Follow and its Undo.
+"""Sending follow-related activities: Accept/Reject of a remote Follow, our own Follow and its Undo,
+and the Block that ends follows both ways (with its Undo).
 
 Each function builds the activity (our @context, the artist's licence terms, plain-string actor
 and object, which Pixelfed and Misskey need) and adds it with one delivery to the remote actor's
@@ -126,4 +127,24 @@ async def send_undo_follow(session: AsyncSession, services: Services, account: A
     actor = services.urls.actor(account.username)
     activity = _activity(services, account, "Undo", f"{following.follow_uri}/undo",
                          embedded(follow, actor, remote_actor.uri), remote_actor.uri)
+    return await _enqueue_once(session, account, activity, remote_actor.inbox)
+
+
+async def send_block(session: AsyncSession, services: Services, account: Account, remote_actor: Actor) -> str:
+    """Block{actor} to the blocked actor's inbox (Mastodon drops the follows on receipt); returns its id."""
+    block_uri = f"{services.urls.actor(account.username)}#blocks/{uuid.uuid4().hex}"
+    activity = _activity(services, account, "Block", block_uri, remote_actor.uri, remote_actor.uri)
+    await enqueue(session, account, activity, [remote_actor.inbox])
+    return block_uri
+
+
+async def send_undo_block(session: AsyncSession, services: Services, account: Account, remote_actor: Actor,
+                          block_uri: str) -> OutboxActivity:
+    """Undo{Block} embedding the Block as sent (or rebuilt from its id)."""
+    sent = (await session.exec(select(OutboxActivity).where(OutboxActivity.uri == block_uri))).first()
+    block = orjson.loads(sent.body) if sent is not None else \
+        _activity(services, account, "Block", block_uri, remote_actor.uri, remote_actor.uri)
+    actor = services.urls.actor(account.username)
+    activity = _activity(services, account, "Undo", f"{block_uri}/undo", embedded(block, actor, remote_actor.uri),
+                         remote_actor.uri)
     return await _enqueue_once(session, account, activity, remote_actor.inbox)

@@ -275,3 +275,15 @@ async def test_what_follow_prints_about_a_remote_account_is_one_safe_line(networ
     assert await run_cli(services, ["follow", "ana", bob.uri]) == 0
     assert capsys.readouterr().out == ("follow request sent to @bob fediart: ana was deleted@remote.example; it is "
                                        "delivered by the worker (`fediart serve` or `fediart worker`)\n")
+
+
+async def test_follow_an_artist_on_this_server(services, make_artist, cli):
+    await make_artist("ana")
+    await make_artist("bea", manually_approves_followers=True)
+    out = await cli("follow", "ana", "@bea")
+    assert out.strip() == "follow request sent to @bea@art.example; they approve followers by hand"
+    out = await cli("follower", "approve", "bea", "ana")
+    assert out.strip() == "@ana@art.example now follows bea"
+    out = await cli("unfollow", "ana", "bea@art.example")
+    assert out.strip() == "unfollowed @bea@art.example"
+    assert await rows(services, Follower) == [] and await rows(services, Following) == []
