@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-routes: list = []
+from fediart.api import media, statuses
+
+routes: list = [*statuses.routes, *media.routes]
