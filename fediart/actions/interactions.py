@@ -18,12 +18,21 @@ from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import ActionError
+from fediart.activitypub.fetch import FetchError
+from fediart.activitypub.hosts import same_origin
+from fediart.activitypub.lookup import LookupRefused, object_by_url
+from fediart.activitypub.refs import id_of, ids_of
+from fediart.activitypub.remote_actors import ActorError
+from fediart.activitypub.vocab import PUBLIC
 from fediart.api.pagination import Page
+from fediart.inbox.local import local_post, parse_time
+from fediart.inbox.notes import CONTENT_MAX, fit_html
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.enqueue import enqueue
 from fediart.outbox.interactions import _id_prefix, announce_activity, like_activity, undo_activity
 from fediart.services import Services
 from fediart.store.actors import local_actor
+from fediart.store.fit import fit_url
 from fediart.store.states import InteractionKind, NotificationKind, Visibility
 from fediart.store.statuses import find_status, original, uri_of
 from fediart.store.tables import (
@@ -79,8 +88,10 @@ async def _visible(session: AsyncSession, services: Services, me: Actor, value: 
 
 
 async def interact(services: Services, account: Account, kind: InteractionKind,
-                   value: str | int) -> tuple[Post | RemotePost, Interaction]:
-    """Like or boost the post with this status id (a boost's id stands for its post); idempotent."""
+                   value: str | int) -> tuple[Post | RemotePost, Interaction, bool]:
+    """Like or boost the post with this status id (a boost's id stands for its post); idempotent.
+
+    Returns the post, the Interaction, and whether it is new (False: it was done before)."""
     async with services.sessions() as session:
         me = await local_actor(session, services.urls, account)
         post = await _visible(session, services, me, value)
@@ -89,7 +100,7 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
         existing = await _mine(session, kind, post, me)
         if existing is not None:
             await session.commit()
-            return post, existing
+            return post, existing, False
         object_uri = await uri_of(session, services.urls, post)
         author = await _author(session, post)
         activity_id = f"{_id_prefix(me.uri, _SEGMENT[kind], object_uri)}/{secrets.token_hex(6)}"
@@ -114,15 +125,17 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
             existing = await _mine(session, kind, post, me)
             if existing is None:
                 raise
-            return post, existing
+            return post, existing, False
         await session.refresh(row)
     services.wake_worker()
-    return post, row
+    return post, row, True
 
 
 async def take_back(services: Services, account: Account, kind: InteractionKind,
-                    value: str | int) -> Post | RemotePost:
-    """Undo a like or boost (of the post, or the boost's id itself); idempotent."""
+                    value: str | int) -> tuple[Post | RemotePost, bool]:
+    """Undo a like or boost (of the post, or the boost's id itself); idempotent.
+
+    Returns the post and whether there was anything to take back."""
     async with services.sessions() as session:
         me = await local_actor(session, services.urls, account)
         status = await find_status(session, me, value)
@@ -130,7 +143,7 @@ async def take_back(services: Services, account: Account, kind: InteractionKind,
         existing = await _mine(session, kind, post, me)
         if existing is None:
             await session.commit()
-            return post
+            return post, False
         sent = (await session.exec(select(OutboxActivity).where(OutboxActivity.uri == existing.activity_uri))).first()
         author = await _author(session, post)
         if sent is not None:
@@ -141,7 +154,7 @@ async def take_back(services: Services, account: Account, kind: InteractionKind,
         await session.delete(existing)
         await session.commit()
     services.wake_worker()
-    return post
+    return post, True
 
 
 async def bookmark(services: Services, account: Account, value: str | int) -> Post | RemotePost:
@@ -238,3 +251,65 @@ async def favourites(services: Services, account: Account, page: Page) -> Listed
         await session.commit()
     return found
 
+
+
+async def _local_by_page(session: AsyncSession, services: Services, url: str) -> Post | None:
+    """One of our posts named by its web page, https://host/@user/<id>."""
+    prefix = services.urls.base + "/@"
+    username, _, tail = url[len(prefix):].partition("/") if url.startswith(prefix) else ("", "", "")
+    if not tail.isdigit() or len(tail) > 19:
+        return None
+    return await local_post(session, services, services.urls.status(username, int(tail)))
+
+
+def _remote_visibility(note: dict) -> Visibility:
+    """A fetched note's visibility, read from its addressing as Mastodon writes it."""
+    if PUBLIC in ids_of(note.get("to")):
+        return Visibility.PUBLIC
+    if PUBLIC in ids_of(note.get("cc")):
+        return Visibility.UNLISTED
+    return Visibility.FOLLOWERS
+
+
+async def status_of_url(services: Services, url: str) -> int:
+    """The status id of a post named by URL (its id or web page, ours or another server's).
+
+    A remote post fediart does not hold yet is fetched and stored, so it can be liked and boosted like
+    any other; ActionError when it cannot be had.
+    """
+    async with services.sessions() as session:
+        local = await local_post(session, services, url)
+        if local is None:
+            local = await _local_by_page(session, services, url)
+        if local is not None:
+            return local.id
+        known = (await session.exec(select(RemotePost.id).where(
+            (RemotePost.uri == url) | (RemotePost.url == url)))).first()
+        if known is not None:
+            return known
+    try:
+        note = await object_by_url(services.http, url, services.instance_signer, services.config)
+        authors = ids_of(note.get("attributedTo"))
+        if not authors:
+            raise ActionError(f"{url} names no author")
+        author = await services.remote_actors.by_uri(authors[0])
+    except (FetchError, LookupRefused, ActorError) as exc:
+        raise ActionError(str(exc)) from None
+    if not same_origin(note["id"], author.uri):
+        raise ActionError(f"{url} is attributed to an actor on another server; refused")
+    async with services.sessions() as session:
+        known = (await session.exec(select(RemotePost.id).where(RemotePost.uri == note["id"]))).first()
+        if known is not None:
+            return known
+        row = RemotePost(uri=note["id"], actor_id=author.id, url=url if url != note["id"] else None,
+                         content=fit_html(note.get("content") if isinstance(note.get("content"), str) else "",
+                                          CONTENT_MAX),
+                         in_reply_to=fit_url(id_of(note.get("inReplyTo"))), visibility=_remote_visibility(note),
+                         sensitive=note.get("sensitive") is True, published=parse_time(note.get("published")))
+        session.add(row)
+        try:
+            await session.commit()
+        except IntegrityError:  # stored meanwhile by the inbox or another request
+            await session.rollback()
+            return (await session.exec(select(RemotePost.id).where(RemotePost.uri == note["id"]))).one()
+        return row.id

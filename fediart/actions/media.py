@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlmodel import select
+
 from fediart.actions.errors import ActionError, NotFound
+from fediart.activitypub.convert import post_licence
 from fediart.media.images import MediaError, process_upload
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
@@ -35,16 +38,24 @@ def _check_description(description: str | None) -> None:
 
 
 async def upload_media(services: Services, account: Account, data: bytes, *, description: str | None = None,
-                       focus: str | None = None) -> Media:
+                       focus: str | None = None, licence_key: str | None = None) -> Media:
     """Process and store an upload; the unattached Media row. The type is read from the bytes, never
-    from a file name; ActionError 422 names what is wrong with a file that is not a usable image."""
+    from a file name; ActionError 422 names what is wrong with a file that is not a usable image.
+
+    The file carries the account's licence, or the post's when the caller knows it (`licence_key`; the
+    CLI does, a client API upload does not).
+    """
     _check_description(description)
     focal = parse_focus(focus)
+    try:
+        licence = post_licence(services.licence_for(account), licence_key)
+    except KeyError as exc:
+        raise ActionError(f"Validation failed: {exc.args[0]}") from None
     config = services.config.media
     try:
         # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
         processed = await asyncio.to_thread(
-            process_upload, data, services.licence_for(account), max_bytes=config.max_upload_mb * 2**20,
+            process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
             max_pixels=config.max_megapixels * 1_000_000)
     except MediaError as exc:
         raise ActionError(f"Validation failed: {exc}") from None
@@ -97,3 +108,14 @@ async def update_media(services: Services, account: Account, media_id: str | int
         await session.commit()
         await session.refresh(row)
     return row
+
+
+async def discard_uploads(services: Services, account: Account, media_ids: list[int]) -> None:
+    """Remove uploads of the account that no post took (a post that failed after its images were in)."""
+    async with services.sessions() as session:
+        rows = (await session.exec(select(Media).where(Media.id.in_(media_ids), Media.account_id == account.id,
+                                                       Media.post_id.is_(None)))).all() if media_ids else []
+        for row in rows:
+            await session.delete(row)
+        await session.commit()
+    delete_files(services.media_dir, rows)

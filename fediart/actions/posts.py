@@ -94,8 +94,14 @@ async def _remembered(session: AsyncSession, account: Account, key: str) -> Post
 async def create_status(services: Services, account: Account, *, text: str = "", media_ids: Sequence[str] = (),
                         sensitive: bool = False, spoiler_text: str = "", visibility: str = Visibility.PUBLIC,
                         in_reply_to_id: str | None = None, language: str | None = None,
-                        licence_key: str | None = None, idempotency_key: str | None = None) -> Post:
-    """Publish a post from text and earlier uploads; a retried Idempotency-Key gets the post it made."""
+                        licence_key: str | None = None, idempotency_key: str | None = None,
+                        reply_to_url: str | None = None, unlinked: dict[str, str] | None = None) -> Post:
+    """Publish a post from text and earlier uploads; a retried Idempotency-Key gets the post it made.
+
+    The post replied to is a status id (`in_reply_to_id`, from a client) or a URL, ours or another
+    server's (`reply_to_url`, from the CLI). Mentions that cannot be found are published as plain text;
+    `unlinked`, when given, receives each of them with the reason.
+    """
     key = (idempotency_key or "").strip()[:200] or None
     if licence_key is not None:
         try:
@@ -107,7 +113,7 @@ async def create_status(services: Services, account: Account, *, text: str = "",
             earlier = await _remembered(session, account, key)
             if earlier is not None:
                 return earlier
-        reply_to = None
+        reply_to = reply_to_url
         if in_reply_to_id:
             me = await local_actor(session, services.urls, account)
             parent = await original(session, await find_status(session, me, in_reply_to_id))
@@ -121,7 +127,8 @@ async def create_status(services: Services, account: Account, *, text: str = "",
         try:
             return await create_post(session, services, account, text, cw=spoiler_text, sensitive=sensitive,
                                      visibility=visibility, licence_key=licence_key, reply_to=reply_to,
-                                     language=language, attached=attached, before_commit=remember)
+                                     language=language, attached=attached, before_commit=remember,
+                                     unlinked=unlinked)
         except (PublishError, MediaError) as exc:
             raise _refused(exc) from None
         except IntegrityError:
@@ -137,9 +144,11 @@ async def create_status(services: Services, account: Account, *, text: str = "",
 
 async def edit_status(services: Services, account: Account, value: str | int, *, text: str | None = None,
                       spoiler_text: str | None = None, sensitive: bool | None = None, language: str | None = None,
-                      media_ids: Sequence[str] | None = None,
-                      media_attributes: Sequence[dict] = ()) -> Post:
-    """Edit one's own post; the version before is kept for its history, and an Update federates."""
+                      media_ids: Sequence[str] | None = None, media_attributes: Sequence[dict] = (),
+                      unlinked: dict[str, str] | None = None) -> Post:
+    """Edit one's own post; the version before is kept for its history, and an Update federates.
+
+    `unlinked` as for create_status."""
     async with services.sessions() as session:
         post = await _own_post(session, services, account, value)
         media = None if media_ids is None else await _media_rows(session, account, media_ids, post.id)
@@ -151,7 +160,7 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
                                  parse_focus(item.get("focus")))
         try:
             return await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
-                                   language=language, media=media, media_changes=changes)
+                                   language=language, media=media, media_changes=changes, unlinked=unlinked)
         except PublishError as exc:
             raise _refused(exc) from None
 

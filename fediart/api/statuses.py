@@ -136,9 +136,9 @@ def _interaction(kind: InteractionKind, *, undo: bool, scope: str):
         account = await require_user(request, scope)
         services = services_of(request)
         if undo:
-            post = await interactions.take_back(services, account, kind, request.path_params["id"])
+            post, _ = await interactions.take_back(services, account, kind, request.path_params["id"])
             return await _one(request, post, account)
-        post, row = await interactions.interact(services, account, kind, request.path_params["id"])
+        post, row, _ = await interactions.interact(services, account, kind, request.path_params["id"])
         # /reblog answers with the boost itself, the wrapper whose `reblog` is the post.
         return await _one(request, row if kind == InteractionKind.BOOST else post, account)
 
