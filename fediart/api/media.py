@@ -33,7 +33,7 @@ async def upload(request: Request) -> Response:
 async def show(request: Request) -> Response:
     account = await require_user(request, "write:media")
     services = services_of(request)
-    media = await get_media(services, account, request.path_params["id"])
+    media = await get_media(services, account, request.path_params["media_id"])
     return api_json(media_to_api(media, services.urls))
 
 
@@ -41,7 +41,7 @@ async def update(request: Request) -> Response:
     account = await require_user(request, "write:media")
     params = await read_params(request)
     services = services_of(request)
-    media = await update_media(services, account, request.path_params["id"],
+    media = await update_media(services, account, request.path_params["media_id"],
                                description=params.text("description"), focus=params.text("focus"))
     return api_json(media_to_api(media, services.urls))
 
@@ -49,6 +49,6 @@ async def update(request: Request) -> Response:
 routes = [
     Route("/api/v1/media", upload, methods=["POST"]),
     Route("/api/v2/media", upload, methods=["POST"]),
-    Route("/api/v1/media/{id}", show, methods=["GET"]),
-    Route("/api/v1/media/{id}", update, methods=["PUT"]),
+    Route("/api/v1/media/{media_id}", show, methods=["GET"]),
+    Route("/api/v1/media/{media_id}", update, methods=["PUT"]),
 ]

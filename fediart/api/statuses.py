@@ -81,7 +81,7 @@ async def create(request: Request) -> Response:
 
 async def show(request: Request) -> Response:
     viewer = await _reader(request)
-    item = await posts.show_status(services_of(request), viewer, request.path_params["id"])
+    item = await posts.show_status(services_of(request), viewer, request.path_params["status_id"])
     return await _one(request, item, viewer)
 
 
@@ -89,7 +89,7 @@ async def edit(request: Request) -> Response:
     account = await require_user(request, "write:statuses")
     params = await read_params(request)
     post = await posts.edit_status(
-        services_of(request), account, request.path_params["id"], text=params.text("status"),
+        services_of(request), account, request.path_params["status_id"], text=params.text("status"),
         spoiler_text=params.text("spoiler_text"), sensitive=params.flag("sensitive") if "sensitive" in params else None,
         language=params.text("language") or None,
         media_ids=params.strings("media_ids") if "media_ids" in params else None,
@@ -99,27 +99,27 @@ async def edit(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     account = await require_user(request, "write:statuses")
-    post = await posts.delete_status(services_of(request), account, request.path_params["id"])
+    post = await posts.delete_status(services_of(request), account, request.path_params["status_id"])
     # The source text lets a client offer "delete and redraft".
     return await _one(request, post, account, text=post.source)
 
 
 async def context(request: Request) -> Response:
     viewer = await _reader(request)
-    up, down = await posts.status_context(services_of(request), viewer, request.path_params["id"])
+    up, down = await posts.status_context(services_of(request), viewer, request.path_params["status_id"])
     return api_json({"ancestors": await _many(request, up, viewer), "descendants": await _many(request, down, viewer)})
 
 
 async def source(request: Request) -> Response:
     account = await require_user(request, "read:statuses")
-    post = await posts.status_source(services_of(request), account, request.path_params["id"])
+    post = await posts.status_source(services_of(request), account, request.path_params["status_id"])
     return api_json({"id": str(post.id), "text": post.source, "spoiler_text": post.summary or ""})
 
 
 async def history(request: Request) -> Response:
     viewer = await _reader(request)
     services = services_of(request)
-    post, versions = await posts.status_history(services, viewer, request.path_params["id"])
+    post, versions = await posts.status_history(services, viewer, request.path_params["status_id"])
     async with services.sessions() as session:
         author = await local_actor(session, services.urls, await session.get(Account, post.account_id))
         [account] = await accounts_to_api(services, session, [author])
@@ -136,9 +136,9 @@ def _interaction(kind: InteractionKind, *, undo: bool, scope: str):
         account = await require_user(request, scope)
         services = services_of(request)
         if undo:
-            post, _ = await interactions.take_back(services, account, kind, request.path_params["id"])
+            post, _ = await interactions.take_back(services, account, kind, request.path_params["status_id"])
             return await _one(request, post, account)
-        post, row, _ = await interactions.interact(services, account, kind, request.path_params["id"])
+        post, row, _ = await interactions.interact(services, account, kind, request.path_params["status_id"])
         # /reblog answers with the boost itself, the wrapper whose `reblog` is the post.
         return await _one(request, row if kind == InteractionKind.BOOST else post, account)
 
@@ -148,25 +148,25 @@ def _interaction(kind: InteractionKind, *, undo: bool, scope: str):
 
 async def bookmark(request: Request) -> Response:
     account = await require_user(request, "write:bookmarks")
-    post = await interactions.bookmark(services_of(request), account, request.path_params["id"])
+    post = await interactions.bookmark(services_of(request), account, request.path_params["status_id"])
     return await _one(request, post, account)
 
 
 async def unbookmark(request: Request) -> Response:
     account = await require_user(request, "write:bookmarks")
-    post = await interactions.unbookmark(services_of(request), account, request.path_params["id"])
+    post = await interactions.unbookmark(services_of(request), account, request.path_params["status_id"])
     return await _one(request, post, account)
 
 
 async def pin(request: Request) -> Response:
     account = await require_user(request, "write:accounts")
-    post = await posts.pin_status(services_of(request), account, request.path_params["id"])
+    post = await posts.pin_status(services_of(request), account, request.path_params["status_id"])
     return await _one(request, post, account)
 
 
 async def unpin(request: Request) -> Response:
     account = await require_user(request, "write:accounts")
-    post = await posts.unpin_status(services_of(request), account, request.path_params["id"])
+    post = await posts.unpin_status(services_of(request), account, request.path_params["status_id"])
     return await _one(request, post, account)
 
 
@@ -175,7 +175,7 @@ def _people(kind: InteractionKind):
         viewer = await _reader(request)
         services = services_of(request)
         page = Page.from_params(await read_params(request), default=40, maximum=80)
-        listed = await interactions.interacted_by(services, viewer, kind, request.path_params["id"], page)
+        listed = await interactions.interacted_by(services, viewer, kind, request.path_params["status_id"], page)
         async with services.sessions() as session:
             docs = await accounts_to_api(services, session, listed.items)
         return api_json(docs, headers=link_header(request, listed.cursors))
@@ -198,7 +198,7 @@ async def favourites(request: Request) -> Response:
     return api_json(await _many(request, listed.items, account), headers=link_header(request, listed.cursors))
 
 
-_STATUS = "/api/v1/statuses/{id}"
+_STATUS = "/api/v1/statuses/{status_id}"
 routes = [
     Route("/api/v1/statuses", create, methods=["POST"]),
     Route(_STATUS, show, methods=["GET"]),

@@ -45,7 +45,8 @@ async def test_v2_upload_answers_200_with_url_alt_focus_and_licensed_stripped_fi
     assert media["url"].endswith(original.name)
     stored = Image.open(io.BytesIO(original.read_bytes()))
     assert 0x8825 not in stored.getexif() and 0x010F not in stored.getexif()  # metadata stripped
-    assert "https://creativecommons.org/licenses/by-nc-nd/4.0/" in str(read_xmp_rights(embedded_xmp(original.read_bytes())))
+    rights = read_xmp_rights(embedded_xmp(original.read_bytes()))
+    assert "https://creativecommons.org/licenses/by-nc-nd/4.0/" in str(rights)
     # The client polls it (masto.js always does); the owner reads the same entity.
     again = await client.get(f"/api/v1/media/{media['id']}", headers=headers)
     assert again.status_code == 200 and again.json() == media
