@@ -29,7 +29,7 @@ from fediart.inbox.local import local_post, parse_time
 from fediart.inbox.notes import CONTENT_MAX, fit_html
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.enqueue import enqueue
-from fediart.outbox.interactions import _id_prefix, announce_activity, like_activity, undo_activity
+from fediart.outbox.interactions import announce_activity, id_prefix, like_activity, undo_activity
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.fit import fit_url
@@ -103,7 +103,7 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
             return post, existing, False
         object_uri = await uri_of(session, services.urls, post)
         author = await _author(session, post)
-        activity_id = f"{_id_prefix(me.uri, _SEGMENT[kind], object_uri)}/{secrets.token_hex(6)}"
+        activity_id = f"{id_prefix(me.uri, _SEGMENT[kind], object_uri)}/{secrets.token_hex(6)}"
         if kind == InteractionKind.LIKE:
             activity = like_activity(services, account, object_uri, activity_id)
         else:

@@ -65,6 +65,16 @@ async def test_a_post_that_cannot_be_fetched_is_an_action_error(services, networ
         await status_of_url(services, "https://mastodon.example/@nobody/1")
 
 
+async def test_a_note_attributed_to_an_actor_on_another_server_is_refused(services, network, ana):
+    network.add_actor("bob", host="mastodon.example")
+    mallory = network.add_actor("mallory", host="evil.example")
+    note = {**mastodon_note(mallory), "id": "https://mastodon.example/users/bob/statuses/9"}
+    network.add_document(note)
+    with pytest.raises(ActionError, match="another server"):
+        await status_of_url(services, note["id"])
+    assert await rows(services, RemotePost) == []
+
+
 async def test_a_remote_followers_only_post_is_invisible_to_non_followers(services, network, ana):
     carol = await add_remote(services, network, "carol")
     async with services.sessions() as session:

@@ -42,6 +42,15 @@ async def test_another_artists_upload_cannot_be_attached(services, ana, make_art
         await create_status(services, ana, text="x", media_ids=["../1"])
 
 
+async def test_at_most_four_images(services, ana):
+    uploads = [str((await upload_media(services, ana, jpeg())).id) for _ in range(5)]
+    with pytest.raises(ActionError, match="at most 4 images"):
+        await create_status(services, ana, text="too many", media_ids=uploads)
+    post = await create_status(services, ana, text="enough", media_ids=uploads[:4])
+    with pytest.raises(ActionError, match="at most 4 images"):
+        await edit_status(services, ana, post.id, media_ids=uploads)
+
+
 async def test_images_keep_the_order_the_client_gave(services, ana):
     first, second = await upload_media(services, ana, jpeg()), await upload_media(services, ana, jpeg())
     post = await create_status(services, ana, text="two", media_ids=[str(second.id), str(first.id)])

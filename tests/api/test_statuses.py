@@ -107,7 +107,8 @@ async def test_refusals_are_422_with_a_message(client, bearer, ana):
     for body, words in (({}, "text or at least one image"), ({"status": "x", "licence": "nope"}, "unknown licence"),
                         ({"status": "x", "visibility": "secret"}, "visibility"),
                         ({"status": "x", "media_ids": ["123"]}, "media 123"),
-                        ({"status": "x", "poll": {"options": ["a", "b"], "expires_in": 60}}, "polls")):
+                        ({"status": "x", "poll": {"options": ["a", "b"], "expires_in": 60}}, "polls"),
+                        ({"status": "x", "scheduled_at": "2030-01-01T00:00:00Z"}, "scheduled")):
         response = await client.post("/api/v1/statuses", headers=headers, json=body)
         assert response.status_code == 422, body
         assert words in response.json()["error"]
