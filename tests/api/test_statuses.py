@@ -357,3 +357,20 @@ async def test_a_followers_only_reply_is_hidden_from_the_context_of_strangers(cl
                visibility="private")
     seen = (await client.get(f"/api/v1/statuses/{parent['id']}/context")).json()
     assert seen["descendants"] == []
+
+
+async def test_a_direct_post_is_seen_by_those_it_mentions_local_or_remote(client, services, network, bearer,
+                                                                          ana, bea, make_artist):
+    cleo = await make_artist("cleo")
+    carol = await add_remote(services, network, "carol")
+    status = await post(client, await bearer(ana), status="@bea @carol@remote.example a secret", visibility="direct")
+    assert {m["acct"] for m in status["mentions"]} == {"bea", "carol@remote.example"}
+    assert len(await rows(services, Mention, Mention.post_id == int(status["id"]))) == 2
+    path = f"/api/v1/statuses/{status['id']}"
+    assert (await client.get(path, headers=await bearer(bea))).status_code == 200
+    assert (await client.get(path, headers=await bearer(cleo))).status_code == 404
+    await run_due_work(services)
+    [create] = network.deliveries_to(carol.shared_inbox_url)
+    assert set(create["object"]["to"]) == {carol.uri, f"{BASE}/users/bea"}
+    assert local_deliveries(network) == []
+    assert {(n.account_id, n.kind) for n in await rows(services, Notification)} == {(bea.id, "mention")}
