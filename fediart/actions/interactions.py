@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import orjson
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,6 @@ from fediart.activitypub.lookup import LookupRefused, object_by_url
 from fediart.activitypub.refs import id_of, ids_of
 from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.vocab import PUBLIC
-from fediart.api.pagination import Page
 from fediart.inbox.local import local_post, parse_time
 from fediart.inbox.notes import CONTENT_MAX, fit_html
 from fediart.outbox.audience import follower_inboxes, inbox_of
@@ -46,6 +46,9 @@ from fediart.store.tables import (
     RemotePost,
 )
 from fediart.store.visibility import can_see
+
+if TYPE_CHECKING:  # only its shape is used: cursor conditions, order and limit
+    from fediart.api.pagination import Page
 
 # Mastodon lets only public and unlisted posts be boosted: the others are not for sharing.
 BOOSTABLE = (Visibility.PUBLIC, Visibility.UNLISTED)
