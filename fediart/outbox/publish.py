@@ -34,19 +34,14 @@ from fediart.media.store import delete_files, save_image
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.compose import find_handles, render_text
 from fediart.outbox.enqueue import enqueue
-from fediart.outbox.mentions import ReplyError, resolve_mentions, resolve_reply
+from fediart.outbox.mentions import ReplyError, record_mentions, replied_account, resolve_mentions, resolve_reply
 from fediart.services import Services
-from fediart.store.actors import local_actor
-from fediart.store.accounts import get_account
 from fediart.store.posts import media_for
-from fediart.store.states import NotificationKind
 from fediart.store.tables import (
     Account,
     Actor,
     Delivery,
     Media,
-    Mention,
-    Notification,
     OutboxActivity,
     Post,
     PostEdit,
@@ -118,59 +113,6 @@ async def audience(session: AsyncSession, account: Account, post: Post) -> set[s
             Actor.id.not_in(blocked)))
         inboxes |= {inbox_of(actor) for actor in rows.all()}
     return inboxes
-
-
-async def _mentioned_actors(session: AsyncSession, services: Services, uris: Sequence[str]) -> list[Actor]:
-    """The actor rows of these URIs; a local artist without an actor row yet gets one."""
-    found = {a.uri: a for a in (await session.exec(select(Actor).where(Actor.uri.in_(list(uris))))).all()} \
-        if uris else {}
-    prefix = services.urls.base + "/users/"
-    for uri in uris:
-        if uri not in found and uri.startswith(prefix):
-            account = await get_account(session, uri[len(prefix):])
-            if account is not None and account.kind == "person" and services.urls.actor(account.username) == uri:
-                found[uri] = await local_actor(session, services.urls, account)
-    return [found[uri] for uri in dict.fromkeys(uris) if uri in found]
-
-
-async def _record_mentions(session: AsyncSession, services: Services, account: Account, post: Post,
-                           *, notify: bool, replied_account: int | None = None) -> None:
-    """Mention rows for every actor the post names (visibility reads them), and notifications for
-    the artists of this instance it names or replies to, in the post's own transaction."""
-    known = set((await session.exec(select(Mention.actor_id).where(Mention.post_id == post.id))).all())
-    actors = await _mentioned_actors(session, services, mentioned_uris(post))
-    for actor in actors:
-        if actor.id not in known:
-            session.add(Mention(post_id=post.id, actor_id=actor.id))
-    if not notify:
-        return
-    author = await local_actor(session, services.urls, account)
-    activity = services.urls.status_activity(account.username, post.id)
-    told = {account.id}
-    if replied_account is not None and replied_account not in told:
-        session.add(Notification(account_id=replied_account, kind=NotificationKind.REPLY, actor_id=author.id,
-                                 post_id=post.id, activity_uri=activity))
-        told.add(replied_account)
-    for actor in actors:
-        if actor.account_id is not None and actor.account_id not in told:
-            session.add(Notification(account_id=actor.account_id, kind=NotificationKind.MENTION,
-                                     actor_id=author.id, post_id=post.id, activity_uri=activity))
-            told.add(actor.account_id)
-
-
-async def _replied_account(session: AsyncSession, services: Services, in_reply_to: str | None) -> int | None:
-    """The local artist whose live post `in_reply_to` names, if it is one of ours."""
-    prefix = services.urls.base + "/users/"
-    if not in_reply_to or not in_reply_to.startswith(prefix) or "/statuses/" not in in_reply_to:
-        return None
-    username, _, tail = in_reply_to[len(prefix):].partition("/statuses/")
-    if not tail.isdigit():
-        return None
-    post = await session.get(Post, int(tail))
-    owner = await get_account(session, username)
-    if post is None or owner is None or post.account_id != owner.id or post.deleted_at is not None:
-        return None
-    return owner.id
 
 
 def _licence(services: Services, account: Account, post: Post) -> Licence:
@@ -248,8 +190,8 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
         for position, media in enumerate([*saved, *attached]):
             media.post_id, media.position = post.id, position
             session.add(media)
-        await _record_mentions(session, services, account, post, notify=True,
-                               replied_account=await _replied_account(session, services, in_reply_to))
+        await record_mentions(session, services, account, post, notify=True,
+                               replied_account=await replied_account(session, services, in_reply_to))
         note = post_to_ap(post, [*saved, *attached], account, services.urls, licence, language=_language(services))
         await enqueue(session, account, create_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
@@ -354,7 +296,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     licence = _licence(services, account, post)
     note = post_to_ap(post, kept, account, services.urls, licence, language=_language(services))
     try:
-        await _record_mentions(session, services, account, post, notify=False)
+        await record_mentions(session, services, account, post, notify=False)
         await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
         await session.commit()
