@@ -24,8 +24,8 @@ from fediart.http import render_ap, respond
 from fediart.licence.jsonld import object_terms
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
-from fediart.store.posts import count_public_posts, has_public_posts, media_for, public_posts
-from fediart.store.tables import Account, Follower, Following, Actor
+from fediart.store.posts import PUBLICLY_VISIBLE, count_public_posts, has_public_posts, media_for, public_posts
+from fediart.store.tables import Account, Actor, Follower, Following, Post
 
 PAGE_SIZE = 20
 NOT_FOUND = Rendered(b'{"error":"no such account here"}', "application/json", {}, status=404)
@@ -87,6 +87,24 @@ async def _actors(session: AsyncSession, table, account: Account, collection: st
     return page
 
 
+async def _featured(session: AsyncSession, services: Services, account: Account) -> dict[str, Any]:
+    """Pinned posts as Notes, newest pin first, as Mastodon serves them (followers-only pins stay out)."""
+    posts = (await session.exec(select(Post).where(
+        Post.account_id == account.id, Post.pinned_at.is_not(None), Post.deleted_at.is_(None),
+        Post.visibility.in_(PUBLICLY_VISIBLE)).order_by(Post.pinned_at.desc(), Post.id.desc()))).all()
+    media = await media_for(session, [p.id for p in posts])
+    base = services.licence_for(account)
+    language = services.config.server.default_language
+    items = []
+    for post in posts:
+        note = post_to_ap(post, media[post.id], account, services.urls, post_licence(base, post.licence_key),
+                          language=language)
+        del note["@context"]
+        items.append(note)
+    return {"id": services.urls.featured(account.username), "type": "OrderedCollection",
+            "totalItems": len(items), "orderedItems": items}
+
+
 async def _document(session: AsyncSession, services: Services, kind: str, account: Account,
                     query: dict[str, str]) -> dict[str, Any]:
     urls, name = services.urls, account.username
@@ -97,8 +115,7 @@ async def _document(session: AsyncSession, services: Services, kind: str, accoun
     if kind == "following":
         return await _actors(session, Following, account, urls.following(name), query)
     if kind == "featured":
-        # Pinning does not exist yet, so the truth is an empty collection.
-        return {"id": urls.featured(name), "type": "OrderedCollection", "totalItems": 0, "orderedItems": []}
+        return await _featured(session, services, account)
     return {"id": urls.featured_tags(name), "type": "Collection", "totalItems": 0, "items": []}
 
 

@@ -457,7 +457,8 @@ async def _viewer_flags(services: Any, session: AsyncSession, rows: StatusRows, 
     for column, key, ids in ((Bookmark.post_id, "post", [p.id for p in posts]),
                              (Bookmark.remote_post_id, "remote", [r.id for r in remotes])):
         if ids:
-            for (target,) in (await session.exec(select(column).where(
+            # One selected column: sqlmodel hands back the values themselves, not 1-tuples.
+            for target in (await session.exec(select(column).where(
                     column.in_(ids), Bookmark.account_id == viewer.id))).all():
                 rows.mine.setdefault((key, target), set()).add("bookmark")
 

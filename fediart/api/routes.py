@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fediart.api import accounts, follow_requests, search
+from fediart.api import accounts, follow_requests, media, search, statuses
 from fediart.auth.routes import routes as login_routes
 from fediart.oauth.routes import routes as oauth_routes
 
-routes: list = [*oauth_routes, *login_routes, *accounts.routes, *follow_requests.routes, *search.routes]
+routes: list = [*oauth_routes, *login_routes, *accounts.routes, *follow_requests.routes, *search.routes,
+                *statuses.routes, *media.routes]

@@ -14,12 +14,14 @@ from sqlmodel import select
 
 from fediart.activitypub.convert import VISIBILITIES
 from fediart.commands import CliError, CommandContext, add_parser
-from fediart.media.images import MediaError
-from fediart.outbox.publish import PublishError, create_post, delete_post, edit_post
+from fediart.actions.errors import ActionError
+from fediart.actions.media import discard_uploads, upload_media
+from fediart.actions.posts import create_status, delete_status, edit_status
+from fediart.licence.catalogue import licence_by_key
 from fediart.services import build_services, running_services
 from fediart.store.accounts import get_account
-from fediart.store.posts import posts_of
-from fediart.store.tables import Delivery, OutboxActivity
+from fediart.store.posts import media_for, posts_of
+from fediart.store.tables import Account, Delivery, OutboxActivity, Post
 from fediart.text import terminal_safe
 
 ACTIONS = ("edit", "delete", "list")
@@ -49,23 +51,47 @@ async def _create(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.text is None and not args.image:
         raise CliError("give --text, --image FILE --alt TEXT, or both")
     images = _read_images(args.image, args.alt)
+    if args.licence is not None:
+        try:
+            licence_by_key(args.licence)
+        except KeyError as exc:
+            raise CliError(exc.args[0]) from None
     unlinked: dict[str, str] = {}
-    async with running_services(ctx.config) as services, services.sessions() as session:
-        account = await get_account(session, args.first.lstrip("@"))
+    async with running_services(ctx.config) as services:
+        async with services.sessions() as session:
+            account = await get_account(session, args.first.lstrip("@"))
         if account is None or account.kind != "person":
             raise CliError(f"no user named {args.first!r}")
+        # The images go in first, as a client uploads them, each with the post's licence in the file.
+        uploaded: list[int] = []
         try:
-            post = await create_post(session, services, account, args.text or "", images, cw=args.cw or "",
-                                     sensitive=args.sensitive, visibility=args.visibility or "public",
-                                     licence_key=args.licence, reply_to=args.reply_to, unlinked=unlinked,
-                                     language=args.language)
-        except (PublishError, MediaError) as exc:
-            raise CliError(str(exc)) from None
-        queued = await _queued(session, post.id, "Create")
+            for number, (data, alt) in enumerate(images, 1):
+                try:
+                    media = await upload_media(services, account, data, description=alt, licence_key=args.licence)
+                except ActionError as exc:
+                    raise CliError((f"image {number}: " if len(images) > 1 else "") + _said(exc)) from None
+                uploaded.append(media.id)
+            post = await create_status(
+                services, account, text=args.text or "", media_ids=[str(i) for i in uploaded],
+                spoiler_text=args.cw or "", sensitive=args.sensitive, visibility=args.visibility or "public",
+                licence_key=args.licence, reply_to_url=args.reply_to, unlinked=unlinked, language=args.language)
+        except ActionError as exc:
+            await discard_uploads(services, account, uploaded)
+            raise CliError(_said(exc)) from None
+        except BaseException:
+            await discard_uploads(services, account, uploaded)
+            raise
+        async with services.sessions() as session:
+            queued = await _queued(session, post.id, "Create")
         print(services.urls.status_page(account.username, post.id))
     print(f"post {post.id} published ({post.visibility}); queued for {queued} inbox(es)")
     _report_unlinked(unlinked)
     return 0
+
+
+def _said(exc: ActionError) -> str:
+    # "Validation failed:" is Mastodon's wording for clients; the shell needs only the reason.
+    return exc.message.removeprefix("Validation failed: ")
 
 
 def _report_unlinked(unlinked: dict[str, str]) -> None:
@@ -80,6 +106,17 @@ def _post_id(value: str | None) -> int:
     return int(value)
 
 
+async def _owner(services, post_id: int):
+    """The artist who wrote a live post (the CLI acts as that artist)."""
+    async with services.sessions() as session:
+        post = await session.get(Post, post_id)
+        if post is None:
+            raise CliError(f"there is no post {post_id}")
+        if post.deleted_at is not None:
+            raise CliError(f"post {post_id} was deleted")
+        return await session.get(Account, post.account_id), (await media_for(session, [post_id]))[post_id]
+
+
 async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
     post_id = _post_id(args.second)
     if args.image or args.licence or args.visibility or args.reply_to or args.sensitive:
@@ -89,14 +126,23 @@ async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
         if len(alt) != 2 or not alt[0].isdigit():
             raise CliError("in an edit, --alt takes the image number and the text: --alt 1 \"a heron in reeds\"")
         alts[int(alt[0])] = alt[1]
+    if args.text is None and args.cw is None and args.language is None and not alts:
+        raise CliError("nothing to change: give new text, a content warning, a language or an image description")
     unlinked: dict[str, str] = {}
-    async with running_services(ctx.config) as services, services.sessions() as session:
+    async with running_services(ctx.config) as services:
+        account, media = await _owner(services, post_id)
+        for number in alts:
+            if not 1 <= number <= len(media):
+                raise CliError(f"post {post_id} has {len(media)} image(s); there is no image {number}")
         try:
-            post = await edit_post(session, services, post_id, text=args.text, cw=args.cw, alts=alts,
-                                   unlinked=unlinked, language=args.language)
-        except PublishError as exc:
-            raise CliError(str(exc)) from None
-        queued = await _queued(session, post.id, "Update")
+            post = await edit_status(services, account, post_id, text=args.text, spoiler_text=args.cw,
+                                     language=args.language, unlinked=unlinked,
+                                     media_attributes=[{"id": media[n - 1].id, "description": alt}
+                                                       for n, alt in alts.items()])
+        except ActionError as exc:
+            raise CliError(_said(exc)) from None
+        async with services.sessions() as session:
+            queued = await _queued(session, post.id, "Update")
     print(f"post {post.id} edited; update queued for {queued} inbox(es)")
     _report_unlinked(unlinked)
     return 0
@@ -105,11 +151,12 @@ async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
 async def _delete(ctx: CommandContext, args: argparse.Namespace) -> int:
     post_id = _post_id(args.second)
     services = build_services(ctx.config, ctx.engine)  # no network needed: the worker delivers
+    account, _ = await _owner(services, post_id)
+    try:
+        await delete_status(services, account, post_id)
+    except ActionError as exc:
+        raise CliError(_said(exc)) from None
     async with services.sessions() as session:
-        try:
-            await delete_post(session, services, post_id)
-        except PublishError as exc:
-            raise CliError(str(exc)) from None
         queued = await _queued(session, post_id, "Delete")
     print(f"post {post_id} deleted; its files are removed and the Delete is queued for {queued} inbox(es)")
     return 0

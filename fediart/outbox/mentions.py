@@ -1,13 +1,16 @@
-"""Whom a new post names: @handles and the author of the post replied to, resolved to actors.
+"""Whom a new post names: @handles and the author of the post replied to, resolved to actors; and,
+once the post is stored, the Mention rows and the notifications of the artists here it names.
 
-Runs before publishing opens its transaction, because resolving may fetch from the network
-(WebFinger, the actor document, the replied-to post) and store remote actors in their own sessions.
+Resolving runs before publishing opens its transaction, because it may fetch from the network
+(WebFinger, the actor document, the replied-to post) and store remote actors in their own sessions;
+recording runs inside it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -15,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from fediart.activitypub.convert import mentioned_uris
 from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import host_of
 from fediart.activitypub.lookup import LookupRefused, object_by_url
@@ -24,7 +28,9 @@ from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_
 from fediart.outbox.compose import Mentioned
 from fediart.services import Services
 from fediart.store.accounts import get_account
-from fediart.store.tables import Post, Actor, RemotePost
+from fediart.store.actors import local_actor
+from fediart.store.states import NotificationKind
+from fediart.store.tables import Account, Actor, Mention, Notification, Post, RemotePost
 
 log = logging.getLogger("fediart.publish")
 
@@ -141,3 +147,56 @@ async def resolve_reply(session: AsyncSession, services: Services, author_userna
     except (FetchError, LookupRefused, ActorError, httpx.HTTPError) as exc:
         raise ReplyError(f"cannot reply to {url}: {exc}") from None
     return ReplyTarget(doc["id"], _remote_mentioned(actor))
+
+
+async def _mentioned_actors(session: AsyncSession, services: Services, uris: Sequence[str]) -> list[Actor]:
+    """The actor rows of these URIs; a local artist without an actor row yet gets one."""
+    found = {a.uri: a for a in (await session.exec(select(Actor).where(Actor.uri.in_(list(uris))))).all()} \
+        if uris else {}
+    prefix = services.urls.base + "/users/"
+    for uri in uris:
+        if uri not in found and uri.startswith(prefix):
+            account = await get_account(session, uri[len(prefix):])
+            if account is not None and account.kind == "person" and services.urls.actor(account.username) == uri:
+                found[uri] = await local_actor(session, services.urls, account)
+    return [found[uri] for uri in dict.fromkeys(uris) if uri in found]
+
+
+async def record_mentions(session: AsyncSession, services: Services, account: Account, post: Post,
+                           *, notify: bool, replied_account: int | None = None) -> None:
+    """Mention rows for every actor the post names (visibility reads them), and notifications for
+    the artists of this instance it names or replies to, in the post's own transaction."""
+    known = set((await session.exec(select(Mention.actor_id).where(Mention.post_id == post.id))).all())
+    actors = await _mentioned_actors(session, services, mentioned_uris(post))
+    for actor in actors:
+        if actor.id not in known:
+            session.add(Mention(post_id=post.id, actor_id=actor.id))
+    if not notify:
+        return
+    author = await local_actor(session, services.urls, account)
+    activity = services.urls.status_activity(account.username, post.id)
+    told = {account.id}
+    if replied_account is not None and replied_account not in told:
+        session.add(Notification(account_id=replied_account, kind=NotificationKind.REPLY, actor_id=author.id,
+                                 post_id=post.id, activity_uri=activity))
+        told.add(replied_account)
+    for actor in actors:
+        if actor.account_id is not None and actor.account_id not in told:
+            session.add(Notification(account_id=actor.account_id, kind=NotificationKind.MENTION,
+                                     actor_id=author.id, post_id=post.id, activity_uri=activity))
+            told.add(actor.account_id)
+
+
+async def replied_account(session: AsyncSession, services: Services, in_reply_to: str | None) -> int | None:
+    """The local artist whose live post `in_reply_to` names, if it is one of ours."""
+    prefix = services.urls.base + "/users/"
+    if not in_reply_to or not in_reply_to.startswith(prefix) or "/statuses/" not in in_reply_to:
+        return None
+    username, _, tail = in_reply_to[len(prefix):].partition("/statuses/")
+    if not tail.isdigit():
+        return None
+    post = await session.get(Post, int(tail))
+    owner = await get_account(session, username)
+    if post is None or owner is None or post.account_id != owner.id or post.deleted_at is not None:
+        return None
+    return owner.id

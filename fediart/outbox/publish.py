@@ -10,10 +10,10 @@ post are removed again and nothing is left behind.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete as sa_delete, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,10 +34,20 @@ from fediart.media.store import delete_files, save_image
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.compose import find_handles, render_text
 from fediart.outbox.enqueue import enqueue
-from fediart.outbox.mentions import ReplyError, resolve_mentions, resolve_reply
+from fediart.outbox.mentions import ReplyError, record_mentions, replied_account, resolve_mentions, resolve_reply
 from fediart.services import Services
 from fediart.store.posts import media_for
-from fediart.store.tables import Account, Delivery, Media, OutboxActivity, Post, Actor, RemoteBlock, utcnow
+from fediart.store.tables import (
+    Account,
+    Actor,
+    Delivery,
+    Media,
+    OutboxActivity,
+    Post,
+    PostEdit,
+    RemoteBlock,
+    utcnow,
+)
 
 MAX_TEXT = 5000
 MAX_IMAGES = 4  # Mastodon keeps at most four attachments of a remote post
@@ -97,8 +107,10 @@ async def audience(session: AsyncSession, account: Account, post: Post) -> set[s
     mentioned = mentioned_uris(post)
     if mentioned:
         blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account.id)
+        # Artists of this instance read the post from the database: no HTTP delivery to ourselves.
         rows = await session.exec(select(Actor).where(
-            Actor.uri.in_(mentioned), Actor.gone == False, Actor.id.not_in(blocked)))  # noqa: E712
+            Actor.uri.in_(mentioned), Actor.gone == False, Actor.account_id.is_(None),  # noqa: E712
+            Actor.id.not_in(blocked)))
         inboxes |= {inbox_of(actor) for actor in rows.all()}
     return inboxes
 
@@ -122,16 +134,20 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
                       images: Sequence[tuple[bytes, str]] = (), *, cw: str = "", sensitive: bool = False,
                       visibility: str = "public", licence_key: str | None = None,
                       reply_to: str | None = None, unlinked: dict[str, str] | None = None,
-                      language: str | None = None) -> Post:
+                      language: str | None = None, attached: Sequence[Media] = (),
+                      before_commit: Callable[[Post], Awaitable[None]] | None = None) -> Post:
     """Publish a post; PublishError or MediaError (naming the image) if it cannot be, with nothing kept.
 
     `language` is the post's BCP 47 tag; None leaves it to [server] default_language.
+    `images` are raw uploads processed here; `attached` are Media rows uploaded earlier (actions/media.py),
+    in `session`, unattached and the author's (the caller checks), shown after `images`.
+    `before_commit`, when given, runs in the post's transaction (e.g. to store an Idempotency-Key).
 
     Mentions that cannot be found are published as plain text; `unlinked`, when given, receives
     each of them ("user@host") with the reason, for the artist to see.
     """
     cw = cw.strip()
-    _check_new(text, len(images), cw, visibility, licence_key)
+    _check_new(text, len(images) + len(attached), cw, visibility, licence_key)
     _check_language(language)
     for number, (_, alt) in enumerate(images, 1):
         _check_alt(alt, number)
@@ -171,12 +187,16 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
                     language=language)
         session.add(post)
         await session.flush()
-        for media in saved:
-            media.post_id = post.id
+        for position, media in enumerate([*saved, *attached]):
+            media.post_id, media.position = post.id, position
             session.add(media)
-        note = post_to_ap(post, saved, account, services.urls, licence, language=_language(services))
+        await record_mentions(session, services, account, post, notify=True,
+                               replied_account=await replied_account(session, services, in_reply_to))
+        note = post_to_ap(post, [*saved, *attached], account, services.urls, licence, language=_language(services))
         await enqueue(session, account, create_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
+        if before_commit is not None:
+            await before_commit(post)
         await session.commit()
     except BaseException:
         await session.rollback()
@@ -201,51 +221,89 @@ def _aware(moment: datetime) -> datetime:
 
 async def edit_post(session: AsyncSession, services: Services, post_id: int, *, text: str | None = None,
                     cw: str | None = None, alts: Mapping[int, str] | None = None,
-                    unlinked: dict[str, str] | None = None, language: str | None = None) -> Post:
-    """Change the text, content warning or image descriptions (numbered from 1); sends an Update.
+                    unlinked: dict[str, str] | None = None, language: str | None = None,
+                    sensitive: bool | None = None, media: Sequence[Media] | None = None,
+                    media_changes: Mapping[int, tuple[str | None, tuple[float, float] | None]] | None = None) -> Post:
+    """Change the text, content warning, language, sensitivity, images or their descriptions; sends an Update.
 
-    `unlinked` as for create_post.
+    `alts` numbers images from 1 (the CLI); `media_changes` names them by Media id: (description or None,
+    focus or None) (the client API). `media`, when given, is the post's new list of images: rows that were
+    the post's or unattached uploads of its author, in `session` (the caller checks); images left out are
+    deleted. The version before the edit is kept as a PostEdit row. `unlinked` as for create_post.
     """
     post, account = await _own_live_post(session, post_id)
-    media = (await media_for(session, [post.id]))[post.id]
+    current = (await media_for(session, [post.id]))[post.id]
+    previous = PostEdit(post_id=post.id, content=post.content, summary=post.summary, sensitive=post.sensitive,
+                        media=[{"id": m.id, "description": m.description} for m in current],
+                        created_at=post.updated or post.published)
+    kept = list(current) if media is None else list(media)
+    removed = [m for m in current if m.id not in {k.id for k in kept}]
     changed = False
+    if media is not None and [m.id for m in kept] != [m.id for m in current]:
+        if len(kept) > MAX_IMAGES:
+            raise PublishError(f"at most {MAX_IMAGES} images per post (Mastodon shows no more)")
+        for position, row in enumerate(kept):
+            row.post_id, row.position = post.id, position
+            session.add(row)
+        changed = True
     if text is not None:
-        _check_text(text, len(media))
+        _check_text(text, len(kept))
         content, tags = await _render(session, services, text, unlinked)
         # People mentioned before stay addressed, as on Mastodon: the Update must reach them.
         hrefs = {t["href"] for t in tags}
         tags += [t for t in post.tags if t.get("type") == "Mention" and t["href"] not in hrefs]
         post.content, post.source, post.tags = content, text, tags
         changed = True
+    elif removed:
+        _check_text(post.source, len(kept))
     if cw is not None:
         _check_cw(cw.strip())
         post.summary, changed = cw.strip(), True
+    if sensitive is not None:
+        post.sensitive, changed = sensitive, True
     if language is not None:
         _check_language(language)
         post.language, changed = language, True
     for number, alt in (alts or {}).items():
-        if not 1 <= number <= len(media):
-            raise PublishError(f"post {post_id} has {len(media)} image(s); there is no image {number}")
+        if not 1 <= number <= len(kept):
+            raise PublishError(f"post {post_id} has {len(kept)} image(s); there is no image {number}")
         _check_alt(alt, number)
-        media[number - 1].description = alt
-        session.add(media[number - 1])
+        kept[number - 1].description = alt
+        session.add(kept[number - 1])
+        changed = True
+    by_id = {m.id: m for m in kept}
+    for media_id, (alt, focus) in (media_changes or {}).items():
+        row = by_id.get(media_id)
+        if row is None:
+            raise PublishError(f"media {media_id} is not one of the post's images")
+        if alt is not None:
+            _check_alt(alt, kept.index(row) + 1)
+            row.description = alt
+        if focus is not None:
+            row.focal_x, row.focal_y = focus
+        session.add(row)
         changed = True
     if not changed:
         raise PublishError("nothing to change: give new text, a content warning, a language or an image description")
 
     # The Update's id holds the edit time in seconds; two edits within a second must still differ.
-    previous = _aware(post.updated or post.published)
-    post.updated = max(utcnow(), previous + timedelta(seconds=1))
+    earlier = _aware(post.updated or post.published)
+    post.updated = max(utcnow(), earlier + timedelta(seconds=1))
     session.add(post)
+    session.add(previous)
+    for row in removed:
+        await session.delete(row)
     licence = _licence(services, account, post)
-    note = post_to_ap(post, media, account, services.urls, licence, language=_language(services))
+    note = post_to_ap(post, kept, account, services.urls, licence, language=_language(services))
     try:
+        await record_mentions(session, services, account, post, notify=False)
         await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
         await session.commit()
     except BaseException:
         await session.rollback()
         raise
+    delete_files(services.media_dir, removed)
     _finish(services, account)
     return post
 
@@ -265,7 +323,10 @@ async def delete_post(session: AsyncSession, services: Services, post_id: int) -
         # The tombstone keeps only what the Tombstone and the audience of a late Delete need.
         post.deleted_at = utcnow()
         post.content = post.source = post.summary = ""
+        post.pinned_at = None
         session.add(post)
+        # Earlier versions are the deleted words too.
+        await session.exec(sa_delete(PostEdit).where(PostEdit.post_id == post.id))
         for row in media:
             await session.delete(row)
         await session.commit()
