@@ -2,4 +2,12 @@
 
 from __future__ import annotations
 
-routes: list = []
+from fediart.api import empty, instance, markers, notifications, timelines
+
+routes: list = [
+    *timelines.routes,
+    *notifications.routes,
+    *instance.routes,
+    *markers.routes,
+    *empty.routes,
+]
