@@ -120,7 +120,7 @@ async def peers(request: Request) -> Response:
     """The domains of the remote actors fediart knows."""
     services = services_of(request)
     async with services.sessions() as session:
-        domains = (await session.exec(select(distinct(Actor.domain)).where(
+        domains = (await session.exec(select(Actor.domain).distinct().where(
             Actor.account_id.is_(None), Actor.gone.is_(False)).order_by(Actor.domain))).all()
     return api_json(list(domains))
 
