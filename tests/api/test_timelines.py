@@ -242,3 +242,37 @@ async def test_an_artists_statuses_filter_as_mastodons_do(client, network, servi
     assert await ids(zoe_id, exclude_reblogs="true") == []
     assert (await client.get("/api/v1/accounts/123/statuses")).status_code == 404
     assert (await client.get("/api/v1/accounts/abc/statuses")).json() == {"error": "Record not found"}
+
+
+async def test_posts_remote_posts_and_boosts_share_one_id_order(client, network, services, make_artist, bearer):
+    ana, zoe = await make_artist("ana"), await make_artist("zoe")
+    await make_artist("max")
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    async with services.sessions() as session:
+        from fediart.store.actors import local_actor
+        from fediart.store.tables import Following
+
+        zoe_actor = await local_actor(session, services.urls, zoe)
+        session.add(Following(account_id=ana.id, actor_id=zoe_actor.id, state="accepted",
+                              follow_uri="https://art.example/follows/ana-zoe"))
+        await session.commit()
+    carol = network.add_actor("carol", host="other.example")
+    boosted = network.add_document(note(carol, "<p>carol</p>"))
+    own = await publish(services, "ana", "one")
+    remote = note(bob, "<p>two</p>")
+    await deliver(client, services, bob, "Create", remote)
+    zoes = await publish(services, "zoe", "three")
+    await publish(services, "max", "nobody here follows max")
+    await deliver(client, services, bob, "Announce", boosted["id"])
+    headers = await bearer(ana)
+
+    seen, max_id = [], None
+    while True:
+        params = {"limit": 1, **({"max_id": max_id} if max_id else {})}
+        page = (await _statuses(client, "/api/v1/timelines/home", headers=headers, **params)).json()
+        if not page:
+            break
+        seen.append((page[0]["reblog"] or page[0])["uri"])
+        max_id = page[0]["id"]
+    assert seen == [boosted["id"], f"https://art.example/users/zoe/statuses/{zoes.id}", remote["id"],
+                    f"https://art.example/users/ana/statuses/{own.id}"]
