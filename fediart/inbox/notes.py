@@ -8,18 +8,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.fetch import fetch_document
 from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time,
                                  type_of)
-from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap  # noqa: F401 (fit_html: tests)
+from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, visibility_of  # noqa: F401 (fit_html: tests)
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.fit import fit_url, stored_uri
-from fediart.store.states import FollowState
+from fediart.store.states import FollowState, Visibility
 from fediart.store.tables import Actor, Following, InboxItem, Mention, RemotePost, Tombstone, utcnow
 
 log = logging.getLogger("fediart.inbox")
@@ -120,6 +120,10 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
         log.info("ignored Create %s: not a reply to us, a mention, or by anyone followed here", item.activity_uri)
         return
     remote = await services.remote_actors.by_uri(item.actor_uri)
+    if replied is None and not mentioned and visibility_of(note, remote.followers_url) == Visibility.DIRECT:
+        # Followed, but a message to others: nobody here may read it, so it is not kept.
+        log.info("ignored Create %s: a direct message to others", item.activity_uri)
+        return
     async with services.sessions() as session:
         post = await store_note(session, services, note, remote)
         mentioned = await add_mentions(session, services, post, note)
@@ -150,6 +154,9 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
         for key, value in note_fields_from_ap(note, author.followers_url).items():
             if key not in _FIXED_ON_UPDATE:
                 setattr(post, key, value if value is not None or key != "url" else post.url)
+        # Who the note names may change with an edit, and with it who may read a direct note.
+        await session.exec(delete(Mention).where(Mention.remote_post_id == post.id))
+        await add_mentions(session, services, post, note)
         post.updated = parse_time(note.get("updated")) or utcnow()
         session.add(post)
         await session.commit()

@@ -276,3 +276,21 @@ async def test_posts_remote_posts_and_boosts_share_one_id_order(client, network,
         max_id = page[0]["id"]
     assert seen == [boosted["id"], f"https://art.example/users/zoe/statuses/{zoes.id}", remote["id"],
                     f"https://art.example/users/ana/statuses/{own.id}"]
+
+
+async def test_direct_notes_are_kept_only_for_whom_they_name(client, network, services, make_artist, bearer):
+    ana, zoe = await make_artist("ana"), await make_artist("zoe")
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    await follow_remote(services, network, zoe, "bob")
+    await deliver(client, services, bob, "Create", note(bob, to=["https://remote.example/users/carol"], cc=[]))
+    async with services.sessions() as session:
+        assert (await session.exec(select(RemotePost))).all() == []  # a message to others: not kept
+    to_ana = note(bob, "<p>psst</p>", to=["https://art.example/users/ana"], cc=[])
+    await deliver(client, services, bob, "Create", to_ana)
+    as_ana, as_zoe = await bearer(ana), await bearer(zoe)
+    [seen] = (await _statuses(client, "/api/v1/timelines/home", headers=as_ana)).json()
+    assert seen["visibility"] == "direct"
+    assert (await _statuses(client, "/api/v1/timelines/home", headers=as_zoe)).json() == []
+    # An edit that names zoe too lets her read it (Mention rows follow the edit).
+    await deliver(client, services, bob, "Update", {**to_ana, "to": [*to_ana["to"], "https://art.example/users/zoe"]})
+    assert len((await _statuses(client, "/api/v1/timelines/home", headers=as_zoe)).json()) == 1
