@@ -294,3 +294,13 @@ async def test_direct_notes_are_kept_only_for_whom_they_name(client, network, se
     # An edit that names zoe too lets her read it (Mention rows follow the edit).
     await deliver(client, services, bob, "Update", {**to_ana, "to": [*to_ana["to"], "https://art.example/users/zoe"]})
     assert len((await _statuses(client, "/api/v1/timelines/home", headers=as_zoe)).json()) == 1
+
+
+async def test_a_note_kept_under_a_hashed_id_has_no_url(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    _, bob_row = await follow_remote(services, network, ana, "bob")
+    async with services.sessions() as session:
+        session.add(RemotePost(uri="urn:sha256:" + "0" * 64, actor_id=bob_row.id, content="<p>long id</p>"))
+        await session.commit()
+    [shown] = (await _statuses(client, "/api/v1/timelines/home", headers=await bearer(ana))).json()
+    assert shown["url"] is None and shown["uri"].startswith("urn:sha256:")
