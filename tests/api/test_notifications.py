@@ -100,3 +100,16 @@ async def test_tokens_and_scopes_are_checked(client, make_artist, bearer):
     read_only = await bearer(ana, "read")
     assert (await client.post("/api/v1/notifications/clear", headers=read_only)).status_code == 403
     assert (await client.get("/api/v1/notifications/12", headers=read_only)).status_code == 404
+
+
+async def test_limit_is_clamped_at_80(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    bob = await services.remote_actors.by_uri(network.add_actor("bob").uri)
+    async with services.sessions() as session:
+        for number in range(85):
+            session.add(Notification(account_id=ana.id, kind="follow", actor_id=bob.id,
+                                     activity_uri=f"https://remote.example/follows/{number}"))
+        await session.commit()
+    headers = await bearer(ana)
+    assert len((await client.get("/api/v1/notifications?limit=1000", headers=headers)).json()) == 80
+    assert len((await client.get("/api/v1/notifications", headers=headers)).json()) == 40
