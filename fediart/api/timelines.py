@@ -51,7 +51,7 @@ async def public(request: Request) -> Response:
 async def tag(request: Request) -> Response:
     viewer = await _viewer(request)
     params = await read_params(request)
-    rows = await timelines.tag(services_of(request), viewer, request.path_params["tag"], Page.from_params(params),
+    rows = await timelines.tag(services_of(request), viewer, request.path_params["name"], Page.from_params(params),
                                local=params.flag("local"), remote=params.flag("remote"),
                                only_media=params.flag("only_media"))
     return await _answer(request, rows, viewer)
@@ -73,6 +73,6 @@ async def account_statuses(request: Request) -> Response:
 routes = [
     Route("/api/v1/timelines/home", home, methods=["GET"]),
     Route("/api/v1/timelines/public", public, methods=["GET"]),
-    Route("/api/v1/timelines/tag/{tag}", tag, methods=["GET"]),
+    Route("/api/v1/timelines/tag/{name}", tag, methods=["GET"]),
     Route("/api/v1/accounts/{id}/statuses", account_statuses, methods=["GET"]),
 ]
