@@ -524,7 +524,8 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
         doc = {
             "id": str(item.id),
             "uri": item.uri,
-            "url": item.url or item.uri,
+            # An over-long id is stored as urn:sha256:…, which is no URL for a client to open.
+            "url": item.url or (item.uri if item.uri.startswith(("https://", "http://")) else None),
             "created_at": api_time(item.published or _fallback_time(item.id)),
             "edited_at": api_time(item.updated),
             "content": item.content,

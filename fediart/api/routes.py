@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fediart.api import accounts, follow_requests, media, search, statuses
+from fediart.api import (accounts, empty, follow_requests, instance, markers, media, notifications, search,
+                         statuses, timelines)
 from fediart.auth.routes import routes as login_routes
 from fediart.oauth.routes import routes as oauth_routes
 
-routes: list = [*oauth_routes, *login_routes, *accounts.routes, *follow_requests.routes, *search.routes,
-                *statuses.routes, *media.routes]
+routes: list = [
+    *oauth_routes, *login_routes, *instance.routes, *accounts.routes, *follow_requests.routes, *search.routes,
+    *statuses.routes, *media.routes, *timelines.routes, *notifications.routes, *markers.routes, *empty.routes,
+]

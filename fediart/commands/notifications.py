@@ -8,10 +8,11 @@ import re
 import shlex
 
 import nh3
-from sqlmodel import select
 
+from fediart.actions.notifications import recent
 from fediart.activitypub.webfinger_client import acct_of
 from fediart.commands import CliError, CommandContext, add_parser
+from fediart.services import Services, build_services
 from fediart.store.accounts import get_account
 from fediart.store.tables import Notification, Post, Actor, RemotePost
 from fediart.text import terminal_safe
@@ -85,31 +86,22 @@ def describe(n: Notification, actor: Actor, post: Post | None, remote_post: Remo
     return n.kind
 
 
-async def notification_lines(sessions, username: str, limit: int) -> list[tuple[str, str, str, str]]:
+async def notification_lines(services: Services, username: str, limit: int) -> list[tuple[str, str, str, str]]:
     """(when, kind, who, what) for an artist's newest notifications; CliError for an unknown artist."""
-    async with sessions() as session:
+    async with services.sessions() as session:
         account = await get_account(session, username.lstrip("@"))
-        if account is None or account.kind != "person":
-            raise CliError(f"no user named {username!r}")
-        rows = await session.exec(
-            select(Notification, Actor, Post, RemotePost)
-            .join(Actor, Notification.actor_id == Actor.id)
-            .outerjoin(Post, Notification.post_id == Post.id)
-            .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
-            .where(Notification.account_id == account.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
-        return [(n.created_at.strftime("%Y-%m-%d %H:%M"), n.kind.replace("_", " "),
-                 handle_of(actor),
-                 describe(n, actor, post, remote_post, account.username))
-                for n, actor, post, remote_post in rows.all()]
+    if account is None or account.kind != "person":
+        raise CliError(f"no user named {username!r}")
+    return [(n.created_at.strftime("%Y-%m-%d %H:%M"), n.kind.replace("_", " "),
+             handle_of(actor),
+             describe(n, actor, post, remote_post, account.username))
+            for n, actor, post, remote_post in await recent(services, account, limit)]
 
 
 async def list_notifications(ctx: CommandContext, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    lines = await notification_lines(ctx.sessions, args.name, args.limit)
+    lines = await notification_lines(build_services(ctx.config, ctx.engine), args.name, args.limit)
     if not lines:
         print(f"no notifications for {args.name.lstrip('@')} yet")
         return 0

@@ -1,5 +1,6 @@
-"""Likes and boosts arriving: recorded as Interaction rows (so an Undo can remove them) with a
-notification to the artist. Only our own live posts count; we keep no timeline of others' posts.
+"""Likes and boosts arriving: recorded as Interaction rows (so an Undo can remove them). A like or boost
+of one of our posts notifies the artist; a boost by someone an artist follows, of anyone's post, is kept
+for the home timeline, with the boosted note fetched from its own server if we don't have it.
 """
 
 from __future__ import annotations
@@ -9,24 +10,34 @@ from typing import Any
 
 from sqlmodel import select
 
-from fediart.inbox.local import follower_row, id_of, local_post, lock_account, notify
+from fediart.activitypub.fetch import FetchError, fetch_document
+from fediart.activitypub.hosts import same_origin
+from fediart.inbox.local import follower_row, hosts_allowed, id_of, ids_of, local_post, lock_account, notify, type_of
+from fediart.inbox.notes import NOTE_TYPES, add_mentions, followed_by_an_artist, known_note, store_note
 from fediart.services import Services
-from fediart.store.tables import InboxItem, Interaction, Post
+from fediart.store.fit import stored_uri
+from fediart.store.states import InteractionKind, Visibility
+from fediart.store.tables import Actor, InboxItem, Interaction, Post, RemotePost
 
 log = logging.getLogger("fediart.inbox")
 
 # Mastodon accepts boosts of public and unlisted posts only; the others are not for sharing.
-BOOSTABLE = {"public", "unlisted"}
+BOOSTABLE = {Visibility.PUBLIC, Visibility.UNLISTED}
 
 
 async def on_like(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
-    await _interaction(services, activity, item, "like")
+    await _interaction(services, activity, item, InteractionKind.LIKE)
 
 
 async def on_announce(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
-    # Only the object's id is read: an Announce of our post needs nothing from an embedded copy,
-    # and an Announce of anyone else's post is not ours to store.
-    await _interaction(services, activity, item, "boost")
+    # Only the object's id is read: an embedded copy is the booster's word, not the author's.
+    target = id_of(activity.get("object"))
+    async with services.sessions() as session:
+        ours = await local_post(session, services, target)
+    if ours is not None or target is None:
+        await _interaction(services, activity, item, InteractionKind.BOOST)
+    else:
+        await _remote_boost(services, target, item)
 
 
 async def _interaction(services: Services, activity: dict[str, Any], item: InboxItem, kind: str) -> None:
@@ -57,10 +68,78 @@ async def _interaction(services: Services, activity: dict[str, Any], item: Inbox
 async def _may_interact(session, post: Post, actor_id: int, kind: str) -> bool:
     if post.visibility in BOOSTABLE:
         return True
-    if kind == "boost":
+    if kind == InteractionKind.BOOST:
         return False
-    if post.visibility == "followers":
+    if post.visibility == Visibility.FOLLOWERS:
         follower = await follower_row(session, post.account_id, actor_id)
         return follower is not None and follower.state == "accepted"
     # Direct posts: their addressees are not recorded in a form checked here, so a like counts.
     return True
+
+
+async def _remote_boost(services: Services, target: str, item: InboxItem) -> None:
+    """A followed actor boosted someone else's post: keep the boost (and the post) for home timelines."""
+    why = f"Announce {item.activity_uri}"
+    async with services.sessions() as session:
+        if not await followed_by_an_artist(session, item.actor_uri):
+            log.info("ignored %s: %s is not followed here and boosted no post of ours", why, item.actor_uri)
+            return
+        tombstoned, post = await known_note(session, stored_uri(target))
+    if tombstoned or (post is not None and post.deleted_at is not None):
+        log.info("ignored %s: %s was deleted", why, target)
+        return
+    if post is None:
+        post = await _fetch_boosted(services, target, why)
+        if post is None:
+            return
+    if post.visibility not in BOOSTABLE:
+        log.info("ignored %s: %s is a %s post", why, target, post.visibility)
+        return
+    booster = await services.remote_actors.by_uri(item.actor_uri)
+    if booster.gone:
+        return
+    async with services.sessions() as session:
+        same = select(Interaction.id).where(Interaction.kind == InteractionKind.BOOST,
+                                            Interaction.remote_post_id == post.id, Interaction.actor_id == booster.id)
+        if (await session.exec(same)).first() is not None:
+            return
+        session.add(Interaction(kind=InteractionKind.BOOST, activity_uri=item.activity_uri, remote_post_id=post.id,
+                                actor_id=booster.id))
+        await session.commit()
+
+
+async def _fetch_boosted(services: Services, target: str, why: str) -> RemotePost | None:
+    """The boosted note, fetched from its own server (never taken from the booster's copy) and stored."""
+    if same_origin(target, services.urls.base):  # ours, and not a live post: nothing to fetch
+        log.info("ignored %s: %s is not a live post here", why, target)
+        return None
+    if not await hosts_allowed(services, target, why=why):
+        return None
+    try:
+        note = await fetch_document(services.http, target, services.instance_signer, services.config)
+    except FetchError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            log.info("ignored %s: %s could not be fetched (%s)", why, target, exc)
+            return None
+        raise  # a server that is down now may answer later: the item is retried
+    authors = ids_of(note.get("attributedTo"))
+    if type_of(note) not in NOTE_TYPES or len(authors) != 1:
+        log.info("ignored %s: %s is a %s with %d authors", why, target, type_of(note), len(authors))
+        return None
+    if not await hosts_allowed(services, authors[0], why=why):
+        return None
+    if not same_origin(authors[0], target):
+        log.info("ignored %s: %s claims an author on another server", why, target)
+        return None
+    author = await services.remote_actors.by_uri(authors[0])
+    if author.gone or author.local:
+        return None
+    async with services.sessions() as session:
+        tombstoned, post = await known_note(session, stored_uri(target))
+        if tombstoned or post is not None:
+            return post
+        post = await store_note(session, services, note, await session.get(Actor, author.id))
+        await add_mentions(session, services, post, note)
+        await session.commit()
+        await session.refresh(post)
+        return post

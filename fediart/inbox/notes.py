@@ -1,6 +1,6 @@
-"""Notes arriving in Create and Update: kept as RemotePost rows only when they concern an artist
-(a reply to one of our posts, or a mention), with the origin rules that stop one server speaking
-for another.
+"""Notes arriving in Create and Update: kept as RemotePost rows when they concern an artist (a reply to
+one of our posts, a mention, or a post by someone an artist follows, for the home timeline), with the
+origin rules that stop one server speaking for another.
 """
 
 from __future__ import annotations
@@ -8,21 +8,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.fetch import fetch_document
 from fediart.activitypub.hosts import same_origin
-from fediart.inbox.local import hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time, type_of
+from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time,
+                                 type_of)
+from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, visibility_of  # noqa: F401 (fit_html: tests)
 from fediart.services import Services
+from fediart.store.actors import local_actor
 from fediart.store.fit import fit_url, stored_uri
-from fediart.store.tables import InboxItem, Actor, RemotePost, Tombstone, utcnow
-from fediart.text import sanitize_html
+from fediart.store.states import FollowState, Visibility
+from fediart.store.tables import Actor, Following, InboxItem, Mention, RemotePost, Tombstone, utcnow
 
 log = logging.getLogger("fediart.inbox")
 
 NOTE_TYPES = {"Note", "Article", "Page"}
-CONTENT_MAX = 100_000  # characters of HTML kept of a remote note; long-form Articles fit, floods don't
-SUMMARY_MAX = 1000  # RemotePost.summary's column
+# Mastodon keeps a post's audience fixed: an Update cannot widen who may see it.
+_FIXED_ON_UPDATE = {"visibility"}
 
 
 async def note_from_activity(services: Services, activity: dict[str, Any],
@@ -52,82 +56,77 @@ async def note_from_activity(services: Services, activity: dict[str, Any],
     return obj
 
 
-def _content(note: dict[str, Any]) -> str:
-    content = note.get("content")
-    if not isinstance(content, str):
-        languages = note.get("contentMap") if isinstance(note.get("contentMap"), dict) else {}
-        content = next((v for v in languages.values() if isinstance(v, str)), "")
-    return fit_html(content, CONTENT_MAX)
+async def followed_by_an_artist(session: AsyncSession, actor_uri: str) -> bool:
+    """Whether one of our artists follows this actor (accepted): its posts belong in a home timeline."""
+    query = (select(Following.id).join(Actor, Actor.id == Following.actor_id)
+             .where(Actor.uri == actor_uri, Following.state == FollowState.ACCEPTED))
+    return (await session.exec(query)).first() is not None
 
 
-def _summary(note: dict[str, Any]) -> str:
-    summary = note.get("summary")
-    return fit_html(summary, SUMMARY_MAX) if isinstance(summary, str) else ""
+async def known_note(session: AsyncSession, uri: str) -> tuple[bool, RemotePost | None]:
+    """(tombstoned, the stored row) for a note's stored key."""
+    if await session.get(Tombstone, uri) is not None:
+        return True, None
+    return False, (await session.exec(select(RemotePost).where(RemotePost.uri == uri))).first()
 
 
-def fit_html(text: str, limit: int) -> str:
-    """Sanitised HTML of at most `limit` characters, cut between tags and still well-formed."""
-    budget = limit
-    while budget > 0:
-        cut = text[:budget]
-        if cut.rfind("<") > cut.rfind(">"):  # half a tag or half an entity would show as text
-            cut = cut[:cut.rfind("<")]
-        if cut.rfind("&") > cut.rfind(";"):
-            cut = cut[:cut.rfind("&")]
-        clean = sanitize_html(cut)  # nh3 drops NUL too
-        if len(clean) <= limit:
-            return clean
-        # Sanitising closed the elements the cut left open, or escaped characters: cut deeper.
-        budget -= max(1, len(clean) - limit)
-    return ""
+async def add_mentions(session: AsyncSession, services: Services, post: RemotePost, note: dict[str, Any]) -> list:
+    """Mention rows for the actors the note names that we know; returns the local artists among them."""
+    artists, actor_ids = [], set()
+    hrefs = addressed(note)
+    for href in hrefs:
+        account = await local_account(session, services, href)
+        if account is not None and account not in artists:
+            artists.append(account)
+            actor_ids.add((await local_actor(session, services.urls, account)).id)
+    if hrefs:
+        known = await session.exec(select(Actor.id).where(Actor.uri.in_(hrefs), Actor.account_id.is_(None)))
+        actor_ids |= set(known.all())
+    for actor_id in actor_ids:
+        session.add(Mention(remote_post_id=post.id, actor_id=actor_id))
+    return artists
 
 
-def _url(note: dict[str, Any]) -> str | None:
-    url = note.get("url")
-    if isinstance(url, list):
-        url = url[0] if url else None
-    if isinstance(url, dict):
-        url = url.get("href")
-    return fit_url(url)
-
-
-def _mentioned(note: dict[str, Any]) -> list[str]:
-    """Actor IRIs the note mentions: Mention tags, and addressees (a direct post may carry no tag)."""
-    tags = note.get("tag")
-    tags = tags if isinstance(tags, list) else [tags]
-    hrefs = [t.get("href") for t in tags if isinstance(t, dict) and t.get("type") == "Mention"]
-    addressed = ids_of(note.get("to")) + ids_of(note.get("cc"))
-    return list(dict.fromkeys([h for h in hrefs if isinstance(h, str)] + addressed))
+async def store_note(session: AsyncSession, services: Services, note: dict[str, Any], author: Actor) -> RemotePost:
+    """A new RemotePost (flushed, with its Mention rows) for a note already checked."""
+    post = RemotePost(uri=stored_uri(note["id"]), actor_id=author.id, in_reply_to=fit_url(id_of(note.get("inReplyTo"))),
+                      published=parse_time(note.get("published")) or utcnow(),
+                      **note_fields_from_ap(note, author.followers_url))
+    session.add(post)
+    await session.flush()
+    return post
 
 
 async def on_create(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
-    """A reply to one of our posts or a mention of an artist becomes a RemotePost and notifications."""
+    """A reply to one of our posts, a mention of an artist, or a followed actor's post becomes a RemotePost
+    (and notifications for the first two)."""
     if type_of(activity.get("object")) not in (None, *NOTE_TYPES):  # a bare IRI is typed after fetching
         log.info("ignored Create %s of a %s", item.activity_uri, type_of(activity.get("object")))
         return
     note = await note_from_activity(services, activity, item)
     if note is None:
         return
-    uri = stored_uri(note["id"])  # the key Update and Delete will look it up by
     async with services.sessions() as session:
-        if await session.get(Tombstone, uri) is not None:
-            log.info("ignored Create %s: %s was deleted already", item.activity_uri, uri)
+        tombstoned, existing = await known_note(session, stored_uri(note["id"]))
+        if tombstoned:
+            log.info("ignored Create %s: %s was deleted already", item.activity_uri, note["id"])
             return
-        if (await session.exec(select(RemotePost.id).where(RemotePost.uri == uri))).first() is not None:
+        if existing is not None:
             return  # the same note again (a resend, or Create after an Update we stored)
-        in_reply_to = id_of(note.get("inReplyTo"))
-        replied = await local_post(session, services, in_reply_to)
-        mentioned = [a for a in [await local_account(session, services, href) for href in _mentioned(note)] if a]
-    if replied is None and not mentioned:
-        log.info("ignored Create %s: neither a reply to us nor a mention", item.activity_uri)
+        replied = await local_post(session, services, id_of(note.get("inReplyTo")))
+        mentioned = [a for a in [await local_account(session, services, href) for href in addressed(note)] if a]
+        followed = await followed_by_an_artist(session, item.actor_uri)
+    if replied is None and not mentioned and not followed:
+        log.info("ignored Create %s: not a reply to us, a mention, or by anyone followed here", item.activity_uri)
         return
     remote = await services.remote_actors.by_uri(item.actor_uri)
+    if replied is None and not mentioned and visibility_of(note, remote.followers_url) == Visibility.DIRECT:
+        # Followed, but a message to others: nobody here may read it, so it is not kept.
+        log.info("ignored Create %s: a direct message to others", item.activity_uri)
+        return
     async with services.sessions() as session:
-        post = RemotePost(uri=uri, actor_id=remote.id, url=_url(note), content=_content(note),
-                          summary=_summary(note), in_reply_to=fit_url(in_reply_to),
-                          published=parse_time(note.get("published")) or utcnow())
-        session.add(post)
-        await session.flush()
+        post = await store_note(session, services, note, remote)
+        mentioned = await add_mentions(session, services, post, note)
         notified = set()
         if replied is not None:
             notify(session, replied.account_id, "reply", remote, item.activity_uri, post_id=replied.id,
@@ -152,9 +151,12 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],
                      item.actor_uri)
             return
-        post.content = _content(note)
-        post.summary = _summary(note)
-        post.url = _url(note) or post.url
+        for key, value in note_fields_from_ap(note, author.followers_url).items():
+            if key not in _FIXED_ON_UPDATE:
+                setattr(post, key, value if value is not None or key != "url" else post.url)
+        # Who the note names may change with an edit, and with it who may read a direct note.
+        await session.exec(delete(Mention).where(Mention.remote_post_id == post.id))
+        await add_mentions(session, services, post, note)
         post.updated = parse_time(note.get("updated")) or utcnow()
         session.add(post)
         await session.commit()

@@ -13,6 +13,7 @@ from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import actor_row, id_of
 from fediart.services import Services
 from fediart.store.fit import stored_uri
+from fediart.store.states import InteractionKind
 from fediart.store.tables import (Follower, Following, InboxItem, Interaction, Actor, RemotePost, Tombstone,
                                   utcnow)
 
@@ -44,6 +45,9 @@ async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
             if post.deleted_at is None:
                 _erase(post)
                 session.add(post)
+                # Boosts of it go too: a timeline would show an empty wrapper.
+                await session.exec(delete(Interaction).where(Interaction.remote_post_id == post.id,
+                                                             Interaction.kind == InteractionKind.BOOST))
         # Tombstoned even when we never saw the note: its Create may still be on its way.
         if await session.get(Tombstone, uri) is None:
             session.add(Tombstone(uri=uri))

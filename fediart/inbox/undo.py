@@ -1,4 +1,5 @@
-"""Undo arriving: a remote actor takes back its Follow, Like, Announce or Block.
+"""Undo arriving: a remote actor takes back its Follow, Like, Announce (of our post or, for home timelines,
+of anyone's) or Block.
 
 The undone activity may be embedded or only named by id. Either way the row it created must
 belong to the Undo's actor: nobody can unfollow, unlike or unblock on someone else's behalf.
@@ -14,7 +15,7 @@ from sqlmodel import delete, select
 from fediart.inbox.local import actor_row, id_of, local_account, local_post, type_of
 from fediart.services import Services
 from fediart.store.fit import stored_uri
-from fediart.store.tables import Follower, InboxItem, Interaction, Notification, Actor, RemoteBlock
+from fediart.store.tables import Actor, Follower, InboxItem, Interaction, Notification, RemoteBlock, RemotePost
 
 log = logging.getLogger("fediart.inbox")
 
@@ -83,10 +84,15 @@ async def _undo_interaction(session, services: Services, obj: Any, undone_id: st
     if undone_id:
         found = (await session.exec(select(Interaction).where(Interaction.activity_uri == undone_id))).first()
     if found is None and isinstance(obj, dict) and type_of(obj) in INTERACTION_KINDS:
-        post = await local_post(session, services, id_of(obj.get("object")))
-        if post is not None:
+        target = id_of(obj.get("object"))
+        post = await local_post(session, services, target)
+        # A boost of someone else's post (kept for home timelines) is found by the note's stored key.
+        remote = None if post is not None or target is None else (await session.exec(
+            select(RemotePost).where(RemotePost.uri == stored_uri(target)))).first()
+        column, row = (Interaction.post_id, post) if post is not None else (Interaction.remote_post_id, remote)
+        if row is not None:
             found = (await session.exec(select(Interaction).where(
-                Interaction.kind == INTERACTION_KINDS[type_of(obj)], Interaction.post_id == post.id,
+                Interaction.kind == INTERACTION_KINDS[type_of(obj)], column == row.id,
                 Interaction.actor_id == actor.id))).first()
     if found is None or _other_actor(found.actor_id, actor, undone_id):
         return False

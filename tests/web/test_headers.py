@@ -23,7 +23,8 @@ async def every_get_path(app, services) -> list[str]:
     post = await publish(services, text="Heron #ink", images=[(png(), "a heron")])
     async with services.sessions() as session:
         [media] = (await media_for(session, [post.id]))[post.id]
-    values = {"username": "ana", "status_id": str(post.id), "name": "ink", "version": "2.1", "media_id": str(media.id)}
+    values = {"username": "ana", "status_id": str(post.id), "name": "ink", "version": "2.1",
+              "media_id": str(media.id), "id": "1"}  # id: API rows
     paths = []
     for route in app.routes:
         if isinstance(route, Mount):

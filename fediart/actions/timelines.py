@@ -1,0 +1,182 @@
+"""Timelines: home, public, a hashtag's and one account's statuses, as rows (Post, RemotePost and boost
+Interaction) newest first, one page at a time.
+
+Posts, remote posts and boosts share one snowflake id space, so each page is read from up to three
+queries with the same cursor conditions and merged by id. Who may see what comes from store/visibility.py;
+the viewer's blocks and mutes (ActorRestriction) are left out of every list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text, cast, exists, func, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.actions.errors import NotFound
+from fediart.api.pagination import Page
+from fediart.services import Services
+from fediart.store.actors import local_actor
+from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility
+from fediart.store.tables import Account, Actor, ActorRestriction, Following, Interaction, Media, Post, RemotePost
+from fediart.store.visibility import visible_posts, visible_remote_posts
+
+StatusRow = Post | RemotePost | Interaction
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list may narrow to (the parameters Mastodon's timelines and account statuses take)."""
+
+    only_media: bool = False
+    exclude_replies: bool = False
+    exclude_reblogs: bool = False
+    tag: str | None = None
+
+
+async def _viewer_actor(session: AsyncSession, services: Services, viewer: Account | None) -> Actor | None:
+    return None if viewer is None else await local_actor(session, services.urls, viewer)
+
+
+def _restricted(viewer: Account | None) -> Any:
+    """Actor ids the viewer blocked or muted (an empty set for an anonymous visitor)."""
+    account_id = viewer.id if viewer is not None else -1
+    return select(ActorRestriction.actor_id).where(ActorRestriction.account_id == account_id,
+                                                   ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
+
+
+def _accounts_of(actor_ids: Any) -> Any:
+    """The local account ids behind a set of actor ids."""
+    return select(Actor.account_id).where(Actor.id.in_(actor_ids), Actor.account_id.is_not(None))
+
+
+def _like(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _post_filters(services: Services, filters: Filters) -> list[Any]:
+    found = []
+    if filters.only_media:
+        found.append(exists(select(Media.id).where(Media.post_id == Post.id)))
+    if filters.exclude_replies:
+        found.append(Post.in_reply_to.is_(None))
+    if filters.tag:
+        # The Hashtag's href as a whole JSON string: #ink never matches #inkwell (as store/posts.py does).
+        found.append(cast(Post.tags, Text).like(_like(json.dumps(services.urls.tag(filters.tag))), escape="\\"))
+    return found
+
+
+def _remote_filters(filters: Filters) -> list[Any]:
+    found = []
+    if filters.only_media:
+        found.append(cast(RemotePost.attachments, Text) != "[]")
+    if filters.exclude_replies:
+        found.append(RemotePost.in_reply_to.is_(None))
+    if filters.tag:
+        needle = json.dumps(filters.tag.lower())  # the name as a whole JSON string, escaped as stored
+        found.append(func.lower(cast(RemotePost.tags, Text)).like(_like(needle), escape="\\"))
+    return found
+
+
+async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRow]:
+    """One page from several queries over the shared id space: each read with the cursor, merged by id."""
+    rows: list[StatusRow] = []
+    for table, query in queries:
+        query = query.where(*page.conditions(table.id)).order_by(page.order(table.id)).limit(page.limit)
+        rows.extend((await session.exec(query)).all())
+    rows.sort(key=lambda row: row.id, reverse=not page.ascending)
+    return page.arrange(rows[:page.limit])
+
+
+def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list[tuple[Any, Any]]:
+    """Boosts by `boosters` (a condition on Interaction.actor_id) of posts the viewer may see."""
+    of_posts = (select(Interaction).join(Post, Post.id == Interaction.post_id)
+                .where(Interaction.kind == InteractionKind.BOOST, boosters, visible_posts(viewer),
+                       Post.account_id.not_in(_accounts_of(restricted))))
+    of_remote = (select(Interaction).join(RemotePost, RemotePost.id == Interaction.remote_post_id)
+                 .where(Interaction.kind == InteractionKind.BOOST, boosters, visible_remote_posts(viewer),
+                        RemotePost.actor_id.not_in(restricted)))
+    return [(Interaction, of_posts), (Interaction, of_remote)]
+
+
+async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
+    """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
+    async with services.sessions() as session:
+        me = await _viewer_actor(session, services, account)
+        await session.commit()
+        followed = select(Following.actor_id).where(Following.account_id == account.id,
+                                                    Following.state == FollowState.ACCEPTED)
+        restricted = _restricted(account)
+        posts = select(Post).where(
+            visible_posts(me), or_(Post.account_id == account.id, Post.account_id.in_(_accounts_of(followed))),
+            Post.account_id.not_in(_accounts_of(restricted)))
+        remotes = select(RemotePost).where(visible_remote_posts(me), RemotePost.actor_id.in_(followed),
+                                           RemotePost.actor_id.not_in(restricted))
+        boosters = (or_(Interaction.actor_id.in_(followed), Interaction.actor_id == me.id)
+                    & Interaction.actor_id.not_in(restricted))
+        return await _merged(session, page, [(Post, posts), (RemotePost, remotes),
+                                             *_boost_queries(me, restricted, boosters)])
+
+
+async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,
+                 remote: bool = False, filters: Filters = Filters()) -> list[StatusRow]:
+    """Public posts: this instance's (local), other servers' we hold (remote), or both; no boosts."""
+    async with services.sessions() as session:
+        restricted = _restricted(viewer)
+        queries = []
+        if not remote:
+            queries.append((Post, select(Post).join(Account, Account.id == Post.account_id).where(
+                Post.deleted_at.is_(None), Post.visibility == Visibility.PUBLIC, Account.kind == "person",
+                Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters))))
+        if not local:
+            queries.append((RemotePost, select(RemotePost).where(
+                RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
+                RemotePost.actor_id.not_in(restricted), *_remote_filters(filters))))
+        return await _merged(session, page, queries)
+
+
+async def tag(services: Services, viewer: Account | None, name: str, page: Page, *, local: bool = False,
+              remote: bool = False, only_media: bool = False) -> list[StatusRow]:
+    """Public posts, local and remote, that carry the hashtag `name`."""
+    name = name.strip().lstrip("#")
+    if not name:
+        return []
+    return await public(services, viewer, page, local=local, remote=remote,
+                        filters=Filters(only_media=only_media, tag=name))
+
+
+async def account_statuses(services: Services, viewer: Account | None, actor_id: int, page: Page, *,
+                           filters: Filters = Filters(), pinned: bool = False) -> list[StatusRow]:
+    """One account's statuses the viewer may see: a local artist's posts and boosts, or the posts (and
+    boosts) of a remote actor that fediart holds. NotFound for an unknown id."""
+    async with services.sessions() as session:
+        actor = await session.get(Actor, actor_id)
+        if actor is None or (actor.local and (await session.get(Account, actor.account_id)).kind != "person"):
+            raise NotFound()
+        me = await _viewer_actor(session, services, viewer)
+        await session.commit()
+        if me is not None and actor.local and await _blocks(session, actor.account_id, me.id):
+            return []  # Mastodon shows an account that blocked you as having no statuses
+        if pinned and not actor.local:
+            return []  # remote actors' featured collections are not fetched
+        queries: list[tuple[Any, Any]] = []
+        if actor.local:
+            posts = select(Post).where(Post.account_id == actor.account_id, visible_posts(me),
+                                       *_post_filters(services, filters))
+            queries.append((Post, posts.where(Post.pinned_at.is_not(None)) if pinned else posts))
+        else:
+            queries.append((RemotePost, select(RemotePost).where(RemotePost.actor_id == actor.id,
+                                                                 visible_remote_posts(me), *_remote_filters(filters))))
+        if not (pinned or filters.exclude_reblogs or filters.only_media or filters.tag):
+            queries.extend(_boost_queries(me, _restricted(viewer), Interaction.actor_id == actor.id))
+        return await _merged(session, page, queries)
+
+
+async def _blocks(session: AsyncSession, account_id: int, actor_id: int) -> bool:
+    found = await session.exec(select(ActorRestriction.id).where(
+        ActorRestriction.account_id == account_id, ActorRestriction.actor_id == actor_id,
+        ActorRestriction.kind == Restriction.BLOCK))
+    return found.first() is not None

@@ -1,0 +1,78 @@
+"""GET /api/v1/timelines/home, /timelines/public, /timelines/tag/:tag and /api/v1/accounts/:id/statuses:
+parse, ask actions/timelines.py for a page of rows, serialise them as Statuses with a Link header."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fediart.actions import timelines
+from fediart.actions.errors import NotFound
+from fediart.api.auth import authenticate, require_user
+from fediart.api.convert import statuses_to_api
+from fediart.api.json import api_json
+from fediart.api.pagination import Page, link_header
+from fediart.api.params import read_params
+from fediart.services import services_of
+from fediart.store.tables import Account
+
+READ = "read:statuses"
+
+
+async def _answer(request: Request, rows: list, viewer: Account | None) -> Response:
+    services = services_of(request)
+    async with services.sessions() as session:
+        statuses = await statuses_to_api(services, session, rows, viewer)
+    return api_json(statuses, headers=link_header(request, [row.id for row in rows]))
+
+
+async def _viewer(request: Request) -> Account | None:
+    grant = await authenticate(request, READ, required=False)
+    return grant.account if grant is not None else None
+
+
+async def home(request: Request) -> Response:
+    account = await require_user(request, READ)
+    params = await read_params(request)
+    rows = await timelines.home(services_of(request), account, Page.from_params(params))
+    return await _answer(request, rows, account)
+
+
+async def public(request: Request) -> Response:
+    viewer = await _viewer(request)
+    params = await read_params(request)
+    filters = timelines.Filters(only_media=params.flag("only_media"))
+    rows = await timelines.public(services_of(request), viewer, Page.from_params(params), local=params.flag("local"),
+                                  remote=params.flag("remote"), filters=filters)
+    return await _answer(request, rows, viewer)
+
+
+async def tag(request: Request) -> Response:
+    viewer = await _viewer(request)
+    params = await read_params(request)
+    rows = await timelines.tag(services_of(request), viewer, request.path_params["name"], Page.from_params(params),
+                               local=params.flag("local"), remote=params.flag("remote"),
+                               only_media=params.flag("only_media"))
+    return await _answer(request, rows, viewer)
+
+
+async def account_statuses(request: Request) -> Response:
+    viewer = await _viewer(request)
+    raw_id = request.path_params["id"]
+    if not raw_id.isdigit() or len(raw_id) > 19:
+        raise NotFound()
+    params = await read_params(request)
+    filters = timelines.Filters(only_media=params.flag("only_media"), exclude_replies=params.flag("exclude_replies"),
+                                exclude_reblogs=params.flag("exclude_reblogs"), tag=params.text("tagged"))
+    rows = await timelines.account_statuses(services_of(request), viewer, int(raw_id), Page.from_params(params),
+                                            filters=filters, pinned=params.flag("pinned"))
+    return await _answer(request, rows, viewer)
+
+
+routes = [
+    Route("/api/v1/timelines/home", home, methods=["GET"]),
+    Route("/api/v1/timelines/public", public, methods=["GET"]),
+    Route("/api/v1/timelines/tag/{name}", tag, methods=["GET"]),
+    Route("/api/v1/accounts/{id}/statuses", account_statuses, methods=["GET"]),
+]

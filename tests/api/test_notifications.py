@@ -1,0 +1,115 @@
+"""Notifications through HTTP: fediart's kinds as Mastodon's types (unknown ones never sent), filters by
+type and account, paging, one by id, dismiss and clear, each only on the artist's own."""
+
+from __future__ import annotations
+
+from posting import publish
+from sqlmodel import select
+from strict import assert_notification
+from timeline_world import deliver, note
+
+from fediart.store.tables import Actor, Notification
+
+
+def _status_url(post) -> str:
+    return f"https://art.example/users/ana/statuses/{post.id}"
+
+
+async def _world(client, network, services, make_artist):
+    """ana, with a like, a boost and a reply from bob through the inbox, plus a follow, a follow request,
+    a mention and a move (which Mastodon v1 has no type for) from others."""
+    ana = await make_artist("ana")
+    post = await publish(services, "ana", "Heron study.")
+    bob, carol = network.add_actor("bob"), network.add_actor("carol")
+    await deliver(client, services, bob, "Like", _status_url(post))
+    await deliver(client, services, bob, "Announce", _status_url(post))
+    await deliver(client, services, bob, "Create", note(bob, "<p>lovely</p>", inReplyTo=_status_url(post)))
+    await deliver(client, services, carol, "Create", note(carol, "<p>hi @ana</p>", tag=[
+        {"type": "Mention", "href": "https://art.example/users/ana"}]))
+    async with services.sessions() as session:
+        carol_row = (await session.exec(select(Actor).where(Actor.uri == carol.uri))).one()
+        bob_row = (await session.exec(select(Actor).where(Actor.uri == bob.uri))).one()
+        for kind in ("follow", "follow_request", "move"):
+            session.add(Notification(account_id=ana.id, kind=kind, actor_id=carol_row.id,
+                                     activity_uri=carol.new_id()))
+        await session.commit()
+    return ana, post, bob_row, carol_row
+
+
+async def test_kinds_become_mastodon_types_and_unknown_ones_are_left_out(client, network, services, make_artist,
+                                                                          bearer):
+    ana, post, bob, _ = await _world(client, network, services, make_artist)
+    response = await client.get("/api/v1/notifications", headers=await bearer(ana))
+    assert response.status_code == 200
+    found = response.json()
+    for entity in found:
+        assert_notification(entity)
+    assert [n["type"] for n in found] == ["follow_request", "follow", "mention", "mention", "reblog", "favourite"]
+    assert all(n["group_key"] == f"ungrouped-{n['id']}" for n in found)
+    favourite, reply = found[-1], found[3]
+    assert favourite["status"]["id"] == str(post.id) and favourite["account"]["id"] == str(bob.id)
+    assert reply["status"]["content"] == "<p>lovely</p>" and reply["status"]["in_reply_to_id"] == str(post.id)
+    assert "status" not in found[0]
+
+
+async def test_types_exclude_types_account_and_paging(client, network, services, make_artist, bearer):
+    ana, _, bob, carol = await _world(client, network, services, make_artist)
+    headers = await bearer(ana)
+
+    async def types(**params):
+        response = await client.get("/api/v1/notifications", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [n["type"] for n in response.json()], response
+
+    assert (await types(**{"types[]": "mention"}))[0] == ["mention", "mention"]
+    assert (await types(**{"types[]": ["favourite", "reblog"]}))[0] == ["reblog", "favourite"]
+    assert (await types(**{"exclude_types[]": ["follow", "follow_request", "mention"]}))[0] == ["reblog", "favourite"]
+    assert (await types(**{"types[]": "move"}))[0] == []  # no such Mastodon type here: nothing, not everything
+    assert (await types(account_id=str(bob.id)))[0] == ["mention", "reblog", "favourite"]
+    assert (await types(account_id="nobody"))[0] == []
+    first, response = await types(limit=2)
+    assert first == ["follow_request", "follow"]
+    assert 'rel="next"' in response.headers["link"]
+    last_id = response.json()[-1]["id"]
+    assert (await types(limit=2, max_id=last_id))[0] == ["mention", "mention"]
+    assert len((await types(limit=1000))[0]) == 6  # clamped to 80, never refused
+
+
+async def test_one_dismiss_and_clear_touch_only_the_artists_own(client, network, services, make_artist, bearer):
+    ana, _, _, _ = await _world(client, network, services, make_artist)
+    zoe = await make_artist("zoe")
+    as_ana, as_zoe = await bearer(ana), await bearer(zoe)
+    found = (await client.get("/api/v1/notifications", headers=as_ana)).json()
+    one = found[0]["id"]
+    shown = await client.get(f"/api/v1/notifications/{one}", headers=as_ana)
+    assert shown.status_code == 200 and shown.json()["id"] == one
+    assert (await client.get(f"/api/v1/notifications/{one}", headers=as_zoe)).json() == {"error": "Record not found"}
+    assert (await client.post(f"/api/v1/notifications/{one}/dismiss", headers=as_zoe)).status_code == 404
+    dismissed = await client.post(f"/api/v1/notifications/{one}/dismiss", headers=as_ana)
+    assert dismissed.status_code == 200 and dismissed.json() == {}
+    assert (await client.get(f"/api/v1/notifications/{one}", headers=as_ana)).status_code == 404
+    assert (await client.post("/api/v1/notifications/clear", headers=as_zoe)).status_code == 200
+    assert len((await client.get("/api/v1/notifications", headers=as_ana)).json()) == len(found) - 1
+    assert (await client.post("/api/v1/notifications/clear", headers=as_ana)).json() == {}
+    assert (await client.get("/api/v1/notifications", headers=as_ana)).json() == []
+
+
+async def test_tokens_and_scopes_are_checked(client, make_artist, bearer):
+    ana = await make_artist("ana")
+    assert (await client.get("/api/v1/notifications")).status_code == 401
+    read_only = await bearer(ana, "read")
+    assert (await client.post("/api/v1/notifications/clear", headers=read_only)).status_code == 403
+    assert (await client.get("/api/v1/notifications/12", headers=read_only)).status_code == 404
+
+
+async def test_limit_is_clamped_at_80(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    bob = await services.remote_actors.by_uri(network.add_actor("bob").uri)
+    async with services.sessions() as session:
+        for number in range(85):
+            session.add(Notification(account_id=ana.id, kind="follow", actor_id=bob.id,
+                                     activity_uri=f"https://remote.example/follows/{number}"))
+        await session.commit()
+    headers = await bearer(ana)
+    assert len((await client.get("/api/v1/notifications?limit=1000", headers=headers)).json()) == 80
+    assert len((await client.get("/api/v1/notifications", headers=headers)).json()) == 40
