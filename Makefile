@@ -10,6 +10,9 @@ PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 # brings its own Node 22.
 PEER := tests/peers/fedify
 PEER_STAMP := $(PEER)/node_modules/.installed
+# masto (npm), the client library Phanpy and Elk are built on, drives the client API in the tests.
+MASTO := tests/clients/masto
+MASTO_STAMP := $(MASTO)/node_modules/.installed
 
 .PHONY: run test test-sqlite test-postgres bench clean
 
@@ -37,13 +40,17 @@ $(PEER_STAMP): $(PEER)/package-lock.json
 	npm ci --prefix $(PEER) --no-audit --no-fund --loglevel=error
 	touch $(PEER_STAMP)
 
+$(MASTO_STAMP): $(MASTO)/package-lock.json
+	npm ci --prefix $(MASTO) --no-audit --no-fund --loglevel=error
+	touch $(MASTO_STAMP)
+
 # The whole suite, on SQLite and then on PostgreSQL (PG_URL).
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(PEER_STAMP)
+test-sqlite: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP)
 	FEDIART_TEST_DATABASE=sqlite $(BIN)/pytest -q
 
-test-postgres: $(STAMP) $(PEER_STAMP)
+test-postgres: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP)
 	FEDIART_TEST_DATABASE=postgresql FEDIART_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q
 
 bench: $(STAMP)

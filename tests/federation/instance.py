@@ -58,11 +58,11 @@ class Instance:
     def handle(self, username: str) -> str:
         return f"@{username}@{self.domain}"
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FEDIART_")}
         env["FEDIART_LOG_LEVEL"] = "WARNING"
         result = subprocess.run([sys.executable, "-m", "fediart", *args, "--config", str(self.config_path)],
-                                cwd=self.root, env=env, capture_output=True, text=True, timeout=120)
+                                cwd=self.root, env=env, capture_output=True, text=True, timeout=120, input=input)
         if check and result.returncode != 0:
             raise AssertionError(f"[{self.name}] fediart {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
