@@ -33,4 +33,19 @@ async def handle_action_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message)
 
 
-EXCEPTION_HANDLERS = {ApiError: handle_api_error, ActionError: handle_action_error}
+async def handle_server_error(request: Request, exc: Exception) -> Response:
+    """A bug on our side still answers in the shape clients parse (the traceback goes to the log)."""
+    from starlette.responses import PlainTextResponse
+
+    if request.url.path.startswith(("/api/", "/oauth/")):
+        return error_response(500, "Internal server error")
+    return PlainTextResponse("Internal Server Error", status_code=500)
+
+
+async def unknown_api_path(request: Request) -> Response:
+    """Every /api path fediart does not serve: a JSON 404, so Tusky and the official apps fall back
+    (they do so only on 404) and masto.js can read the answer."""
+    return error_response(404, "Record not found")
+
+
+EXCEPTION_HANDLERS = {ApiError: handle_api_error, ActionError: handle_action_error, 500: handle_server_error}

@@ -45,3 +45,17 @@ async def test_local_and_remote_statuses_and_a_boost_meet_the_field_rules(servic
     assert theirs["account"]["acct"] == "carol@remote.example" and theirs["media_attachments"][0]["url"].endswith("1.png")
     assert wrapper["id"] == str(boost.id) and wrapper["reblog"]["id"] == str(post.id)
     assert account["acct"] == "ana" and account["statuses_count"] == 1 and account["followers_count"] == 1
+
+
+async def test_an_unknown_api_path_is_a_json_404_so_clients_fall_back(client):
+    for method in ("GET", "POST", "DELETE"):
+        response = await client.request(method, "/api/v1/no/such/thing")
+        assert response.status_code == 404 and response.json() == {"error": "Record not found"}
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
+
+
+async def test_the_openapi_description_is_served_and_lists_the_api(client):
+    response = await client.get("/api/openapi.json")
+    doc = response.json()
+    assert doc["openapi"] == "3.1.0" and "/api/v1/timelines/home" in doc["paths"]
+    assert set(doc["components"]["schemas"]["Status"]["required"]) >= {"id", "account", "media_attachments"}
