@@ -20,19 +20,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import ActionError
 from fediart.activitypub.fetch import FetchError
-from fediart.activitypub.hosts import same_origin
 from fediart.activitypub.lookup import LookupRefused, object_by_url
-from fediart.activitypub.refs import id_of, ids_of
 from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.vocab import PUBLIC
-from fediart.inbox.local import local_post, parse_time
-from fediart.inbox.notes import CONTENT_MAX, fit_html
+from fediart.inbox.local import local_post
+from fediart.inbox.notes import NoteRefused, store_fetched_note
 from fediart.outbox.audience import follower_inboxes, inbox_of
 from fediart.outbox.enqueue import enqueue
 from fediart.outbox.interactions import announce_activity, id_prefix, like_activity, undo_activity
 from fediart.services import Services
 from fediart.store.actors import local_actor
-from fediart.store.fit import fit_url
 from fediart.store.states import InteractionKind, NotificationKind, Visibility
 from fediart.store.statuses import find_status, original, uri_of
 from fediart.store.tables import (
@@ -265,15 +262,6 @@ async def _local_by_page(session: AsyncSession, services: Services, url: str) ->
     return await local_post(session, services, services.urls.status(username, int(tail)))
 
 
-def _remote_visibility(note: dict) -> Visibility:
-    """A fetched note's visibility, read from its addressing as Mastodon writes it."""
-    if PUBLIC in ids_of(note.get("to")):
-        return Visibility.PUBLIC
-    if PUBLIC in ids_of(note.get("cc")):
-        return Visibility.UNLISTED
-    return Visibility.FOLLOWERS
-
-
 async def status_of_url(services: Services, url: str) -> int:
     """The status id of a post named by URL (its id or web page, ours or another server's).
 
@@ -292,27 +280,7 @@ async def status_of_url(services: Services, url: str) -> int:
             return known
     try:
         note = await object_by_url(services.http, url, services.instance_signer, services.config)
-        authors = ids_of(note.get("attributedTo"))
-        if not authors:
-            raise ActionError(f"{url} names no author")
-        author = await services.remote_actors.by_uri(authors[0])
-    except (FetchError, LookupRefused, ActorError) as exc:
+        post = await store_fetched_note(services, note, why=f"the post at {url}", page_url=url)
+    except (FetchError, LookupRefused, ActorError, NoteRefused) as exc:
         raise ActionError(str(exc)) from None
-    if not same_origin(note["id"], author.uri):
-        raise ActionError(f"{url} is attributed to an actor on another server; refused")
-    async with services.sessions() as session:
-        known = (await session.exec(select(RemotePost.id).where(RemotePost.uri == note["id"]))).first()
-        if known is not None:
-            return known
-        row = RemotePost(uri=note["id"], actor_id=author.id, url=url if url != note["id"] else None,
-                         content=fit_html(note.get("content") if isinstance(note.get("content"), str) else "",
-                                          CONTENT_MAX),
-                         in_reply_to=fit_url(id_of(note.get("inReplyTo"))), visibility=_remote_visibility(note),
-                         sensitive=note.get("sensitive") is True, published=parse_time(note.get("published")))
-        session.add(row)
-        try:
-            await session.commit()
-        except IntegrityError:  # stored meanwhile by the inbox or another request
-            await session.rollback()
-            return (await session.exec(select(RemotePost.id).where(RemotePost.uri == note["id"]))).one()
-        return row.id
+    return post.id

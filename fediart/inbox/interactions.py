@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from fediart.activitypub.fetch import FetchError, fetch_document
 from fediart.activitypub.hosts import same_origin
-from fediart.inbox.local import follower_row, hosts_allowed, id_of, ids_of, local_post, lock_account, notify, type_of
-from fediart.inbox.notes import NOTE_TYPES, add_mentions, followed_by_an_artist, known_note, store_note
+from fediart.inbox.local import follower_row, hosts_allowed, id_of, local_post, lock_account, notify
+from fediart.inbox.notes import NoteRefused, followed_by_an_artist, known_note, store_fetched_note
 from fediart.services import Services
 from fediart.store.fit import stored_uri
 from fediart.store.states import InteractionKind, Visibility
-from fediart.store.tables import Actor, InboxItem, Interaction, Post, RemotePost
+from fediart.store.tables import InboxItem, Interaction, Post, RemotePost
 
 log = logging.getLogger("fediart.inbox")
 
@@ -122,24 +122,8 @@ async def _fetch_boosted(services: Services, target: str, why: str) -> RemotePos
             log.info("ignored %s: %s could not be fetched (%s)", why, target, exc)
             return None
         raise  # a server that is down now may answer later: the item is retried
-    authors = ids_of(note.get("attributedTo"))
-    if type_of(note) not in NOTE_TYPES or len(authors) != 1:
-        log.info("ignored %s: %s is a %s with %d authors", why, target, type_of(note), len(authors))
+    try:
+        return await store_fetched_note(services, note, why=why)
+    except NoteRefused as exc:
+        log.info("ignored %s: %s", why, exc)
         return None
-    if not await hosts_allowed(services, authors[0], why=why):
-        return None
-    if not same_origin(authors[0], target):
-        log.info("ignored %s: %s claims an author on another server", why, target)
-        return None
-    author = await services.remote_actors.by_uri(authors[0])
-    if author.gone or author.local:
-        return None
-    async with services.sessions() as session:
-        tombstoned, post = await known_note(session, stored_uri(target))
-        if tombstoned or post is not None:
-            return post
-        post = await store_note(session, services, note, await session.get(Actor, author.id))
-        await add_mentions(session, services, post, note)
-        await session.commit()
-        await session.refresh(post)
-        return post

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.fetch import fetch_document
-from fediart.activitypub.hosts import same_origin
+from fediart.activitypub.hosts import host_of, same_origin
 from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time,
                                  type_of)
 from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, visibility_of  # noqa: F401 (fit_html: tests)
@@ -95,6 +96,48 @@ async def store_note(session: AsyncSession, services: Services, note: dict[str, 
     session.add(post)
     await session.flush()
     return post
+
+
+class NoteRefused(Exception):
+    """A fetched document fediart will not keep as a post; the message says why, for a log or a person."""
+
+
+async def store_fetched_note(services: Services, note: dict[str, Any], *, why: str,
+                             page_url: str | None = None) -> RemotePost:
+    """A note fetched from its own server (a boosted post, a pasted URL, a search result), stored as a
+    RemotePost with its Mention rows, or the stored row if it is already known. NoteRefused when it may
+    not be kept: not a note, several authors or one on another server, a blocked host, a tombstone."""
+    target = note.get("id")
+    authors = ids_of(note.get("attributedTo"))
+    if not isinstance(target, str) or type_of(note) not in NOTE_TYPES or len(authors) != 1:
+        raise NoteRefused(f"{target} is a {type_of(note)} with {len(authors)} authors, not a post")
+    if not await hosts_allowed(services, target, authors[0], why=why):
+        raise NoteRefused(f"{target} is on a server this instance does not federate with")
+    if not same_origin(authors[0], target):
+        raise NoteRefused(f"{target} claims an author on another server ({host_of(authors[0])}); refused")
+    author = await services.remote_actors.by_uri(authors[0])
+    if author.gone or author.local:
+        raise NoteRefused(f"{target}'s author is gone")
+    async with services.sessions() as session:
+        tombstoned, post = await known_note(session, stored_uri(target))
+        if tombstoned:
+            raise NoteRefused(f"{target} was deleted")
+        if post is not None:
+            return post
+        post = await store_note(session, services, note, await session.get(Actor, author.id))
+        if page_url and page_url != target and post.url is None:
+            post.url = fit_url(page_url)
+        await add_mentions(session, services, post, note)
+        try:
+            await session.commit()
+        except IntegrityError:  # stored meanwhile by the inbox or another request
+            await session.rollback()
+            stored = (await known_note(session, stored_uri(target)))[1]
+            if stored is None:
+                raise
+            return stored
+        await session.refresh(post)
+        return post
 
 
 async def on_create(services: Services, activity: dict[str, Any], item: InboxItem) -> None:

@@ -24,7 +24,8 @@ async def every_get_path(app, services) -> list[str]:
     async with services.sessions() as session:
         [media] = (await media_for(session, [post.id]))[post.id]
     values = {"username": "ana", "status_id": str(post.id), "name": "ink", "version": "2.1",
-              "media_id": str(media.id), "id": "1"}  # id: API rows
+              "media_id": str(media.id), "id": "1",  # id: API rows
+              "rest": "v1/no/such/thing"}  # the JSON 404 for unknown /api paths
     paths = []
     for route in app.routes:
         if isinstance(route, Mount):
