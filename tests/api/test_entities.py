@@ -59,3 +59,56 @@ async def test_the_openapi_description_is_served_and_lists_the_api(client):
     doc = response.json()
     assert doc["openapi"] == "3.1.0" and "/api/v1/timelines/home" in doc["paths"]
     assert set(doc["components"]["schemas"]["Status"]["required"]) >= {"id", "account", "media_attachments"}
+
+
+async def test_every_entity_a_client_reads_meets_the_strict_rules(client, services, network, make_artist, bearer):
+    """One artist's session across the endpoints an app calls first; each entity is checked field by
+    field as Tusky, the official apps, Ice Cubes and Ivory decode it."""
+    from posting import png
+    from strict import assert_media, assert_notification, assert_relationship
+    from timeline_world import deliver, follow_remote, note
+
+    ana = await make_artist("ana")
+    await make_artist("bea")
+    headers = await bearer(ana)
+    carol, carol_row = await follow_remote(services, network, ana, "carol")
+    upload = await client.post("/api/v2/media", headers=headers, files={"file": ("file", png(), "image/png")},
+                               data={"description": "Ink heron", "focus": "0.1,0.2"})
+    posted = await client.post("/api/v1/statuses", headers=headers,
+                               json={"status": "Heron #ink @bea", "media_ids": [upload.json()["id"]]})
+    status = posted.json()
+    await deliver(client, services, carol, "Create", note(carol, "<p>Hello ana</p>", inReplyTo=status["uri"],
+                                                          tag=[{"type": "Mention",
+                                                                "href": services.urls.actor("ana")}]))
+    await deliver(client, services, carol, "Like", status["uri"])
+
+    me = (await client.get("/api/v1/accounts/verify_credentials", headers=headers)).json()
+    assert_account(me)
+    assert set(me["source"]) >= {"privacy", "sensitive", "language", "note", "fields", "follow_requests_count"}
+    assert_media((await client.get(f"/api/v1/media/{upload.json()['id']}", headers=headers)).json())
+    for path in ("/api/v1/timelines/home", f"/api/v1/accounts/{me['id']}/statuses", "/api/v1/timelines/public"):
+        page = (await client.get(path, headers=headers)).json()
+        assert page, path
+        for entity in page:
+            assert_status(entity)
+    context = (await client.get(f"/api/v1/statuses/{status['id']}/context", headers=headers)).json()
+    assert set(context) == {"ancestors", "descendants"} and len(context["descendants"]) == 1
+    for entity in context["descendants"]:
+        assert_status(entity)
+    notifications = (await client.get("/api/v1/notifications", headers=headers)).json()
+    assert {n["type"] for n in notifications} >= {"favourite", "mention"}
+    for entity in notifications:
+        assert_notification(entity)
+    relationships = (await client.get("/api/v1/accounts/relationships", headers=headers,
+                                      params={"id[]": [str(carol_row.id)]})).json()
+    assert len(relationships) == 1 and relationships[0]["following"] is True
+    assert_relationship(relationships[0])
+    await client.post("/api/v1/markers", headers=headers, json={"notifications": {"last_read_id": notifications[0]["id"]}})
+    markers = (await client.get("/api/v1/markers", headers=headers, params={"timeline[]": ["notifications"]})).json()
+    marker = markers["notifications"]
+    assert set(marker) >= {"last_read_id", "version", "updated_at"} and isinstance(marker["version"], int)
+    for path in ("/api/v1/instance", "/api/v2/instance"):
+        instance = (await client.get(path)).json()
+        assert isinstance(instance["version"], str) and instance["version"].startswith("4.2.0 (compatible; fediart ")
+    preferences = (await client.get("/api/v1/preferences", headers=headers)).json()
+    assert preferences["posting:default:visibility"] in ("public", "unlisted", "private", "direct")
