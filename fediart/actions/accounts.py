@@ -21,6 +21,7 @@ from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.tables import Account, Actor
+from fediart.store.ids import parse_id
 
 WEB = ("https://", "http://")
 
@@ -32,11 +33,8 @@ def handle_of(actor: Actor) -> str:
 
 async def actor_by_id(session: AsyncSession, actor_id: str | int) -> Actor:
     """The account a client names by id (local artist or remote actor); NotFound otherwise."""
-    try:
-        number = int(str(actor_id))
-    except ValueError:
-        raise NotFound() from None
-    if not 0 < number < 2**63:
+    number = parse_id(str(actor_id))
+    if number is None:
         raise NotFound()
     actor = await session.get(Actor, number)
     if actor is None or not await listed(session, actor):

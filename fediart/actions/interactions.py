@@ -43,6 +43,7 @@ from fediart.store.tables import (
     RemotePost,
 )
 from fediart.store.visibility import can_see
+from fediart.store.ids import parse_id
 
 if TYPE_CHECKING:  # only its shape is used: cursor conditions, order and limit
     from fediart.api.pagination import Page
@@ -257,9 +258,10 @@ async def _local_by_page(session: AsyncSession, services: Services, url: str) ->
     """One of our posts named by its web page, https://host/@user/<id>."""
     prefix = services.urls.base + "/@"
     username, _, tail = url[len(prefix):].partition("/") if url.startswith(prefix) else ("", "", "")
-    if not tail.isdigit() or len(tail) > 19:
+    post_id = parse_id(tail)
+    if post_id is None:
         return None
-    return await local_post(session, services, services.urls.status(username, int(tail)))
+    return await local_post(session, services, services.urls.status(username, post_id))
 
 
 async def status_of_url(services: Services, url: str) -> int:

@@ -16,6 +16,7 @@ from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
 from fediart.services import Services
 from fediart.store.tables import Account, Media
+from fediart.store.ids import parse_id
 
 
 def parse_focus(value: str | None) -> tuple[float, float] | None:
@@ -76,11 +77,11 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
 
 async def get_media(services: Services, account: Account, media_id: str | int) -> Media:
     """One of the account's uploads; NotFound for anyone else's (their existence is not told)."""
-    text = str(media_id).strip()
-    if not text.isdigit() or len(text) > 19:
+    found = parse_id(str(media_id).strip())
+    if found is None:
         raise NotFound()
     async with services.sessions() as session:
-        media = await session.get(Media, int(text))
+        media = await session.get(Media, found)
     if media is None or media.account_id != account.id:
         raise NotFound()
     return media

@@ -26,6 +26,7 @@ from fediart.store.actors import local_actor
 from fediart.store.statuses import ancestors, descendants, find_status, original, status_id, uri_of
 from fediart.store.states import Visibility
 from fediart.store.tables import Account, IdempotencyKey, Interaction, Media, Post, PostEdit, RemotePost, utcnow
+from fediart.store.ids import parse_id
 
 MAX_PINS = 5  # Mastodon's limit, which clients show
 IDEMPOTENCY_WINDOW = timedelta(hours=1)  # how long a retried request gets the post it made
@@ -50,10 +51,10 @@ def _refused(exc: Exception) -> ActionError:
 def _ids(values: Sequence[str | int]) -> list[int]:
     found = []
     for value in values:
-        text = str(value).strip()
-        if not text.isdigit() or len(text) > 19:
+        media_id = parse_id(str(value).strip())
+        if media_id is None:
             raise ActionError(f"Validation failed: {value!r} is not a media id")
-        found.append(int(text))
+        found.append(media_id)
     return list(dict.fromkeys(found))
 
 
@@ -225,13 +226,13 @@ async def status_history(services: Services, viewer: Account | None, value: str 
                                     .order_by(PostEdit.id))).all()
         current = (await session.exec(select(Media).where(Media.post_id == status.id)
                                       .order_by(Media.position))).all()
-        ids = {int(m["id"]) for e in edits for m in e.media if str(m.get("id", "")).isdigit()}
+        ids = {i for e in edits for m in e.media if (i := parse_id(str(m.get("id", "")))) is not None}
         stored = {m.id: m for m in (await session.exec(select(Media).where(Media.id.in_(ids)))).all()} if ids else {}
         versions = []
         for edit in edits:
             media = []
             for item in edit.media:
-                row = stored.get(int(item["id"])) if str(item.get("id", "")).isdigit() else None
+                row = stored.get(parse_id(str(item.get("id", ""))))
                 if row is not None:  # images removed by a later edit are gone; the text stays
                     media.append(Media.model_validate({**row.model_dump(), "description": item.get("description", "")}))
             versions.append(Version(edit.content, edit.summary, edit.sensitive, edit.created_at, media))

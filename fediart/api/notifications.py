@@ -24,6 +24,7 @@ from fediart.api.pagination import Page, link_header
 from fediart.api.params import read_params
 from fediart.services import services_of
 from fediart.store.tables import Account, Actor, Notification, Post, RemotePost
+from fediart.store.ids import parse_id
 
 READ, WRITE = "read:notifications", "write:notifications"
 WITH_STATUS = {"mention", "reblog", "favourite"}
@@ -67,17 +68,17 @@ async def notifications_to_api(services: Any, session: AsyncSession, rows: list[
 
 
 def _notification_id(request: Request) -> int:
-    raw = request.path_params["id"]
-    if not raw.isdigit() or len(raw) > 19:
+    found = parse_id(request.path_params["id"])
+    if found is None:
         raise NotFound()
-    return int(raw)
+    return found
 
 
 async def index(request: Request) -> Response:
     account = await require_user(request, READ)
     params = await read_params(request)
     actor = params.text("account_id")
-    if actor is not None and not actor.isdigit():
+    if actor is not None and parse_id(actor) is None:
         return api_json([])  # no actor has that id, so none of its notifications exist
     services = services_of(request)
     rows = await notifications.list_notifications(

@@ -17,18 +17,14 @@ from sqlalchemy import ColumnElement
 from starlette.requests import Request
 
 from fediart.api.params import Params
+from fediart.store.ids import parse_id
 
 CURSORS = ("max_id", "since_id", "min_id")
 
 
 def _cursor(params: Params, key: str) -> int | None:
-    value = params.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return int(str(value))
-    except ValueError:
-        return None  # Mastodon ignores a cursor it cannot read rather than failing the page
+    # Mastodon ignores a cursor it cannot read rather than failing the page.
+    return parse_id(str(params.get(key) or "").strip())
 
 
 @dataclass(frozen=True)

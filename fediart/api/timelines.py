@@ -16,6 +16,7 @@ from fediart.api.pagination import Page, link_header
 from fediart.api.params import read_params
 from fediart.services import services_of
 from fediart.store.tables import Account
+from fediart.store.ids import parse_id
 
 READ = "read:statuses"
 
@@ -59,13 +60,13 @@ async def tag(request: Request) -> Response:
 
 async def account_statuses(request: Request) -> Response:
     viewer = await _viewer(request)
-    raw_id = request.path_params["id"]
-    if not raw_id.isdigit() or len(raw_id) > 19:
+    actor_id = parse_id(request.path_params["id"])
+    if actor_id is None:
         raise NotFound()
     params = await read_params(request)
     filters = timelines.Filters(only_media=params.flag("only_media"), exclude_replies=params.flag("exclude_replies"),
                                 exclude_reblogs=params.flag("exclude_reblogs"), tag=params.text("tagged"))
-    rows = await timelines.account_statuses(services_of(request), viewer, int(raw_id), Page.from_params(params),
+    rows = await timelines.account_statuses(services_of(request), viewer, actor_id, Page.from_params(params),
                                             filters=filters, pinned=params.flag("pinned"))
     return await _answer(request, rows, viewer)
 

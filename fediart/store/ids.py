@@ -6,6 +6,7 @@ one space, so a status id names exactly one row whether the post is local or rem
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -31,3 +32,17 @@ def new_id() -> int:
 def id_at(at: datetime) -> int:
     """The smallest id any row created at `at` can have: the bound for a timestamp cursor."""
     return int(at.timestamp() * 1000) << 16
+
+
+MAX_ID = (1 << 63) - 1  # BIGINT's ceiling: a larger number names no row and must not reach the database
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(text: object) -> int | None:
+    """An id as a client or a URL gives it (ASCII digits), or None when it cannot name a row."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text if 0 < text <= MAX_ID else None
+    if not isinstance(text, str) or not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

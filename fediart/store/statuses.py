@@ -14,6 +14,7 @@ from fediart.store.states import InteractionKind
 from fediart.store.tables import Account, Actor, Interaction, Post, RemotePost
 from fediart.store.visibility import can_see, visible_posts, visible_remote_posts
 from fediart.urls import Urls
+from fediart.store.ids import parse_id
 
 Status = Post | RemotePost | Interaction
 MAX_THREAD = 60  # statuses walked up or down a thread; deeper ones are left out, as Mastodon caps it
@@ -21,10 +22,10 @@ MAX_THREAD = 60  # statuses walked up or down a thread; deeper ones are left out
 
 def status_id(value: str | int) -> int:
     """A status id as clients send it (a decimal string); NotFound for anything else."""
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 19:
+    found = parse_id(str(value).strip())
+    if found is None:
         raise NotFound()
-    return int(text)
+    return found
 
 
 async def find_status(session: AsyncSession, viewer: Actor | None, value: str | int) -> Status:
@@ -73,9 +74,9 @@ async def _by_uri(session: AsyncSession, urls: Urls, uri: str) -> Post | RemoteP
     prefix = urls.base + "/users/"
     if uri.startswith(prefix) and "/statuses/" in uri:
         username, _, tail = uri[len(prefix):].partition("/statuses/")
-        if tail.isdigit() and len(tail) < 20:
+        if (post_id := parse_id(tail)) is not None:
             found = (await session.exec(select(Post).join(Account, Account.id == Post.account_id).where(
-                Post.id == int(tail), Account.username == username))).first()
+                Post.id == post_id, Account.username == username))).first()
             if found is not None:
                 return found
     return (await session.exec(select(RemotePost).where(RemotePost.uri == uri))).first()
