@@ -25,7 +25,8 @@ from fediart.api.convert import (
 )
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
-from fediart.api.pagination import Page, link_header
+from fediart.api.pagination import link_header
+from fediart.store.pages import Page
 from fediart.api.params import Params, read_params
 from fediart.services import services_of
 from fediart.store.actors import local_actor
