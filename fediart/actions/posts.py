@@ -20,6 +20,9 @@ from fediart.actions.errors import ActionError, NotFound
 from fediart.actions.media import parse_focus
 from fediart.licence.catalogue import licence_by_key
 from fediart.media.images import MediaError
+from fediart.outbox.audience import follower_inboxes
+from fediart.outbox.enqueue import enqueue
+from fediart.outbox.pins import pin_activity
 from fediart.outbox.publish import MAX_IMAGES, PublishError, create_post, delete_post, edit_post
 from fediart.services import Services
 from fediart.store.actors import local_actor
@@ -165,16 +168,29 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             raise _refused(exc) from None
 
 
-async def delete_status(services: Services, account: Account, value: str | int) -> Post:
-    """Delete one's own post; returns it as it was (source text included) for delete-and-redraft."""
+async def delete_status(services: Services, account: Account, value: str | int, *,
+                        keep_media: bool = False) -> tuple[Post, list[Media]]:
+    """Delete one's own post; returns it as it was (source text included) and its images, for
+    delete-and-redraft. With `keep_media` the images stay as uploads the redraft can attach again
+    (Mastodon's default for clients); otherwise they are deleted with the post."""
     async with services.sessions() as session:
         post = await _own_post(session, services, account, value)
         before = Post.model_validate(post.model_dump())  # a detached copy: deleting empties the row
+        media = list((await session.exec(select(Media).where(Media.post_id == post.id)
+                                         .order_by(Media.position))).all())
+        media = [Media.model_validate(m.model_dump()) for m in media]  # as they were on the post
         try:
-            await delete_post(session, services, post.id)
+            await delete_post(session, services, post.id, keep_media=keep_media)
         except PublishError as exc:
             raise _refused(exc) from None
-    return before
+    return before, media
+
+
+async def _announce_pin(session: AsyncSession, services: Services, account: Account, post: Post) -> None:
+    """Add (or Remove) to the artist's followers, in the pin's own transaction; a deleted post's
+    undelivered ones are dropped with its other activities (post_id)."""
+    activity = pin_activity(services, account, post.id, pinned=post.pinned_at is not None)
+    await enqueue(session, account, activity, await follower_inboxes(session, account.id), post_id=post.id)
 
 
 async def pin_status(services: Services, account: Account, value: str | int) -> Post:
@@ -190,9 +206,11 @@ async def pin_status(services: Services, account: Account, value: str | int) -> 
                 raise ActionError(f"Validation failed: you can pin at most {MAX_PINS} posts")
             post.pinned_at = utcnow()
             session.add(post)
+            await _announce_pin(session, services, account, post)
             await session.commit()
             await session.refresh(post)
     services.cache.forget_account(account.username)  # the featured collection changed
+    services.wake_worker()
     return post
 
 
@@ -202,9 +220,11 @@ async def unpin_status(services: Services, account: Account, value: str | int) -
         if post.pinned_at is not None:
             post.pinned_at = None
             session.add(post)
+            await _announce_pin(session, services, account, post)
             await session.commit()
             await session.refresh(post)
     services.cache.forget_account(account.username)
+    services.wake_worker()
     return post
 
 

@@ -100,9 +100,14 @@ async def edit(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     account = await require_user(request, "write:statuses")
-    post = await posts.delete_status(services_of(request), account, request.path_params["status_id"])
-    # The source text lets a client offer "delete and redraft".
-    return await _one(request, post, account, text=post.source)
+    params = await read_params(request)
+    services = services_of(request)
+    post, media = await posts.delete_status(services, account, request.path_params["status_id"],
+                                            keep_media=not params.flag("delete_media"))
+    # The source text and the images (kept as uploads unless delete_media) let a client offer
+    # "delete and redraft".
+    return await _one(request, post, account, text=post.source,
+                      media_attachments=[media_to_api(m, services.urls) for m in media])
 
 
 async def context(request: Request) -> Response:

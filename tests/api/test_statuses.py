@@ -6,7 +6,7 @@ from posting import add_remote, jpeg
 from sqlmodel import select
 from strict import assert_account, assert_status
 
-from fediart.store.tables import Actor, Mention, Notification, Post, PostEdit, RemotePost
+from fediart.store.tables import Actor, Media, Mention, Notification, Post, PostEdit, RemotePost
 from fediart.worker import run_due_work
 
 BASE = "https://art.example"
@@ -375,3 +375,68 @@ async def test_a_direct_post_is_seen_by_those_it_mentions_local_or_remote(client
     assert set(create["object"]["to"]) == {carol.uri, f"{BASE}/users/bea"}
     assert local_deliveries(network) == []
     assert {(n.account_id, n.kind) for n in await rows(services, Notification)} == {(bea.id, "mention")}
+
+
+async def test_delete_and_redraft_keeps_the_images_for_the_redraft(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers, "A heron, first try")
+    status = await post(client, headers, status="Redraft me", media_ids=[media_id])
+    deleted = (await client.delete(f"/api/v1/statuses/{status['id']}", headers=headers)).json()
+    assert deleted["text"] == "Redraft me"
+    [attachment] = deleted["media_attachments"]
+    assert attachment["id"] == media_id and attachment["description"] == "A heron, first try"
+    [row] = await rows(services, Media, Media.id == int(media_id))
+    assert row.post_id is None and (services.media_dir / row.file).is_file()
+    # The file stays served while it waits for the redraft.
+    assert (await client.get(attachment["url"].removeprefix(BASE))).status_code == 200
+    redraft = await post(client, headers, status="Redrafted", media_ids=[media_id])
+    assert [m["id"] for m in redraft["media_attachments"]] == [media_id]
+
+
+async def test_delete_with_delete_media_removes_the_images(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers)
+    status = await post(client, headers, status="Gone for good", media_ids=[media_id])
+    [row] = await rows(services, Media, Media.id == int(media_id))
+    deleted = await client.delete(f"/api/v1/statuses/{status['id']}?delete_media=true", headers=headers)
+    assert deleted.status_code == 200 and deleted.json()["media_attachments"][0]["id"] == media_id
+    assert await rows(services, Media, Media.id == int(media_id)) == []
+    assert not (services.media_dir / row.file).exists()
+    again = await client.post("/api/v1/statuses", headers=headers, json={"media_ids": [media_id]})
+    assert again.status_code == 422
+
+
+async def test_pin_and_unpin_send_add_and_remove_to_followers(client, services, network, bearer, ana):
+    carol = await add_remote(services, network, "carol", follows=ana)
+    headers = await bearer(ana)
+    status = await post(client, headers, status="Pin me")
+    await run_due_work(services)
+    await client.post(f"/api/v1/statuses/{status['id']}/pin", headers=headers)
+    await client.post(f"/api/v1/statuses/{status['id']}/pin", headers=headers)  # already pinned: nothing new
+    await run_due_work(services)
+    await client.post(f"/api/v1/statuses/{status['id']}/unpin", headers=headers)
+    await run_due_work(services)
+    sent = network.deliveries_to(carol.shared_inbox_url)
+    assert [d["type"] for d in sent] == ["Create", "Add", "Remove"]
+    for activity in sent[1:]:
+        assert activity["actor"] == f"{BASE}/users/ana"
+        assert activity["object"] == status["uri"]
+        assert activity["target"] == f"{BASE}/users/ana/collections/featured"
+    assert sent[1]["id"] != sent[2]["id"]
+    assert local_deliveries(network) == []
+
+
+async def test_an_edit_notifies_only_the_artists_it_names_for_the_first_time(client, services, bearer, ana, bea,
+                                                                             make_artist):
+    cleo = await make_artist("cleo")
+    headers = await bearer(ana)
+    status = await post(client, headers, status="Hello @bea")
+    path = f"/api/v1/statuses/{status['id']}"
+    edited = await client.put(path, headers=headers, json={"status": "Hello @bea and @cleo"})
+    assert edited.status_code == 200
+    again = await client.put(path, headers=headers, json={"status": "Hello again @bea and @cleo"})
+    assert again.status_code == 200
+    notes = sorted((n.account_id, n.kind) for n in await rows(services, Notification))
+    assert notes == sorted([(bea.id, "mention"), (cleo.id, "mention")])
+    seen = (await client.get("/api/v1/notifications", headers=await bearer(cleo))).json()
+    assert [(n["type"], n["status"]["id"]) for n in seen] == [("mention", status["id"])]
