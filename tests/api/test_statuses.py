@@ -440,3 +440,39 @@ async def test_an_edit_notifies_only_the_artists_it_names_for_the_first_time(cli
     assert notes == sorted([(bea.id, "mention"), (cleo.id, "mention")])
     seen = (await client.get("/api/v1/notifications", headers=await bearer(cleo))).json()
     assert [(n["type"], n["status"]["id"]) for n in seen] == [("mention", status["id"])]
+
+
+async def test_blocks_hide_posts_both_ways_and_mutes_hide_them_from_threads_only(client, services, network,
+                                                                                  bearer, ana, bea, make_artist):
+    carol = await add_remote(services, network, "carol")
+    parent = await post(client, await bearer(ana), status="A thread")
+    by_bea = await post(client, await bearer(bea), status="Reply by bea", in_reply_to_id=parent["id"])
+    by_dora = await post(client, await bearer(await make_artist("dora")), status="Reply by dora",
+                         in_reply_to_id=parent["id"])
+    under_dora = await post(client, await bearer(bea), status="Reply to dora", in_reply_to_id=by_dora["id"])
+    remote = await remote_post(services, carol, in_reply_to=parent["uri"])
+    headers = await bearer(ana)
+    assert (await client.post(f"/api/v1/accounts/{by_bea['account']['id']}/block", headers=headers)).status_code == 200
+    assert (await client.post(f"/api/v1/accounts/{by_dora['account']['id']}/mute", headers=headers)).status_code == 200
+
+    # ana blocked bea: bea's posts are gone for ana, looked up or in a thread; strangers still see them.
+    assert (await client.get(f"/api/v1/statuses/{by_bea['id']}", headers=headers)).status_code == 404
+    assert (await client.get(f"/api/v1/statuses/{by_bea['id']}")).status_code == 200
+    # dora is muted: her post opens by id, but the thread leaves it out (and not the replies to it).
+    assert (await client.get(f"/api/v1/statuses/{by_dora['id']}", headers=headers)).status_code == 200
+    thread = (await client.get(f"/api/v1/statuses/{parent['id']}/context", headers=headers)).json()
+    assert [s["id"] for s in thread["descendants"]] == [str(remote.id)]
+    up = (await client.get(f"/api/v1/statuses/{under_dora['id']}/context", headers=await bearer(bea))).json()
+    # bea was blocked by ana, a local artist: ana's post is invisible to bea, by id and in threads.
+    assert [s["id"] for s in up["ancestors"]] == [by_dora["id"]]
+    assert (await client.get(f"/api/v1/statuses/{parent['id']}", headers=await bearer(bea))).status_code == 404
+    everyone = (await client.get(f"/api/v1/statuses/{parent['id']}/context")).json()
+    assert len(everyone["descendants"]) == 4
+
+    # A blocked remote author's post, and a boost of it, are gone too.
+    boost = (await client.post(f"/api/v1/statuses/{remote.id}/reblog", headers=await bearer(bea))).json()
+    assert (await client.get(f"/api/v1/statuses/{boost['id']}", headers=headers)).status_code == 404  # bea boosted
+    carol_id = (await rows(services, Actor, Actor.uri == carol.uri))[0].id
+    assert (await client.post(f"/api/v1/accounts/{carol_id}/block", headers=headers)).status_code == 200
+    assert (await client.get(f"/api/v1/statuses/{remote.id}", headers=headers)).status_code == 404
+    assert (await client.post(f"/api/v1/statuses/{remote.id}/favourite", headers=headers)).status_code == 404
