@@ -6,6 +6,8 @@ from posting import add_remote, jpeg
 from sqlmodel import select
 from strict import assert_account, assert_status
 
+from fediart.licence.xmp import read_xmp_rights
+from fediart.media.encode import embedded_xmp
 from fediart.store.tables import Actor, Media, Mention, Notification, Post, PostEdit, RemotePost
 from fediart.worker import run_due_work
 
@@ -476,3 +478,31 @@ async def test_blocks_hide_posts_both_ways_and_mutes_hide_them_from_threads_only
     assert (await client.post(f"/api/v1/accounts/{carol_id}/block", headers=headers)).status_code == 200
     assert (await client.get(f"/api/v1/statuses/{remote.id}", headers=headers)).status_code == 404
     assert (await client.post(f"/api/v1/statuses/{remote.id}/favourite", headers=headers)).status_code == 404
+
+
+async def served_licence(client, url: str) -> str | None:
+    response = await client.get(url.removeprefix(BASE))
+    assert response.status_code == 200
+    return read_xmp_rights(embedded_xmp(response.content))["web_statement"]
+
+
+async def test_an_uploaded_image_carries_the_licence_its_post_chooses(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers)
+    uploaded = (await client.get(f"/api/v1/media/{media_id}", headers=headers)).json()
+    assert await served_licence(client, uploaded["url"]) != CC_BY  # the account's licence, until the post
+    status = await post(client, headers, status="Heron, CC BY", media_ids=[media_id], licence="cc-by-4.0")
+    [attachment] = status["media_attachments"]
+    assert await served_licence(client, attachment["url"]) == CC_BY
+    assert await served_licence(client, attachment["preview_url"]) == CC_BY
+    # The file under the old name, with the old licence, is gone.
+    assert (await client.get(uploaded["url"].removeprefix(BASE))).status_code == 404
+    assert len(list((services.media_dir / "ana").iterdir())) == 2
+
+    # An image added by an edit takes the post's licence too.
+    added = await upload(client, headers)
+    edited = await client.put(f"/api/v1/statuses/{status['id']}", headers=headers,
+                              json={"media_ids": [media_id, added]})
+    assert edited.status_code == 200
+    assert [await served_licence(client, m["url"]) for m in edited.json()["media_attachments"]] == [CC_BY, CC_BY]
+    assert len(list((services.media_dir / "ana").iterdir())) == 4
