@@ -17,7 +17,8 @@ from fediart.inbox.dispatch import process_item
 from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
                                     record, send)
 from fediart.services import Services
-from fediart.store.prune import prune_inbox
+from fediart.media.store import delete_files
+from fediart.store.prune import UNATTACHED_GRACE, prune_inbox, prune_unattached_media
 from fediart.store.queue import claim, claim_rows
 from fediart.store.tables import Delivery, InboxItem, utcnow
 
@@ -99,13 +100,18 @@ class Worker:
 
     async def _prune_when_due(self) -> None:
         settings = self.services.config.worker
-        if settings.inbox_retention_hours <= 0 or time.monotonic() < self.next_prune:
+        if time.monotonic() < self.next_prune:
             return
         self.next_prune = time.monotonic() + settings.prune_every_minutes * 60
         try:
-            await prune_old_inbox_items(self.services)
+            if settings.inbox_retention_hours > 0:
+                await prune_old_inbox_items(self.services)
         except Exception:  # the next round tries again; pruning must never stop the work itself
             log.exception("pruning the inbox failed")
+        try:
+            await prune_unattached_uploads(self.services)
+        except Exception:
+            log.exception("pruning unattached uploads failed")
 
     def _start(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
@@ -183,6 +189,16 @@ async def prune_old_inbox_items(services: Services) -> int:
     if pruned:
         log.info("pruned %d processed inbox items older than %g hours", pruned, hours)
     return pruned
+
+
+async def prune_unattached_uploads(services: Services) -> int:
+    """Delete uploads (rows and files) that no post took within UNATTACHED_GRACE; returns how many."""
+    async with services.sessions() as session:
+        gone = await prune_unattached_media(session, utcnow() - UNATTACHED_GRACE)
+    delete_files(services.media_dir, gone)  # after the commit: a row a failed commit kept needs its files
+    if gone:
+        log.info("pruned %d uploads no post took", len(gone))
+    return len(gone)
 
 
 async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:

@@ -1,4 +1,5 @@
-"""The running worker's housekeeping: it prunes the inbox on its schedule, and not when told not to."""
+"""The running worker's housekeeping: it prunes the inbox on its schedule, and not when told not to, and
+uploads no post took."""
 
 import asyncio
 from datetime import timedelta
@@ -7,9 +8,11 @@ import pytest
 from fakes import post_activity
 from helpers import make_config
 from inbox.activities import activity, rows
+from posting import jpeg
 from sqlmodel import update
 
-from fediart.store.tables import InboxItem, utcnow
+from fediart.actions.media import upload_media
+from fediart.store.tables import InboxItem, Media, utcnow
 from fediart.worker import Worker
 
 
@@ -80,3 +83,26 @@ async def test_retention_zero_keeps_every_item(client, network, services):
 
 async def _done(services, uri: str) -> bool:
     return any(i.activity_uri == uri and i.state == "done" for i in await rows(services, InboxItem))
+
+
+@pytest.mark.parametrize("config", [0.0], indirect=True)
+async def test_the_worker_prunes_stale_uploads_even_when_it_keeps_the_inbox(client, services, make_artist):
+    ana = await make_artist("ana")
+    stale, fresh = await upload_media(services, ana, jpeg()), await upload_media(services, ana, jpeg())
+    async with services.sessions() as session:
+        await session.exec(update(Media).where(Media.id == stale.id)
+                           .values(created_at=utcnow() - timedelta(hours=25)))
+        await session.commit()
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(services).run(stop))
+    try:
+        await wait_for(lambda: _media_gone(services, stale.id))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+    assert {m.id for m in await rows(services, Media)} == {fresh.id}
+    assert not (services.media_dir / stale.file).exists()
+
+
+async def _media_gone(services, media_id: int) -> bool:
+    return media_id not in {m.id for m in await rows(services, Media)}

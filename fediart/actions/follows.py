@@ -15,7 +15,7 @@ from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import ActionError
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.inbox.follow import original_follow
 from fediart.inbox.local import lock_account, notify
 from fediart.outbox.follow import resend_follow, send_accept, send_follow, send_reject, send_undo_follow

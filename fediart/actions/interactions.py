@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import orjson
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from fediart.outbox.enqueue import enqueue
 from fediart.outbox.interactions import announce_activity, id_prefix, like_activity, undo_activity
 from fediart.services import Services
 from fediart.store.actors import local_actor
+from fediart.store.pages import Page
 from fediart.store.states import InteractionKind, NotificationKind, Visibility
 from fediart.store.statuses import find_status, original, uri_of
 from fediart.store.tables import (
@@ -44,9 +44,6 @@ from fediart.store.tables import (
 )
 from fediart.store.visibility import can_see
 from fediart.store.ids import parse_id
-
-if TYPE_CHECKING:  # only its shape is used: cursor conditions, order and limit
-    from fediart.api.pagination import Page
 
 # Mastodon lets only public and unlisted posts be boosted: the others are not for sharing.
 BOOSTABLE = (Visibility.PUBLIC, Visibility.UNLISTED)

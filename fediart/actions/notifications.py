@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from sqlmodel import delete, select
 
 from fediart.actions.errors import NotFound
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.services import Services
 from fediart.store.states import NotificationKind
 from fediart.store.tables import Account, Actor, Notification, Post, RemotePost

@@ -7,6 +7,7 @@ may do what with which rows, turns ids into rows and publishing's errors into Ac
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,8 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import ActionError, NotFound
 from fediart.actions.media import parse_focus
+from fediart.activitypub.convert import post_licence
 from fediart.licence.catalogue import licence_by_key
+from fediart.licence.xmp import xmp_packet
 from fediart.media.images import MediaError
+from fediart.media.relicence import Rewritten, XmpRewriteError, relicence_files, remove_files
+from fediart.outbox.audience import follower_inboxes
+from fediart.outbox.enqueue import enqueue
+from fediart.outbox.pins import pin_activity
 from fediart.outbox.publish import MAX_IMAGES, PublishError, create_post, delete_post, edit_post
 from fediart.services import Services
 from fediart.store.actors import local_actor
@@ -72,6 +79,19 @@ async def _media_rows(session: AsyncSession, account: Account, media_ids: Sequen
     return [rows[i] for i in ids]
 
 
+async def _relicence(services: Services, account: Account, media: Sequence[Media],
+                     licence_key: str | None) -> Rewritten:
+    """Make the files of these uploads carry the post's licence (a client API upload carries the
+    account's); the rows get the new file names, committed with the post by the caller, who then
+    removes `replaced` (or `written`, if the post fails)."""
+    packet = xmp_packet(post_licence(services.licence_for(account), licence_key))
+    try:
+        # Reading and writing image files: off the event loop.
+        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet)
+    except (OSError, XmpRewriteError) as exc:
+        raise ActionError(f"Validation failed: an image could not be given the post's licence: {exc}") from None
+
+
 async def _own_post(session: AsyncSession, services: Services, account: Account, value: str | int) -> Post:
     """The account's own live post; NotFound for another artist's, as Mastodon answers."""
     post = await session.get(Post, status_id(value))
@@ -120,21 +140,30 @@ async def create_status(services: Services, account: Account, *, text: str = "",
             parent = await original(session, await find_status(session, me, in_reply_to_id))
             reply_to = await uri_of(session, services.urls, parent)
         attached = await _media_rows(session, account, media_ids)
+        rewritten = await _relicence(services, account, attached, licence_key)
 
         async def remember(post: Post) -> None:
             if key is not None:
                 session.add(IdempotencyKey(account_id=account.id, key=key, post_id=post.id))
 
         try:
-            return await create_post(session, services, account, text, cw=spoiler_text, sensitive=sensitive,
+            post = await create_post(session, services, account, text, cw=spoiler_text, sensitive=sensitive,
                                      visibility=visibility, licence_key=licence_key, reply_to=reply_to,
                                      language=language, attached=attached, before_commit=remember,
                                      unlinked=unlinked)
         except (PublishError, MediaError) as exc:
+            remove_files(services.media_dir, rewritten.written)
             raise _refused(exc) from None
         except IntegrityError:
+            remove_files(services.media_dir, rewritten.written)
             if key is None:
                 raise
+        except BaseException:
+            remove_files(services.media_dir, rewritten.written)
+            raise
+        else:
+            remove_files(services.media_dir, rewritten.replaced)
+            return post
     # The same key raced in from another request, which won: answer with its post.
     async with services.sessions() as session:
         earlier = await _remembered(session, account, key)
@@ -159,23 +188,43 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             description = item.get("description")
             changes[media_id] = (None if description is None else str(description),
                                  parse_focus(item.get("focus")))
+        # Images added by the edit carry the account's licence until now; the post's are unchanged.
+        rewritten = await _relicence(services, account, media or [], post.licence_key)
         try:
-            return await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
-                                   language=language, media=media, media_changes=changes, unlinked=unlinked)
-        except PublishError as exc:
-            raise _refused(exc) from None
+            edited = await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
+                                     language=language, media=media, media_changes=changes, unlinked=unlinked)
+        except BaseException as exc:
+            remove_files(services.media_dir, rewritten.written)
+            if isinstance(exc, PublishError):
+                raise _refused(exc) from None
+            raise
+    remove_files(services.media_dir, rewritten.replaced)
+    return edited
 
 
-async def delete_status(services: Services, account: Account, value: str | int) -> Post:
-    """Delete one's own post; returns it as it was (source text included) for delete-and-redraft."""
+async def delete_status(services: Services, account: Account, value: str | int, *,
+                        keep_media: bool = False) -> tuple[Post, list[Media]]:
+    """Delete one's own post; returns it as it was (source text included) and its images, for
+    delete-and-redraft. With `keep_media` the images stay as uploads the redraft can attach again
+    (Mastodon's default for clients); otherwise they are deleted with the post."""
     async with services.sessions() as session:
         post = await _own_post(session, services, account, value)
         before = Post.model_validate(post.model_dump())  # a detached copy: deleting empties the row
+        media = list((await session.exec(select(Media).where(Media.post_id == post.id)
+                                         .order_by(Media.position))).all())
+        media = [Media.model_validate(m.model_dump()) for m in media]  # as they were on the post
         try:
-            await delete_post(session, services, post.id)
+            await delete_post(session, services, post.id, keep_media=keep_media)
         except PublishError as exc:
             raise _refused(exc) from None
-    return before
+    return before, media
+
+
+async def _announce_pin(session: AsyncSession, services: Services, account: Account, post: Post) -> None:
+    """Add (or Remove) to the artist's followers, in the pin's own transaction; a deleted post's
+    undelivered ones are dropped with its other activities (post_id)."""
+    activity = pin_activity(services, account, post.id, pinned=post.pinned_at is not None)
+    await enqueue(session, account, activity, await follower_inboxes(session, account.id), post_id=post.id)
 
 
 async def pin_status(services: Services, account: Account, value: str | int) -> Post:
@@ -191,9 +240,11 @@ async def pin_status(services: Services, account: Account, value: str | int) -> 
                 raise ActionError(f"Validation failed: you can pin at most {MAX_PINS} posts")
             post.pinned_at = utcnow()
             session.add(post)
+            await _announce_pin(session, services, account, post)
             await session.commit()
             await session.refresh(post)
     services.cache.forget_account(account.username)  # the featured collection changed
+    services.wake_worker()
     return post
 
 
@@ -203,9 +254,11 @@ async def unpin_status(services: Services, account: Account, value: str | int) -
         if post.pinned_at is not None:
             post.pinned_at = None
             session.add(post)
+            await _announce_pin(session, services, account, post)
             await session.commit()
             await session.refresh(post)
     services.cache.forget_account(account.username)
+    services.wake_worker()
     return post
 
 

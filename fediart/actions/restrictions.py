@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from fediart.actions.errors import ActionError
 from fediart.actions.follows import sever_both_ways
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.inbox.local import lock_account
 from fediart.outbox.follow import send_block, send_undo_block
 from fediart.services import Services

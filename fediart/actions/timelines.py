@@ -17,7 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import NotFound
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility

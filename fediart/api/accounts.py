@@ -19,7 +19,8 @@ from fediart.api.auth import authenticate, require_user
 from fediart.api.convert import accounts_to_api, credential_account_to_api, relationships_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
-from fediart.api.pagination import Page, link_header
+from fediart.api.pagination import link_header
+from fediart.store.pages import Page
 from fediart.api.params import Params, read_params
 from fediart.services import Services, services_of
 from fediart.store.actors import account_of_actor

@@ -11,7 +11,7 @@ from fediart.actions import follows
 from fediart.api.accounts import accounts_page, actor_of, relationship_doc
 from fediart.api.auth import require_user
 from fediart.api.json import api_json
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.api.params import read_params
 from fediart.services import services_of
 

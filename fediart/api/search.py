@@ -15,7 +15,7 @@ from fediart.api.auth import authenticate
 from fediart.api.convert import accounts_to_api, statuses_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.api.params import read_params
 from fediart.services import services_of
 from fediart.store.actors import local_actor

@@ -25,7 +25,8 @@ from fediart.api.convert import (
 )
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
-from fediart.api.pagination import Page, link_header
+from fediart.api.pagination import link_header
+from fediart.store.pages import Page
 from fediart.api.params import Params, read_params
 from fediart.services import services_of
 from fediart.store.actors import local_actor
@@ -99,9 +100,14 @@ async def edit(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     account = await require_user(request, "write:statuses")
-    post = await posts.delete_status(services_of(request), account, request.path_params["status_id"])
-    # The source text lets a client offer "delete and redraft".
-    return await _one(request, post, account, text=post.source)
+    params = await read_params(request)
+    services = services_of(request)
+    post, media = await posts.delete_status(services, account, request.path_params["status_id"],
+                                            keep_media=not params.flag("delete_media"))
+    # The source text and the images (kept as uploads unless delete_media) let a client offer
+    # "delete and redraft".
+    return await _one(request, post, account, text=post.source,
+                      media_attachments=[media_to_api(m, services.urls) for m in media])
 
 
 async def context(request: Request) -> Response:

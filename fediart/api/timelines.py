@@ -12,7 +12,8 @@ from fediart.actions.errors import NotFound
 from fediart.api.auth import authenticate, require_user
 from fediart.api.convert import statuses_to_api
 from fediart.api.json import api_json
-from fediart.api.pagination import Page, link_header
+from fediart.api.pagination import link_header
+from fediart.store.pages import Page
 from fediart.api.params import read_params
 from fediart.services import services_of
 from fediart.store.tables import Account

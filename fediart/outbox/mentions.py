@@ -165,7 +165,10 @@ async def _mentioned_actors(session: AsyncSession, services: Services, uris: Seq
 async def record_mentions(session: AsyncSession, services: Services, account: Account, post: Post,
                            *, notify: bool, replied_account: int | None = None) -> None:
     """Mention rows for every actor the post names (visibility reads them), and notifications for
-    the artists of this instance it names or replies to, in the post's own transaction."""
+    the artists of this instance it names or replies to, in the post's own transaction.
+
+    An edited post notifies only the artists its edit names for the first time: those it named
+    before have a Mention row already and were told when they were first named."""
     known = set((await session.exec(select(Mention.actor_id).where(Mention.post_id == post.id))).all())
     actors = await _mentioned_actors(session, services, mentioned_uris(post))
     for actor in actors:
@@ -181,7 +184,7 @@ async def record_mentions(session: AsyncSession, services: Services, account: Ac
                                  post_id=post.id, activity_uri=activity))
         told.add(replied_account)
     for actor in actors:
-        if actor.account_id is not None and actor.account_id not in told:
+        if actor.account_id is not None and actor.account_id not in told and actor.id not in known:
             session.add(Notification(account_id=actor.account_id, kind=NotificationKind.MENTION,
                                      actor_id=author.id, post_id=post.id, activity_uri=activity))
             told.add(actor.account_id)

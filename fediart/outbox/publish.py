@@ -296,7 +296,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     licence = _licence(services, account, post)
     note = post_to_ap(post, kept, account, services.urls, licence, language=_language(services))
     try:
-        await record_mentions(session, services, account, post, notify=False)
+        await record_mentions(session, services, account, post, notify=True)
         await enqueue(session, account, update_activity(note, licence), await audience(session, account, post),
                       post_id=post.id)
         await session.commit()
@@ -308,8 +308,12 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     return post
 
 
-async def delete_post(session: AsyncSession, services: Services, post_id: int) -> Post:
-    """Delete a post: a Delete to everyone who got it, the post kept as a tombstone, its files removed."""
+async def delete_post(session: AsyncSession, services: Services, post_id: int, *,
+                      keep_media: bool = False) -> Post:
+    """Delete a post: a Delete to everyone who got it, the post kept as a tombstone, its files removed.
+
+    With `keep_media` (a client's delete-and-redraft) the images stay as unattached uploads, for the
+    redraft to take again; the worker prunes those no post took within UNATTACHED_GRACE."""
     post, account = await _own_live_post(session, post_id)
     media = (await media_for(session, [post.id]))[post.id]
     try:
@@ -328,12 +332,19 @@ async def delete_post(session: AsyncSession, services: Services, post_id: int) -
         # Earlier versions are the deleted words too.
         await session.exec(sa_delete(PostEdit).where(PostEdit.post_id == post.id))
         for row in media:
-            await session.delete(row)
+            if keep_media:
+                # The grace period counts from now, not from the upload: an old post's images must
+                # still be there when the redraft is sent a minute later.
+                row.post_id, row.created_at = None, utcnow()
+                session.add(row)
+            else:
+                await session.delete(row)
         await session.commit()
     except BaseException:
         await session.rollback()
         raise
     # After the commit: if the commit had failed, the post would still need its files.
-    delete_files(services.media_dir, media)
+    if not keep_media:
+        delete_files(services.media_dir, media)
     _finish(services, account)
     return post

@@ -1,4 +1,5 @@
-"""Pruning the inbox: processed items are deleted once they are older than the retention period.
+"""Pruning: processed inbox items once they are older than the retention period, and uploads no post
+took (UNATTACHED_GRACE after the upload, or after the delete that let go of them).
 
 Rows, not only bodies, go: a row guards against duplicates only while a sender may still resend
 (Mastodon retries for about two to three days, and signatures older than about an hour are
@@ -9,14 +10,16 @@ request later embeds the Follow exactly as it was sent.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.store.tables import Follower, InboxItem
+from fediart.store.tables import Follower, InboxItem, Media
 
 PROCESSED = ("done", "failed")
+# As Mastodon: a client uploads, then posts within minutes; a delete-and-redraft re-attaches at once.
+UNATTACHED_GRACE = timedelta(hours=24)
 
 
 async def prune_inbox(session: AsyncSession, received_before: datetime, batch: int = 500) -> int:
@@ -33,3 +36,26 @@ async def prune_inbox(session: AsyncSession, received_before: datetime, batch: i
         total += result.rowcount
         if result.rowcount < batch:
             return total
+
+
+async def prune_unattached_media(session: AsyncSession, created_before: datetime,
+                                 batch: int = 500) -> list[Media]:
+    """Delete uploads no post took that were made (or let go of) before the given time, in batches.
+
+    Returns the rows actually deleted, for the caller to remove their files
+    from disk after the commit: the DELETE repeats `post_id IS NULL`, so an upload a post attached
+    meanwhile is neither deleted nor listed.
+    """
+    gone: list[Media] = []
+    while True:
+        old = (select(Media.id).where(Media.post_id.is_(None), Media.created_at < created_before)
+               .limit(batch))
+        result = await session.exec(
+            delete(Media).where(Media.id.in_(old.scalar_subquery()), Media.post_id.is_(None),
+                                Media.created_at < created_before)
+            .returning(Media))
+        rows = list(result.scalars().all())
+        await session.commit()
+        gone += rows
+        if len(rows) < batch:
+            return gone

@@ -8,7 +8,7 @@ from fediart.actions import follows
 from fediart.actions.accounts import find_actor
 from fediart.actions.errors import ActionError
 from fediart.actions.follows import FollowOutcome
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.api.params import Params
 from fediart.store.tables import Follower, Following, Notification, RemoteBlock
 from fediart.worker import run_due_work

@@ -8,7 +8,7 @@ from sqlmodel import select
 from fediart.actions.errors import ActionError, NotFound
 from fediart.actions.interactions import bookmark, bookmarks, interact, status_of_url, take_back
 from fediart.actions.posts import create_status, delete_status
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.api.params import Params
 from fediart.store.states import InteractionKind, Visibility
 from fediart.store.tables import Delivery, Interaction, OutboxActivity, RemotePost

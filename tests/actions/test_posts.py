@@ -85,8 +85,8 @@ async def test_edit_of_another_artists_or_a_deleted_post_is_not_found(services, 
         await edit_status(services, bea, post.id, text="theirs")
     with pytest.raises(NotFound):
         await delete_status(services, bea, post.id)
-    before = await delete_status(services, ana, post.id)
-    assert before.source == "mine" and before.deleted_at is None
+    before, media = await delete_status(services, ana, post.id)
+    assert before.source == "mine" and before.deleted_at is None and media == []
     with pytest.raises(NotFound):
         await edit_status(services, ana, post.id, text="again")
 

@@ -7,7 +7,7 @@ from posting import add_remote
 from fediart.actions import follows, restrictions
 from fediart.actions.accounts import find_actor
 from fediart.actions.errors import ActionError
-from fediart.api.pagination import Page
+from fediart.store.pages import Page
 from fediart.api.params import Params
 from fediart.store.states import Restriction
 from fediart.store.tables import ActorRestriction, Follower, Following

@@ -6,7 +6,9 @@ from posting import add_remote, jpeg
 from sqlmodel import select
 from strict import assert_account, assert_status
 
-from fediart.store.tables import Actor, Mention, Notification, Post, PostEdit, RemotePost
+from fediart.licence.xmp import read_xmp_rights
+from fediart.media.encode import embedded_xmp
+from fediart.store.tables import Actor, Media, Mention, Notification, Post, PostEdit, RemotePost
 from fediart.worker import run_due_work
 
 BASE = "https://art.example"
@@ -375,3 +377,132 @@ async def test_a_direct_post_is_seen_by_those_it_mentions_local_or_remote(client
     assert set(create["object"]["to"]) == {carol.uri, f"{BASE}/users/bea"}
     assert local_deliveries(network) == []
     assert {(n.account_id, n.kind) for n in await rows(services, Notification)} == {(bea.id, "mention")}
+
+
+async def test_delete_and_redraft_keeps_the_images_for_the_redraft(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers, "A heron, first try")
+    status = await post(client, headers, status="Redraft me", media_ids=[media_id])
+    deleted = (await client.delete(f"/api/v1/statuses/{status['id']}", headers=headers)).json()
+    assert deleted["text"] == "Redraft me"
+    [attachment] = deleted["media_attachments"]
+    assert attachment["id"] == media_id and attachment["description"] == "A heron, first try"
+    [row] = await rows(services, Media, Media.id == int(media_id))
+    assert row.post_id is None and (services.media_dir / row.file).is_file()
+    # The file stays served while it waits for the redraft.
+    assert (await client.get(attachment["url"].removeprefix(BASE))).status_code == 200
+    redraft = await post(client, headers, status="Redrafted", media_ids=[media_id])
+    assert [m["id"] for m in redraft["media_attachments"]] == [media_id]
+
+
+async def test_delete_with_delete_media_removes_the_images(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers)
+    status = await post(client, headers, status="Gone for good", media_ids=[media_id])
+    [row] = await rows(services, Media, Media.id == int(media_id))
+    deleted = await client.delete(f"/api/v1/statuses/{status['id']}?delete_media=true", headers=headers)
+    assert deleted.status_code == 200 and deleted.json()["media_attachments"][0]["id"] == media_id
+    assert await rows(services, Media, Media.id == int(media_id)) == []
+    assert not (services.media_dir / row.file).exists()
+    again = await client.post("/api/v1/statuses", headers=headers, json={"media_ids": [media_id]})
+    assert again.status_code == 422
+
+
+async def test_pin_and_unpin_send_add_and_remove_to_followers(client, services, network, bearer, ana):
+    carol = await add_remote(services, network, "carol", follows=ana)
+    headers = await bearer(ana)
+    status = await post(client, headers, status="Pin me")
+    await run_due_work(services)
+    await client.post(f"/api/v1/statuses/{status['id']}/pin", headers=headers)
+    await client.post(f"/api/v1/statuses/{status['id']}/pin", headers=headers)  # already pinned: nothing new
+    await run_due_work(services)
+    await client.post(f"/api/v1/statuses/{status['id']}/unpin", headers=headers)
+    await run_due_work(services)
+    sent = network.deliveries_to(carol.shared_inbox_url)
+    assert [d["type"] for d in sent] == ["Create", "Add", "Remove"]
+    for activity in sent[1:]:
+        assert activity["actor"] == f"{BASE}/users/ana"
+        assert activity["object"] == status["uri"]
+        assert activity["target"] == f"{BASE}/users/ana/collections/featured"
+    assert sent[1]["id"] != sent[2]["id"]
+    assert local_deliveries(network) == []
+
+
+async def test_an_edit_notifies_only_the_artists_it_names_for_the_first_time(client, services, bearer, ana, bea,
+                                                                             make_artist):
+    cleo = await make_artist("cleo")
+    headers = await bearer(ana)
+    status = await post(client, headers, status="Hello @bea")
+    path = f"/api/v1/statuses/{status['id']}"
+    edited = await client.put(path, headers=headers, json={"status": "Hello @bea and @cleo"})
+    assert edited.status_code == 200
+    again = await client.put(path, headers=headers, json={"status": "Hello again @bea and @cleo"})
+    assert again.status_code == 200
+    notes = sorted((n.account_id, n.kind) for n in await rows(services, Notification))
+    assert notes == sorted([(bea.id, "mention"), (cleo.id, "mention")])
+    seen = (await client.get("/api/v1/notifications", headers=await bearer(cleo))).json()
+    assert [(n["type"], n["status"]["id"]) for n in seen] == [("mention", status["id"])]
+
+
+async def test_blocks_hide_posts_both_ways_and_mutes_hide_them_from_threads_only(client, services, network,
+                                                                                  bearer, ana, bea, make_artist):
+    carol = await add_remote(services, network, "carol")
+    parent = await post(client, await bearer(ana), status="A thread")
+    by_bea = await post(client, await bearer(bea), status="Reply by bea", in_reply_to_id=parent["id"])
+    by_dora = await post(client, await bearer(await make_artist("dora")), status="Reply by dora",
+                         in_reply_to_id=parent["id"])
+    under_dora = await post(client, await bearer(bea), status="Reply to dora", in_reply_to_id=by_dora["id"])
+    remote = await remote_post(services, carol, in_reply_to=parent["uri"])
+    headers = await bearer(ana)
+    assert (await client.post(f"/api/v1/accounts/{by_bea['account']['id']}/block", headers=headers)).status_code == 200
+    assert (await client.post(f"/api/v1/accounts/{by_dora['account']['id']}/mute", headers=headers)).status_code == 200
+
+    # ana blocked bea: bea's posts are gone for ana, looked up or in a thread; strangers still see them.
+    assert (await client.get(f"/api/v1/statuses/{by_bea['id']}", headers=headers)).status_code == 404
+    assert (await client.get(f"/api/v1/statuses/{by_bea['id']}")).status_code == 200
+    # dora is muted: her post opens by id, but the thread leaves it out (and not the replies to it).
+    assert (await client.get(f"/api/v1/statuses/{by_dora['id']}", headers=headers)).status_code == 200
+    thread = (await client.get(f"/api/v1/statuses/{parent['id']}/context", headers=headers)).json()
+    assert [s["id"] for s in thread["descendants"]] == [str(remote.id)]
+    up = (await client.get(f"/api/v1/statuses/{under_dora['id']}/context", headers=await bearer(bea))).json()
+    # bea was blocked by ana, a local artist: ana's post is invisible to bea, by id and in threads.
+    assert [s["id"] for s in up["ancestors"]] == [by_dora["id"]]
+    assert (await client.get(f"/api/v1/statuses/{parent['id']}", headers=await bearer(bea))).status_code == 404
+    everyone = (await client.get(f"/api/v1/statuses/{parent['id']}/context")).json()
+    assert len(everyone["descendants"]) == 4
+
+    # A blocked remote author's post, and a boost of it, are gone too.
+    boost = (await client.post(f"/api/v1/statuses/{remote.id}/reblog", headers=await bearer(bea))).json()
+    assert (await client.get(f"/api/v1/statuses/{boost['id']}", headers=headers)).status_code == 404  # bea boosted
+    carol_id = (await rows(services, Actor, Actor.uri == carol.uri))[0].id
+    assert (await client.post(f"/api/v1/accounts/{carol_id}/block", headers=headers)).status_code == 200
+    assert (await client.get(f"/api/v1/statuses/{remote.id}", headers=headers)).status_code == 404
+    assert (await client.post(f"/api/v1/statuses/{remote.id}/favourite", headers=headers)).status_code == 404
+
+
+async def served_licence(client, url: str) -> str | None:
+    response = await client.get(url.removeprefix(BASE))
+    assert response.status_code == 200
+    return read_xmp_rights(embedded_xmp(response.content))["web_statement"]
+
+
+async def test_an_uploaded_image_carries_the_licence_its_post_chooses(client, services, bearer, ana):
+    headers = await bearer(ana)
+    media_id = await upload(client, headers)
+    uploaded = (await client.get(f"/api/v1/media/{media_id}", headers=headers)).json()
+    assert await served_licence(client, uploaded["url"]) != CC_BY  # the account's licence, until the post
+    status = await post(client, headers, status="Heron, CC BY", media_ids=[media_id], licence="cc-by-4.0")
+    [attachment] = status["media_attachments"]
+    assert await served_licence(client, attachment["url"]) == CC_BY
+    assert await served_licence(client, attachment["preview_url"]) == CC_BY
+    # The file under the old name, with the old licence, is gone.
+    assert (await client.get(uploaded["url"].removeprefix(BASE))).status_code == 404
+    assert len(list((services.media_dir / "ana").iterdir())) == 2
+
+    # An image added by an edit takes the post's licence too.
+    added = await upload(client, headers)
+    edited = await client.put(f"/api/v1/statuses/{status['id']}", headers=headers,
+                              json={"media_ids": [media_id, added]})
+    assert edited.status_code == 200
+    assert [await served_licence(client, m["url"]) for m in edited.json()["media_attachments"]] == [CC_BY, CC_BY]
+    assert len(list((services.media_dir / "ana").iterdir())) == 4

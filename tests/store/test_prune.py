@@ -4,11 +4,14 @@ from datetime import timedelta
 
 from fakes import post_activity
 from inbox.activities import activity, actor_url, add_post, post_url, received_of, rows, send
+from posting import jpeg
 from sqlmodel import update
 
+from fediart.actions.media import upload_media
+from fediart.actions.posts import create_status, delete_status
 from fediart.commands.follows import reject_follower
-from fediart.store.tables import Follower, InboxItem, Interaction, utcnow
-from fediart.worker import prune_old_inbox_items, run_due_work
+from fediart.store.tables import Follower, InboxItem, Interaction, Media, utcnow
+from fediart.worker import prune_old_inbox_items, prune_unattached_uploads, run_due_work
 
 
 async def age(services, days: float, *uris: str) -> None:
@@ -52,3 +55,29 @@ async def test_old_processed_items_are_pruned_but_pending_work_and_followers_fol
     assert reject.body["object"]["id"] == follow["id"] and reject.body["object"]["actor"] == bob.uri
     assert await rows(services, Follower) == []
 
+
+
+async def age_media(services, hours: float, *media_ids: int) -> None:
+    async with services.sessions() as session:
+        await session.exec(update(Media).where(Media.id.in_(media_ids))
+                           .values(created_at=utcnow() - timedelta(hours=hours)))
+        await session.commit()
+
+
+async def test_uploads_no_post_took_within_a_day_are_pruned_with_their_files(services, make_artist):
+    ana = await make_artist("ana")
+    stale, fresh, posted, redrafted = [await upload_media(services, ana, jpeg()) for _ in range(4)]
+    await create_status(services, ana, text="Kept", media_ids=[str(posted.id)])
+    deleted = await create_status(services, ana, text="Redraft me", media_ids=[str(redrafted.id)])
+    await age_media(services, 25, stale.id, posted.id, redrafted.id)
+    await age_media(services, 23, fresh.id)
+    # Deleting for a redraft lets go of the image now: its day starts again.
+    await delete_status(services, ana, deleted.id, keep_media=True)
+
+    assert await prune_unattached_uploads(services) == 1
+    left = {m.id for m in await rows(services, Media)}
+    assert left == {fresh.id, posted.id, redrafted.id}
+    assert not (services.media_dir / stale.file).exists() and not (services.media_dir / stale.thumbnail_file).exists()
+    for kept in (fresh, posted, redrafted):
+        assert (services.media_dir / kept.file).is_file()
+    assert await prune_unattached_uploads(services) == 0
