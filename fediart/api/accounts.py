@@ -16,7 +16,7 @@ from fediart.actions import follows, profile, restrictions
 from fediart.actions.accounts import actor_by_id, actor_of_account, known_actor, search_accounts
 from fediart.actions.errors import NotFound
 from fediart.api.auth import authenticate, require_user
-from fediart.api.convert import accounts_to_api, credential_account_to_api, relationships_to_api
+from fediart.api.account_entities import accounts_to_api, credential_account_to_api, relationships_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header

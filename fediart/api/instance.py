@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 import fediart
 from fediart.activitypub.nodeinfo import usage
-from fediart.api.convert import api_time, licence_to_api
+from fediart.api.account_entities import licence_to_api
+from fediart.api.formats import api_time
 from fediart.api.json import api_json
 from fediart.outbox.publish import MAX_ALT, MAX_IMAGES, MAX_TEXT
 from fediart.services import Services, services_of

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from fediart.actions import markers
 from fediart.api.auth import require_user
-from fediart.api.convert import api_time
+from fediart.api.formats import api_time
 from fediart.api.json import api_json
 from fediart.api.params import read_params
 from fediart.services import services_of

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from fediart.actions.media import get_media, update_media, upload_media
 from fediart.api.auth import require_user
-from fediart.api.convert import media_to_api
+from fediart.api.media_entities import media_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.api.params import read_params

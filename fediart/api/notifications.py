@@ -18,7 +18,9 @@ from starlette.routing import Route
 from fediart.actions import notifications
 from fediart.actions.errors import NotFound
 from fediart.api.auth import require_user
-from fediart.api.convert import accounts_to_api, api_time, statuses_to_api
+from fediart.api.account_entities import accounts_to_api
+from fediart.api.formats import api_time
+from fediart.api.status_entities import statuses_to_api
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header
 from fediart.store.pages import Page

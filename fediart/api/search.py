@@ -12,7 +12,8 @@ from starlette.routing import Route
 from fediart.actions.accounts import WEB, search_accounts
 from fediart.actions.resolve import known_post, resolve_url
 from fediart.api.auth import authenticate
-from fediart.api.convert import accounts_to_api, statuses_to_api
+from fediart.api.account_entities import accounts_to_api
+from fediart.api.status_entities import statuses_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.store.pages import Page

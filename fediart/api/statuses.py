@@ -15,14 +15,10 @@ from starlette.routing import Route
 
 from fediart.actions import interactions, posts
 from fediart.api.auth import authenticate, require_user
-from fediart.api.convert import (
-    VISIBILITY_FROM_API,
-    accounts_to_api,
-    api_time,
-    media_to_api,
-    status_to_api,
-    statuses_to_api,
-)
+from fediart.api.account_entities import accounts_to_api
+from fediart.api.formats import VISIBILITY_FROM_API, api_time
+from fediart.api.media_entities import media_to_api
+from fediart.api.status_entities import status_to_api, statuses_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header

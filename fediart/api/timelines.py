@@ -10,7 +10,7 @@ from starlette.routing import Route
 from fediart.actions import timelines
 from fediart.actions.errors import NotFound
 from fediart.api.auth import authenticate, require_user
-from fediart.api.convert import statuses_to_api
+from fediart.api.status_entities import statuses_to_api
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header
 from fediart.store.pages import Page

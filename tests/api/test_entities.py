@@ -3,7 +3,9 @@
 from posting import add_remote, jpeg, publish
 from strict import assert_account, assert_status
 
-from fediart.api.convert import accounts_to_api, api_time, statuses_to_api
+from fediart.api.account_entities import accounts_to_api
+from fediart.api.formats import api_time
+from fediart.api.status_entities import statuses_to_api
 from fediart.store.actors import local_actor
 from sqlmodel import select
 

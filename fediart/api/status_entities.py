@@ -1,0 +1,294 @@
+"""Posts, remote posts and boosts as Mastodon Status entities, in batches: one query per kind of row
+for a whole page (authors, media, counts, the viewer's flags, reply parents, mentions).
+
+A boost is its own status (its Interaction row's id and time) with the original in `reblog`; a status
+carries fediart's `licence` extension; the viewer's flags (`favourited`, `reblogged`, `bookmarked`,
+`pinned`) are sent only to a signed-in viewer, as Mastodon does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from fediart.activitypub.convert import post_licence
+from fediart.activitypub.webfinger_client import acct_of
+from fediart.api.account_entities import accounts_to_api, licence_to_api
+from fediart.api.formats import API_VISIBILITY, api_time
+from fediart.api.media_entities import media_to_api, remote_attachment_to_api
+from fediart.store.states import InteractionKind
+from fediart.store.tables import Account, Actor, Bookmark, Interaction, Media, Post, RemotePost
+
+@dataclass
+class StatusRows:
+    """Everything a batch of statuses needs, loaded with one query per kind of row."""
+
+    actors: dict[int, Actor] = field(default_factory=dict)
+    accounts: dict[int, dict[str, Any]] = field(default_factory=dict)  # actor id -> Account entity
+    media: dict[int, list[Media]] = field(default_factory=dict)
+    counts: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
+    mine: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # ("post"|"remote", id) -> flags
+    mention_actors: dict[str, Actor] = field(default_factory=dict)
+    reply_targets: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # uri -> (kind, id, actor)
+    account_rows: dict[int, Account] = field(default_factory=dict)
+    post_uris: dict[int, str] = field(default_factory=dict)  # post id -> its URI
+
+
+StatusItem = Post | RemotePost | Interaction
+
+
+async def statuses_to_api(services: Any, session: AsyncSession, items: Sequence[StatusItem],
+                          viewer: Account | None = None) -> list[dict[str, Any]]:
+    """Status entities for local posts, remote posts and boosts (Interaction rows), in order."""
+    boosts = [i for i in items if isinstance(i, Interaction)]
+    boosted_posts = {p.id: p for p in await _rows(session, Post, [b.post_id for b in boosts if b.post_id])}
+    boosted_remote = {p.id: p for p in await _rows(session, RemotePost, [b.remote_post_id for b in boosts
+                                                                         if b.remote_post_id])}
+    posts = [i for i in items if isinstance(i, Post)] + list(boosted_posts.values())
+    remotes = [i for i in items if isinstance(i, RemotePost)] + list(boosted_remote.values())
+    rows = await _load(services, session, posts, remotes, boosts, viewer)
+    found = []
+    for item in items:
+        if isinstance(item, Interaction):
+            inner = boosted_posts.get(item.post_id) if item.post_id else boosted_remote.get(item.remote_post_id)
+            if inner is None:
+                continue
+            found.append(_boost_to_api(services, item, _status(services, inner, rows, viewer), rows))
+        else:
+            found.append(_status(services, item, rows, viewer))
+    return found
+
+
+async def status_to_api(services: Any, session: AsyncSession, item: StatusItem,
+                        viewer: Account | None = None) -> dict[str, Any]:
+    found = await statuses_to_api(services, session, [item], viewer)
+    if not found:
+        raise LookupError("the boosted post is gone")
+    return found[0]
+
+
+async def _rows(session: AsyncSession, table: Any, ids: Iterable[int]) -> list[Any]:
+    ids = list(set(ids))
+    return list((await session.exec(select(table).where(table.id.in_(ids)))).all()) if ids else []
+
+
+async def _load(services: Any, session: AsyncSession, posts: list[Post], remotes: list[RemotePost],
+                boosts: list[Interaction], viewer: Account | None) -> StatusRows:
+    rows = StatusRows()
+    account_ids = {p.account_id for p in posts}
+    rows.account_rows = {a.id: a for a in await _rows(session, Account, account_ids)}
+    local_actors = (await session.exec(select(Actor).where(Actor.account_id.in_(account_ids)))).all() \
+        if account_ids else []
+    actor_ids = {r.actor_id for r in remotes} | {b.actor_id for b in boosts}
+    actors = list(local_actors) + await _rows(session, Actor, actor_ids)
+    mention_uris = {t["href"] for p in posts for t in p.tags if t.get("type") == "Mention" and t.get("href")}
+    mention_uris |= {uri for r in remotes for uri in r.mentions if isinstance(uri, str)}
+    if mention_uris:
+        for actor in (await session.exec(select(Actor).where(Actor.uri.in_(mention_uris)))).all():
+            rows.mention_actors[actor.uri] = actor
+    rows.actors = {a.id: a for a in actors}
+    missing_local = account_ids - {a.account_id for a in local_actors}
+    if missing_local:  # an artist made before their actor row: make it now
+        from fediart.store.actors import local_actor
+
+        for account_id in missing_local:
+            actor = await local_actor(session, services.urls, rows.account_rows[account_id])
+            rows.actors[actor.id] = actor
+        await session.commit()
+    entities = await accounts_to_api(services, session, list(rows.actors.values()))
+    rows.accounts = {int(e["id"]): e for e in entities}
+    if posts:
+        for media in (await session.exec(select(Media).where(Media.post_id.in_([p.id for p in posts]))
+                                         .order_by(Media.position))).all():
+            rows.media.setdefault(media.post_id, []).append(media)
+    rows.post_uris = {p.id: services.urls.status(rows.account_rows[p.account_id].username, p.id) for p in posts}
+    await _counts(session, rows, posts, remotes)
+    if viewer is not None:
+        await _viewer_flags(services, session, rows, posts, remotes, viewer)
+    await _reply_targets(services, session, rows, posts, remotes)
+    return rows
+
+
+async def _counts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost]) -> None:
+    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
+                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
+        if not ids:
+            continue
+        result = await session.exec(select(column, Interaction.kind, func.count()).where(column.in_(ids))
+                                    .group_by(column, Interaction.kind))
+        for target, kind, number in result.all():
+            rows.counts.setdefault((key, target), {})[kind] = number
+    # Replies are counted from the replies fediart holds, local and remote, by the parent's URI.
+    by_uri = {uri: ("post", post_id) for post_id, uri in rows.post_uris.items()}
+    by_uri.update({r.uri: ("remote", r.id) for r in remotes})
+    if by_uri:
+        for table in (RemotePost, Post):
+            result = await session.exec(select(table.in_reply_to, func.count()).where(
+                table.in_reply_to.in_(list(by_uri)), table.deleted_at.is_(None)).group_by(table.in_reply_to))
+            for parent, number in result.all():
+                counts = rows.counts.setdefault(by_uri[parent], {})
+                counts["reply"] = counts.get("reply", 0) + number
+
+
+async def _viewer_flags(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
+                        remotes: list[RemotePost], viewer: Account) -> None:
+    from fediart.store.actors import local_actor
+
+    me = await local_actor(session, services.urls, viewer)
+    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
+                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
+        if ids:
+            for target, kind in (await session.exec(select(column, Interaction.kind).where(
+                    column.in_(ids), Interaction.actor_id == me.id))).all():
+                rows.mine.setdefault((key, target), set()).add(kind)
+    for column, key, ids in ((Bookmark.post_id, "post", [p.id for p in posts]),
+                             (Bookmark.remote_post_id, "remote", [r.id for r in remotes])):
+        if ids:
+            # One selected column: sqlmodel hands back the values themselves, not 1-tuples.
+            for target in (await session.exec(select(column).where(
+                    column.in_(ids), Bookmark.account_id == viewer.id))).all():
+                rows.mine.setdefault((key, target), set()).add("bookmark")
+
+
+async def _reply_targets(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
+                         remotes: list[RemotePost]) -> None:
+    """in_reply_to_id and in_reply_to_account_id: the parents fediart has, local or remote."""
+    parents = {p.in_reply_to for p in [*posts, *remotes] if p.in_reply_to}
+    if not parents:
+        return
+    for remote in (await session.exec(select(RemotePost).where(RemotePost.uri.in_(parents)))).all():
+        rows.reply_targets[remote.uri] = ("remote", remote.id, remote.actor_id)
+    local_ids = {}
+    prefix = services.urls.base + "/users/"
+    for uri in parents:
+        if uri.startswith(prefix) and "/statuses/" in uri:
+            tail = uri.rsplit("/statuses/", 1)[1]
+            if tail.isdigit():
+                local_ids[int(tail)] = uri
+    if local_ids:
+        found = (await session.exec(select(Post, Actor).join(Actor, Actor.account_id == Post.account_id)
+                                    .where(Post.id.in_(list(local_ids))))).all()
+        for post, actor in found:
+            rows.reply_targets[local_ids[post.id]] = ("post", post.id, actor.id)
+
+
+def _mention_to_api(actor: Actor) -> dict[str, Any]:
+    username = actor.username or actor.uri.rstrip("/").rsplit("/", 1)[-1]
+    return {"id": str(actor.id), "username": username,
+            "acct": username if actor.local else acct_of(username, actor.uri), "url": actor.url or actor.uri}
+
+
+def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Account | None) -> dict[str, Any]:
+    urls = services.urls
+    if isinstance(item, Post):
+        key = ("post", item.id)
+        account_row = rows.account_rows[item.account_id]
+        actor = next(a for a in rows.actors.values() if a.account_id == item.account_id)
+        licence = post_licence(services.licence_for(account_row), item.licence_key)
+        mention_uris = [t["href"] for t in item.tags if t.get("type") == "Mention" and t.get("href")]
+        tags = [t["name"].lstrip("#") for t in item.tags if t.get("type") == "Hashtag" and t.get("name")]
+        doc = {
+            "id": str(item.id),
+            "uri": urls.status(account_row.username, item.id),
+            "url": urls.status_page(account_row.username, item.id),
+            "created_at": api_time(item.published),
+            "edited_at": api_time(item.updated),
+            "content": item.content,
+            "text": None,
+            "spoiler_text": item.summary or "",
+            "visibility": API_VISIBILITY.get(item.visibility, "public"),
+            "sensitive": bool(item.sensitive or item.summary),
+            "language": item.language or services.config.server.default_language,
+            "media_attachments": [media_to_api(m, urls) for m in rows.media.get(item.id, [])],
+            "pinned": item.pinned_at is not None,
+            "licence": licence_to_api(licence),
+        }
+    else:
+        key = ("remote", item.id)
+        actor = rows.actors[item.actor_id]
+        mention_uris = [u for u in item.mentions if isinstance(u, str)]
+        tags = [str(t) for t in item.tags]
+        doc = {
+            "id": str(item.id),
+            "uri": item.uri,
+            # An over-long id is stored as urn:sha256:…, which is no URL for a client to open.
+            "url": item.url or (item.uri if item.uri.startswith(("https://", "http://")) else None),
+            "created_at": api_time(item.published or _fallback_time(item.id)),
+            "edited_at": api_time(item.updated),
+            "content": item.content,
+            "text": None,
+            "spoiler_text": item.summary or "",
+            "visibility": API_VISIBILITY.get(item.visibility, "public"),
+            "sensitive": bool(item.sensitive or item.summary),
+            "language": item.language,
+            "media_attachments": [remote_attachment_to_api(item.id, i, a) for i, a in enumerate(item.attachments[:16])
+                                  if isinstance(a, dict) and a.get("url")],
+            "pinned": False,
+            "licence": item.licence,
+        }
+    counts = rows.counts.get(key, {})
+    mine = rows.mine.get(key, set())
+    parent = rows.reply_targets.get(item.in_reply_to or "")
+    doc.update({
+        "account": rows.accounts[actor.id],
+        "in_reply_to_id": str(parent[1]) if parent else None,
+        "in_reply_to_account_id": str(parent[2]) if parent else None,
+        "reblog": None,
+        "application": None,
+        "mentions": [_mention_to_api(rows.mention_actors[u]) for u in mention_uris if u in rows.mention_actors],
+        "tags": [{"name": t, "url": urls.tag(t)} for t in tags],
+        "emojis": [],
+        "card": None,
+        "poll": None,
+        "replies_count": counts.get("reply", 0),
+        "reblogs_count": counts.get(InteractionKind.BOOST, 0),
+        "favourites_count": counts.get(InteractionKind.LIKE, 0),
+    })
+    if viewer is not None:
+        doc.update({
+            "favourited": InteractionKind.LIKE in mine,
+            "reblogged": InteractionKind.BOOST in mine,
+            "bookmarked": "bookmark" in mine,
+            "muted": False,
+            "filtered": [],
+        })
+        doc["pinned"] = bool(doc["pinned"] and isinstance(item, Post) and item.account_id == viewer.id)
+    else:
+        doc.pop("pinned")  # Mastodon sends the viewer's flags only to a signed-in viewer
+    return doc
+
+
+def _fallback_time(snowflake: int) -> datetime:
+    return datetime.fromtimestamp((snowflake >> 16) / 1000, UTC)
+
+
+def _boost_to_api(services: Any, boost: Interaction, inner: dict[str, Any], rows: StatusRows) -> dict[str, Any]:
+    """The wrapper status Mastodon shows for a boost: its own id and time, the original in `reblog`."""
+    doc = {key: inner[key] for key in inner}
+    doc.update({
+        "id": str(boost.id),
+        "uri": boost.activity_uri,
+        "url": boost.activity_uri,
+        "created_at": api_time(boost.created_at),
+        "edited_at": None,
+        "content": "",
+        "spoiler_text": "",
+        "sensitive": False,
+        "media_attachments": [],
+        "mentions": [],
+        "tags": [],
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "account": rows.accounts[boost.actor_id],
+        "reblog": inner,
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "licence": None,
+    })
+    return doc
