@@ -77,10 +77,12 @@ async def seed(config_path: Path) -> str:
                                    content=f"<p>Remote sketch {n}</p>", published=start + timedelta(minutes=n)))
         await session.flush()
         kinds = [NotificationKind.LIKE, NotificationKind.BOOST, NotificationKind.FOLLOW, NotificationKind.MENTION]
+        interacted = set()
         for n in range(NOTIFICATIONS):
             actor, post = actors[n % FOLLOWED], posts[n % POSTS_OWN]
             kind = kinds[n % len(kinds)]
-            if kind in (NotificationKind.LIKE, NotificationKind.BOOST):
+            if kind in (NotificationKind.LIKE, NotificationKind.BOOST) and (kind, post.id, actor.id) not in interacted:
+                interacted.add((kind, post.id, actor.id))
                 session.add(Interaction(kind=InteractionKind.LIKE if kind == NotificationKind.LIKE
                                         else InteractionKind.BOOST, activity_uri=f"{actor.uri}/activities/{n}",
                                         post_id=post.id, actor_id=actor.id))
