@@ -43,6 +43,7 @@ from fediart.store.tables import (
     RemotePost,
 )
 from fediart.store.visibility import can_see
+from fediart.streaming.hub import Event, publish_on_commit
 
 if TYPE_CHECKING:  # only its shape is used: cursor conditions, order and limit
     from fediart.api.pagination import Page
@@ -115,8 +116,9 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
         # Stored even with no inbox to deliver to: the Undo embeds the activity exactly as it was.
         await enqueue(session, account, activity, await _inboxes(session, account, kind, author))
         if isinstance(post, Post) and post.account_id != account.id:
-            session.add(Notification(account_id=post.account_id, kind=_NOTICE[kind], actor_id=me.id,
-                                     post_id=post.id, activity_uri=activity_id))
+            session.add(notice := Notification(account_id=post.account_id, kind=_NOTICE[kind], actor_id=me.id,
+                                               post_id=post.id, activity_uri=activity_id))
+            publish_on_commit(session, Event.notification(notice))
         try:
             await session.commit()
         except IntegrityError:
@@ -128,6 +130,8 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
             return post, existing, False
         await session.refresh(row)
     services.wake_worker()
+    if kind == InteractionKind.BOOST:
+        services.events.publish(Event.status(row))  # a boost is a status in its booster's followers' homes
     return post, row, True
 
 
@@ -154,6 +158,8 @@ async def take_back(services: Services, account: Account, kind: InteractionKind,
         await session.delete(existing)
         await session.commit()
     services.wake_worker()
+    if kind == InteractionKind.BOOST:
+        services.events.publish(Event.deleted(existing))  # the boost's own status id leaves timelines
     return post, True
 
 

@@ -26,6 +26,7 @@ from fediart.store.actors import local_actor
 from fediart.store.statuses import ancestors, descendants, find_status, original, status_id, uri_of
 from fediart.store.states import Visibility
 from fediart.store.tables import Account, IdempotencyKey, Interaction, Media, Post, PostEdit, RemotePost, utcnow
+from fediart.streaming.hub import Event
 
 MAX_PINS = 5  # Mastodon's limit, which clients show
 IDEMPOTENCY_WINDOW = timedelta(hours=1)  # how long a retried request gets the post it made
@@ -125,10 +126,12 @@ async def create_status(services: Services, account: Account, *, text: str = "",
                 session.add(IdempotencyKey(account_id=account.id, key=key, post_id=post.id))
 
         try:
-            return await create_post(session, services, account, text, cw=spoiler_text, sensitive=sensitive,
+            post = await create_post(session, services, account, text, cw=spoiler_text, sensitive=sensitive,
                                      visibility=visibility, licence_key=licence_key, reply_to=reply_to,
                                      language=language, attached=attached, before_commit=remember,
                                      unlinked=unlinked)
+            services.events.publish(Event.status(post))
+            return post
         except (PublishError, MediaError) as exc:
             raise _refused(exc) from None
         except IntegrityError:
@@ -159,10 +162,12 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             changes[media_id] = (None if description is None else str(description),
                                  parse_focus(item.get("focus")))
         try:
-            return await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
+            post = await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
                                    language=language, media=media, media_changes=changes, unlinked=unlinked)
         except PublishError as exc:
             raise _refused(exc) from None
+    services.events.publish(Event.edited(post))
+    return post
 
 
 async def delete_status(services: Services, account: Account, value: str | int) -> Post:
@@ -174,6 +179,7 @@ async def delete_status(services: Services, account: Account, value: str | int) 
             await delete_post(session, services, post.id)
         except PublishError as exc:
             raise _refused(exc) from None
+    services.events.publish(Event.deleted(before))
     return before
 
 
