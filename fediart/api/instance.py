@@ -5,7 +5,8 @@ languages). Public: clients read them before anyone has logged in.
 What clients read and why (research/clientapi.md §2, §6): `version` gates features, so it claims
 Mastodon 4.2.0 (edits and filters v2 on, grouped notifications off); `configuration.urls.streaming` (v1:
 `urls.streaming_api`, a string, as the iOS app requires) is the WebSocket origin of streaming/routes.py,
-which clients read to choose streaming over polling (masto.js would retry a dead URL forever); media limits are the configured upload limits, so Tusky and the official apps don't shrink artwork.
+which clients read to choose streaming over polling (masto.js would retry a dead URL forever); media
+limits are the configured upload limits, so Tusky and the official apps don't shrink artwork.
 """
 
 from __future__ import annotations

@@ -66,14 +66,45 @@ async def _refuse(websocket: WebSocket) -> None:
 
 
 class Connection:
-    """One client's subscriptions, read from its messages and applied to what it is sent."""
+    """One client: its subscriptions, read from its messages, and the events it is sent."""
 
-    def __init__(self, websocket: WebSocket, account: Account, scopes: frozenset[str], subscriber: Subscriber):
+    def __init__(self, websocket: WebSocket, account: Account, scopes: frozenset[str]) -> None:
         self.websocket = websocket
         self.account = account
         self.scopes = scopes
-        self.subscriber = subscriber
         self.streams: set[Stream] = set()
+        self.hub = services_of(websocket).events
+        # Subscribed before the handshake completes: nothing published once the client is connected is lost.
+        self.subscriber: Subscriber = self.hub.subscribe(account.id)
+
+    async def run(self) -> None:
+        """Accept the connection (echoing an offered subprotocol) and serve it until either side ends it."""
+        refused = None
+        if self.websocket.query_params.get("stream"):
+            try:
+                self.add(self.websocket.query_params["stream"], self.websocket.query_params.get("tag"))
+            except StreamError as exc:
+                refused = exc
+        try:
+            offered = self.websocket.scope.get("subprotocols") or []
+            await self.websocket.accept(subprotocol=offered[0] if offered else None)
+            if refused is not None:
+                await self.websocket.send_text(error_message(str(refused), refused.status))
+            tasks = [asyncio.create_task(self.read()), asyncio.create_task(self.send()),
+                     asyncio.create_task(self.subscriber.overflowed.wait())]
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks[2] in done:
+                await self.websocket.close(code=TOO_SLOW, reason="too far behind")
+            # Otherwise the client left (read returned) or a send failed on a closed socket: nothing to say.
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.hub.unsubscribe(self.subscriber)
 
     def add(self, name: object, tag: object = None) -> None:
         """Subscribe to a stream; StreamError for an unknown one or one the token's scopes do not cover."""
@@ -130,36 +161,7 @@ async def streaming(websocket: WebSocket) -> None:
         await _refuse(websocket)
         return
     account, scopes = granted
-    hub = services_of(websocket).events
-    # Subscribed before the handshake completes, so nothing published after the client is connected is lost.
-    subscriber = hub.subscribe(account.id)
-    connection = Connection(websocket, account, scopes, subscriber)
-    refused = None
-    if websocket.query_params.get("stream"):
-        try:
-            connection.add(websocket.query_params["stream"], websocket.query_params.get("tag"))
-        except StreamError as exc:
-            refused = exc
-    try:
-        offered = websocket.scope.get("subprotocols") or []
-        await websocket.accept(subprotocol=offered[0] if offered else None)
-        if refused is not None:
-            await websocket.send_text(error_message(str(refused), refused.status))
-        tasks = [asyncio.create_task(connection.read()), asyncio.create_task(connection.send()),
-                 asyncio.create_task(subscriber.overflowed.wait())]
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        if tasks[2] in done:
-            await websocket.close(code=TOO_SLOW, reason="too far behind")
-        # Otherwise the client left (read returned) or a send failed on a closed socket: nothing to say.
-    except WebSocketDisconnect:
-        pass
-    finally:
-        hub.unsubscribe(subscriber)
+    await Connection(websocket, account, scopes).run()
 
 
 routes = [WebSocketRoute("/api/v1/streaming", streaming)]

@@ -18,9 +18,9 @@ from fediart.store.tables import OAuthApp
 @pytest.fixture
 async def server(app) -> AsyncIterator[str]:
     """ws://127.0.0.1:<port>, serving `app` in this test's event loop (its lifespan already ran)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")  # ws="auto", as `fediart serve`
+    # ws="auto" as `fediart serve` runs it; the app's lifespan already ran in the `app` fixture.
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
     served = uvicorn.Server(config)
-    served.install_signal_handlers = lambda: None  # older uvicorn: leave pytest's signals alone
     task = asyncio.create_task(served.serve())
     while not served.started:
         if task.done():
