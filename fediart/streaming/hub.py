@@ -136,7 +136,9 @@ def publish_on_commit(session: AsyncSession, event: Event) -> None:
     if _PENDING not in sync.info:
         sync.info[_PENDING] = []
         sa_event.listen(sync, "after_commit", _release)
+        # Both: a rollback after a failed flush may find the database transaction already rolled back.
         sa_event.listen(sync, "after_rollback", _discard)
+        sa_event.listen(sync, "after_soft_rollback", _discard_soft)
     sync.info[_PENDING].append(event)
 
 
@@ -147,4 +149,8 @@ def _release(sync: Session) -> None:
 
 
 def _discard(sync: Session) -> None:
+    sync.info[_PENDING] = []
+
+
+def _discard_soft(sync: Session, _previous_transaction: object) -> None:
     sync.info[_PENDING] = []

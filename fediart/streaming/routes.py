@@ -124,14 +124,13 @@ class Connection:
             self.streams.discard(Stream.parse(name, tag))
 
     async def read(self) -> None:
-        """Apply the client's messages until it disconnects; unreadable messages are ignored."""
+        """Apply the client's messages until it disconnects; unreadable ones are ignored, as Mastodon does."""
         while True:
-            try:
-                text = await self.websocket.receive_text()
-            except (WebSocketDisconnect, KeyError):  # KeyError: a binary frame has no "text"
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
                 return
             try:
-                doc = orjson.loads(text)
+                doc = orjson.loads(message.get("text") or message.get("bytes") or b"")
             except orjson.JSONDecodeError:
                 continue
             if not isinstance(doc, dict):

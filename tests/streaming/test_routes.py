@@ -106,7 +106,8 @@ async def test_bad_subscriptions_are_answered_with_an_error(open_stream, make_ar
     assert await next_message(ws) == {"error": "Unknown stream type", "status": 400}
     await ws.send(orjson.dumps({"type": "subscribe", "stream": "hashtag"}).decode())
     assert await next_message(ws) == {"error": "No tag for stream provided", "status": 400}
-    await ws.send("not json")  # ignored, as Mastodon does
+    for ignored in ("not json", "[1, 2]", b"\x00binary"):  # ignored, as Mastodon does; the stream stays open
+        await ws.send(ignored)
     await settle(ws)
 
 
