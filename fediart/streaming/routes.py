@@ -24,6 +24,7 @@ from fediart.api.json import api_json
 from fediart.oauth.scopes import allows
 from fediart.oauth.tokens import token_row
 from fediart.services import services_of
+from fediart.store.actors import local_actor
 from fediart.store.tables import Account
 from fediart.streaming.hub import Subscriber
 from fediart.streaming.render import error_message, messages_for
@@ -50,11 +51,15 @@ async def _grant(websocket: WebSocket) -> tuple[Account, frozenset[str]] | None:
     async with services.sessions() as session:
         row = await token_row(session, secret)
         account = await session.get(Account, row.account_id) if row and row.account_id else None
-    if row is None or account is None:
-        return None
-    scopes = frozenset(row.scopes.split())
-    if not (allows(scopes, READ_STATUSES) or allows(scopes, READ_NOTIFICATIONS)):
-        return None
+        if row is None or account is None:
+            return None
+        scopes = frozenset(row.scopes.split())
+        if not (allows(scopes, READ_STATUSES) or allows(scopes, READ_NOTIFICATIONS)):
+            return None
+        # The artist's actor row made now, once: rendering their events (several at once) and their own
+        # posting would otherwise race to create it, and one of them would fail on the unique URI.
+        await local_actor(session, services.urls, account)
+        await session.commit()
     return account, scopes
 
 
