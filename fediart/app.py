@@ -23,6 +23,7 @@ from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
 from fediart.media.routes import routes as media_routes
 from fediart.services import build_services
+from fediart.streaming.routes import routes as streaming_routes
 from fediart.store.migrate import current_and_head
 from fediart.web.headers import SecurityHeadersMiddleware
 from fediart.web.posts import routes as post_page_routes
@@ -65,7 +66,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
 
     app = Starlette(
         routes=[*activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
-                *licence_routes, *post_page_routes, *api_routes, *web_routes],
+                *licence_routes, *post_page_routes, *streaming_routes, *api_routes, *web_routes],
         middleware=[Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
                     Middleware(SecurityHeadersMiddleware)],

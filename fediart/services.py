@@ -33,6 +33,7 @@ from fediart.store.accounts import ensure_instance_actor
 from fediart.store.actors import sync_local_actors
 from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.tables import Account
+from fediart.streaming.hub import Hub
 from fediart.urls import Urls
 
 
@@ -54,6 +55,7 @@ class Services:
     inbox_throttle: InboxThrottle | None = None  # per process, like the other state here
     owns_engine: bool = field(default=True)
     worker_wakeup: asyncio.Event | None = None  # set when a worker runs in this process
+    events: Hub = field(default_factory=Hub)  # what connected streaming clients are sent (streaming/hub.py)
 
     def wake_worker(self) -> None:
         """Tell an in-process worker there is new work, so it need not wait for its next poll."""
@@ -101,7 +103,10 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
     owns_engine = engine is None
     engine = engine or make_engine(config)
     sessions = make_sessionmaker(engine)
+    events = Hub()
+    events.attach(sessions)  # so that code holding only a session can publish when it commits
     return Services(
+        events=events,
         owns_engine=owns_engine,
         policy=DomainPolicy(sessions),
         config=config,

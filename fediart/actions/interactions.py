@@ -29,6 +29,7 @@ from fediart.outbox.enqueue import enqueue
 from fediart.outbox.interactions import announce_activity, id_prefix, like_activity, undo_activity
 from fediart.services import Services
 from fediart.store.actors import local_actor
+from fediart.store.ids import parse_id
 from fediart.store.pages import Page
 from fediart.store.states import InteractionKind, NotificationKind, Visibility
 from fediart.store.statuses import find_status, original, uri_of
@@ -43,7 +44,7 @@ from fediart.store.tables import (
     RemotePost,
 )
 from fediart.store.visibility import can_see
-from fediart.store.ids import parse_id
+from fediart.streaming.hub import Event, publish_on_commit
 
 # Mastodon lets only public and unlisted posts be boosted: the others are not for sharing.
 BOOSTABLE = (Visibility.PUBLIC, Visibility.UNLISTED)
@@ -113,8 +114,9 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
         # Stored even with no inbox to deliver to: the Undo embeds the activity exactly as it was.
         await enqueue(session, account, activity, await _inboxes(session, account, kind, author))
         if isinstance(post, Post) and post.account_id != account.id:
-            session.add(Notification(account_id=post.account_id, kind=_NOTICE[kind], actor_id=me.id,
-                                     post_id=post.id, activity_uri=activity_id))
+            session.add(notice := Notification(account_id=post.account_id, kind=_NOTICE[kind], actor_id=me.id,
+                                               post_id=post.id, activity_uri=activity_id))
+            publish_on_commit(session, Event.notification(notice))
         try:
             await session.commit()
         except IntegrityError:
@@ -126,6 +128,8 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
             return post, existing, False
         await session.refresh(row)
     services.wake_worker()
+    if kind == InteractionKind.BOOST:
+        services.events.publish(Event.status(row))  # a boost is a status in its booster's followers' homes
     return post, row, True
 
 
@@ -152,6 +156,8 @@ async def take_back(services: Services, account: Account, kind: InteractionKind,
         await session.delete(existing)
         await session.commit()
     services.wake_worker()
+    if kind == InteractionKind.BOOST:
+        services.events.publish(Event.deleted(existing))  # the boost's own status id leaves timelines
     return post, True
 
 

@@ -30,10 +30,11 @@ from fediart.outbox.pins import pin_activity
 from fediart.outbox.publish import MAX_IMAGES, PublishError, create_post, delete_post, edit_post
 from fediart.services import Services
 from fediart.store.actors import local_actor
+from fediart.store.ids import parse_id
 from fediart.store.statuses import ancestors, descendants, find_status, original, status_id, uri_of
 from fediart.store.states import Visibility
 from fediart.store.tables import Account, IdempotencyKey, Interaction, Media, Post, PostEdit, RemotePost, utcnow
-from fediart.store.ids import parse_id
+from fediart.streaming.hub import Event
 
 MAX_PINS = 5  # Mastodon's limit, which clients show
 IDEMPOTENCY_WINDOW = timedelta(hours=1)  # how long a retried request gets the post it made
@@ -163,6 +164,7 @@ async def create_status(services: Services, account: Account, *, text: str = "",
             raise
         else:
             remove_files(services.media_dir, rewritten.replaced)
+            services.events.publish(Event.status(post))
             return post
     # The same key raced in from another request, which won: answer with its post.
     async with services.sessions() as session:
@@ -199,6 +201,7 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
                 raise _refused(exc) from None
             raise
     remove_files(services.media_dir, rewritten.replaced)
+    services.events.publish(Event.edited(edited))
     return edited
 
 
@@ -217,6 +220,7 @@ async def delete_status(services: Services, account: Account, value: str | int, 
             await delete_post(session, services, post.id, keep_media=keep_media)
         except PublishError as exc:
             raise _refused(exc) from None
+    services.events.publish(Event.deleted(before))
     return before, media
 
 

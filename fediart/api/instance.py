@@ -3,9 +3,10 @@
 languages). Public: clients read them before anyone has logged in.
 
 What clients read and why (research/clientapi.md §2, §6): `version` gates features, so it claims
-Mastodon 4.2.0 (edits and filters v2 on, grouped notifications off); `configuration.urls.streaming` is
-null because fediart serves no streaming (masto.js would retry a dead URL forever), and v1 has no `urls`;
-media limits are the configured upload limits, so Tusky and the official apps don't shrink artwork.
+Mastodon 4.2.0 (edits and filters v2 on, grouped notifications off); `configuration.urls.streaming` (v1:
+`urls.streaming_api`, a string, as the iOS app requires) is the WebSocket origin of streaming/routes.py,
+which clients read to choose streaming over polling (masto.js would retry a dead URL forever); media
+limits are the configured upload limits, so Tusky and the official apps don't shrink artwork.
 """
 
 from __future__ import annotations
@@ -35,10 +36,16 @@ SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 _LOADED = utcnow()
 
 
+def streaming_url(services: Services) -> str:
+    """`wss://<domain>` (`ws://` for an http instance): clients add /api/v1/streaming themselves."""
+    scheme = "wss" if services.config.server.scheme == "https" else "ws"
+    return f"{scheme}://{services.config.domain}"
+
+
 def configuration(services: Services) -> dict[str, Any]:
     media = services.config.media
     return {
-        "urls": {"streaming": None},
+        "urls": {"streaming": streaming_url(services)},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 5},
         "statuses": {"max_characters": MAX_TEXT, "max_media_attachments": MAX_IMAGES,
                      "characters_reserved_per_url": 23},
@@ -112,6 +119,7 @@ async def instance_v1(request: Request) -> Response:
         "stats": {"user_count": stats["users"]["total"], "status_count": stats["localPosts"],
                   "domain_count": domains},
         "thumbnail": f"{base}/static/header.png",
+        "urls": {"streaming_api": streaming_url(services)},
         "configuration": configuration(services),
         "contact_account": None,
     })

@@ -18,6 +18,7 @@ from fediart.services import Services
 from fediart.store.fit import stored_uri
 from fediart.store.states import InteractionKind, Visibility
 from fediart.store.tables import InboxItem, Interaction, Post, RemotePost
+from fediart.streaming.hub import Event
 
 log = logging.getLogger("fediart.inbox")
 
@@ -59,10 +60,12 @@ async def _interaction(services: Services, activity: dict[str, Any], item: Inbox
                                             Interaction.actor_id == remote.id)
         if (await session.exec(same)).first() is not None:
             return  # one like (or boost) per actor and post, as Mastodon counts them
-        session.add(Interaction(kind=kind, activity_uri=item.activity_uri, post_id=post.id,
-                                actor_id=remote.id))
+        session.add(row := Interaction(kind=kind, activity_uri=item.activity_uri, post_id=post.id,
+                                       actor_id=remote.id))
         notify(session, post.account_id, kind, remote, item.activity_uri, post_id=post.id)
         await session.commit()
+    if kind == InteractionKind.BOOST:
+        services.events.publish(Event.status(row))
 
 
 async def _may_interact(session, post: Post, actor_id: int, kind: str) -> bool:
@@ -103,9 +106,10 @@ async def _remote_boost(services: Services, target: str, item: InboxItem) -> Non
                                             Interaction.remote_post_id == post.id, Interaction.actor_id == booster.id)
         if (await session.exec(same)).first() is not None:
             return
-        session.add(Interaction(kind=InteractionKind.BOOST, activity_uri=item.activity_uri, remote_post_id=post.id,
-                                actor_id=booster.id))
+        session.add(boost := Interaction(kind=InteractionKind.BOOST, activity_uri=item.activity_uri,
+                                         remote_post_id=post.id, actor_id=booster.id))
         await session.commit()
+    services.events.publish(Event.status(boost))
 
 
 async def _fetch_boosted(services: Services, target: str, why: str) -> RemotePost | None:

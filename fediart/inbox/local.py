@@ -20,6 +20,7 @@ from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.refs import id_of, ids_of, type_of  # noqa: F401 (the handlers import them from here)
 from fediart.services import Services
 from fediart.store.tables import Account, Follower, Notification, Post, Actor
+from fediart.streaming.hub import Event, publish_on_commit
 
 log = logging.getLogger("fediart.inbox")
 
@@ -113,5 +114,6 @@ async def lock_account(session: AsyncSession, account_id: int) -> None:
 def notify(session: AsyncSession, account_id: int, kind: str, actor: Actor, activity_uri: str, *,
            post_id: int | None = None, remote_post_id: int | None = None) -> None:
     """Add a notification to the session; the caller commits it with the change it reports."""
-    session.add(Notification(account_id=account_id, kind=kind, actor_id=actor.id, activity_uri=activity_uri,
-                             post_id=post_id, remote_post_id=remote_post_id))
+    session.add(notice := Notification(account_id=account_id, kind=kind, actor_id=actor.id, activity_uri=activity_uri,
+                                       post_id=post_id, remote_post_id=remote_post_id))
+    publish_on_commit(session, Event.notification(notice))

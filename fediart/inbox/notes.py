@@ -22,6 +22,7 @@ from fediart.store.actors import local_actor
 from fediart.store.fit import fit_url, stored_uri
 from fediart.store.states import FollowState, Visibility
 from fediart.store.tables import Actor, Following, InboxItem, Mention, RemotePost, Tombstone, utcnow
+from fediart.streaming.hub import Event
 
 log = logging.getLogger("fediart.inbox")
 
@@ -180,6 +181,7 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
                 notify(session, account.id, "mention", remote, item.activity_uri, remote_post_id=post.id)
                 notified.add(account.id)
         await session.commit()
+    services.events.publish(Event.status(post))
 
 
 async def on_update(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
@@ -203,3 +205,4 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
         post.updated = parse_time(note.get("updated")) or utcnow()
         session.add(post)
         await session.commit()
+    services.events.publish(Event.edited(post))

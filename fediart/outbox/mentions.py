@@ -31,6 +31,7 @@ from fediart.store.accounts import get_account
 from fediart.store.actors import local_actor
 from fediart.store.states import NotificationKind
 from fediart.store.tables import Account, Actor, Mention, Notification, Post, RemotePost
+from fediart.streaming.hub import Event, publish_on_commit
 
 log = logging.getLogger("fediart.publish")
 
@@ -180,13 +181,15 @@ async def record_mentions(session: AsyncSession, services: Services, account: Ac
     activity = services.urls.status_activity(account.username, post.id)
     told = {account.id}
     if replied_account is not None and replied_account not in told:
-        session.add(Notification(account_id=replied_account, kind=NotificationKind.REPLY, actor_id=author.id,
-                                 post_id=post.id, activity_uri=activity))
+        session.add(notice := Notification(account_id=replied_account, kind=NotificationKind.REPLY,
+                                           actor_id=author.id, post_id=post.id, activity_uri=activity))
+        publish_on_commit(session, Event.notification(notice))
         told.add(replied_account)
     for actor in actors:
         if actor.account_id is not None and actor.account_id not in told and actor.id not in known:
-            session.add(Notification(account_id=actor.account_id, kind=NotificationKind.MENTION,
-                                     actor_id=author.id, post_id=post.id, activity_uri=activity))
+            session.add(notice := Notification(account_id=actor.account_id, kind=NotificationKind.MENTION,
+                                               actor_id=author.id, post_id=post.id, activity_uri=activity))
+            publish_on_commit(session, Event.notification(notice))
             told.add(actor.account_id)
 
 

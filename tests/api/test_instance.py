@@ -7,10 +7,12 @@ import io
 
 import pytest
 from PIL import Image
+from helpers import make_config
 from posting import jpeg, png
 
 import fediart
-from fediart.api.instance import SUPPORTED_MIME_TYPES
+from fediart.api.instance import SUPPORTED_MIME_TYPES, configuration
+from fediart.services import build_services
 from fediart.media.validate import sniff_format
 
 
@@ -22,7 +24,8 @@ async def test_v2_has_what_every_client_reads(client, network, services):
     assert doc["version"] == f"4.2.0 (compatible; fediart {fediart.__version__})"
     assert doc["api_versions"] == {"mastodon": 1}
     config = doc["configuration"]
-    assert config["urls"] == {"streaming": None}  # nothing is streamed: never advertise it
+    # The WebSocket origin clients add /api/v1/streaming to (tests/streaming/ shows it answers there).
+    assert config["urls"] == {"streaming": "wss://art.example"}
     assert config["statuses"]["characters_reserved_per_url"] == 23
     assert isinstance(config["statuses"]["max_characters"], int) and config["statuses"]["max_media_attachments"] >= 1
     media = config["media_attachments"]
@@ -52,7 +55,7 @@ async def test_v1_as_mastodon_py_and_the_ios_app_read_it(client, make_artist, pa
     for key in ("uri", "title", "short_description", "description", "email", "version"):
         assert isinstance(doc[key], str), key
     assert doc["version"].split(" ")[0] == "4.2.0"  # Mastodon.py cuts at the first space
-    assert "urls" not in doc  # the iOS app requires a string streaming_api if `urls` is there
+    assert doc["urls"] == {"streaming_api": "wss://art.example"}  # the iOS app requires a string
     assert doc["stats"] == {"user_count": 1, "status_count": 0, "domain_count": 0}
     assert (doc["registrations"], doc["approval_required"], doc["invites_enabled"]) == (False, False, False)
     assert doc["thumbnail"].startswith("https://") and doc["contact_account"] is None
@@ -90,3 +93,13 @@ async def test_cors_preflight_on_the_api_exposes_link(client):
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
     page = await client.get("/api/v1/timelines/public", headers={"Origin": "https://phanpy.social"})
     assert "link" in page.headers["access-control-expose-headers"].lower()
+
+
+async def test_an_http_instance_advertises_ws_streaming(database_settings, tmp_path):
+    """A loopback (http) instance streams over ws://, with its port: wss:// there could never connect."""
+    config = make_config(database_settings, tmp_path, domain="localhost:8000")
+    services = build_services(config)
+    try:
+        assert configuration(services)["urls"] == {"streaming": "ws://localhost:8000"}
+    finally:
+        await services.close()

@@ -72,7 +72,7 @@ async def test_a_web_client_logs_in_with_pkce_posts_art_and_pages_its_timeline(i
     assert set(token["scope"].split()) == set(SCOPES.split())
 
     instance = await masto.ask("instance")
-    assert instance["configuration"]["urls"]["streaming"] is None
+    assert instance["configuration"]["urls"]["streaming"] == f"ws://{art.domain}"
     assert instance["configuration"]["mediaAttachments"]["imageMatrixLimit"] >= 33_177_600
     assert (await masto.ask("verify"))["acct"] == "ana"
 
