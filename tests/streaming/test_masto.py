@@ -19,7 +19,7 @@ SCRIPT = Path(__file__).with_name("masto_stream.mjs")
 
 async def test_masto_receives_an_update_on_the_user_stream(server, make_artist, token_for, services):
     if not NODE.exists():
-        pytest.skip(f"{NODE} is missing: run `npm ci --prefix {MASTO}`")
+        pytest.fail(f"{NODE} is missing: run `npm ci --prefix {MASTO}` (make test does)")
     ana = await make_artist("ana")
     token = await token_for(ana)
     process = await asyncio.create_subprocess_exec(
