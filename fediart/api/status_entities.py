@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func, literal_column, or_, union_all
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,78 +81,100 @@ async def _load(services: Any, session: AsyncSession, posts: list[Post], remotes
                 boosts: list[Interaction], viewer: Account | None) -> StatusRows:
     rows = StatusRows()
     account_ids = {p.account_id for p in posts}
-    rows.account_rows = {a.id: a for a in await _rows(session, Account, account_ids)}
-    local_actors = (await session.exec(select(Actor).where(Actor.account_id.in_(account_ids)))).all() \
-        if account_ids else []
     actor_ids = {r.actor_id for r in remotes} | {b.actor_id for b in boosts}
-    actors = list(local_actors) + await _rows(session, Actor, actor_ids)
+    me = await _authors(session, rows, account_ids, actor_ids, viewer)
     mention_uris = {t["href"] for p in posts for t in p.tags if t.get("type") == "Mention" and t.get("href")}
     mention_uris |= {uri for r in remotes for uri in r.mentions if isinstance(uri, str)}
     if mention_uris:
         for actor in (await session.exec(select(Actor).where(Actor.uri.in_(mention_uris)))).all():
             rows.mention_actors[actor.uri] = actor
-    rows.actors = {a.id: a for a in actors}
-    missing_local = account_ids - {a.account_id for a in local_actors}
+    missing_local = account_ids - {a.account_id for a in rows.actors.values()}
+    if viewer is not None and me is None:
+        missing_local.add(viewer.id)
     if missing_local:  # an artist made before their actor row: make it now
         from fediart.store.actors import local_actor
 
-        for account_id in missing_local:
-            actor = await local_actor(session, services.urls, rows.account_rows[account_id])
-            rows.actors[actor.id] = actor
+        for account in await _rows(session, Account, missing_local):
+            rows.account_rows[account.id] = account
+            actor = await local_actor(session, services.urls, account)
+            if account.id in account_ids:
+                rows.actors[actor.id] = actor
+            if viewer is not None and account.id == viewer.id:
+                me = actor
         await session.commit()
-    entities = await accounts_to_api(services, session, list(rows.actors.values()))
+    entities = await accounts_to_api(services, session, list(rows.actors.values()), accounts=rows.account_rows)
     rows.accounts = {int(e["id"]): e for e in entities}
     if posts:
         for media in (await session.exec(select(Media).where(Media.post_id.in_([p.id for p in posts]))
                                          .order_by(Media.position))).all():
             rows.media.setdefault(media.post_id, []).append(media)
     rows.post_uris = {p.id: services.urls.status(rows.account_rows[p.account_id].username, p.id) for p in posts}
-    await _counts(session, rows, posts, remotes)
+    await _counts(session, rows, posts, remotes, me)
     if viewer is not None:
-        await _viewer_flags(services, session, rows, posts, remotes, viewer)
+        await _bookmarks(session, rows, posts, remotes, viewer)
     await _reply_targets(services, session, rows, posts, remotes)
     return rows
 
 
-async def _counts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost]) -> None:
-    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
-                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
-        if not ids:
-            continue
-        result = await session.exec(select(column, Interaction.kind, func.count()).where(column.in_(ids))
-                                    .group_by(column, Interaction.kind))
-        for target, kind, number in result.all():
+async def _authors(session: AsyncSession, rows: StatusRows, account_ids: set[int], actor_ids: set[int],
+                   viewer: Account | None) -> Actor | None:
+    """One query for every author's actor row (local ones with their Account) and the viewer's actor;
+    fills rows.actors and rows.account_rows, returns the viewer's actor (None if it has none yet)."""
+    wanted = account_ids | ({viewer.id} if viewer is not None else set())
+    conditions = [Actor.id.in_(actor_ids)] if actor_ids else []
+    if wanted:
+        conditions.append(Actor.account_id.in_(wanted))
+    if not conditions:
+        return None
+    me = None
+    found = await session.exec(select(Actor, Account).outerjoin(Account, Account.id == Actor.account_id)
+                               .where(or_(*conditions)))
+    for actor, account in found.all():
+        if account is not None:
+            rows.account_rows[account.id] = account
+        if viewer is not None and actor.account_id == viewer.id:
+            me = actor
+        if actor.id in actor_ids or actor.account_id in account_ids:
+            rows.actors[actor.id] = actor
+    return me
+
+
+async def _counts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost],
+                  me: Actor | None) -> None:
+    """Likes and boosts of every status, and which of them are the viewer's, in one query; replies in one."""
+    me_id = me.id if me is not None else -1  # no actor has a negative id: nothing is "mine"
+    mine = func.sum(case((Interaction.actor_id == me_id, 1), else_=0))
+    queries = [select(literal_column(f"'{key}'"), column, Interaction.kind, func.count(), mine)
+               .where(column.in_(ids)).group_by(column, Interaction.kind)
+               for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
+                                        (Interaction.remote_post_id, "remote", [r.id for r in remotes])) if ids]
+    if queries:
+        for key, target, kind, number, by_me in (await session.exec(union_all(*queries))).all():
             rows.counts.setdefault((key, target), {})[kind] = number
+            if me is not None and by_me:
+                rows.mine.setdefault((key, target), set()).add(kind)
     # Replies are counted from the replies fediart holds, local and remote, by the parent's URI.
     by_uri = {uri: ("post", post_id) for post_id, uri in rows.post_uris.items()}
     by_uri.update({r.uri: ("remote", r.id) for r in remotes})
     if by_uri:
-        for table in (RemotePost, Post):
-            result = await session.exec(select(table.in_reply_to, func.count()).where(
-                table.in_reply_to.in_(list(by_uri)), table.deleted_at.is_(None)).group_by(table.in_reply_to))
-            for parent, number in result.all():
-                counts = rows.counts.setdefault(by_uri[parent], {})
-                counts["reply"] = counts.get("reply", 0) + number
+        replies = union_all(*(select(table.in_reply_to, func.count()).where(
+            table.in_reply_to.in_(list(by_uri)), table.deleted_at.is_(None)).group_by(table.in_reply_to)
+            for table in (RemotePost, Post)))
+        for parent, number in (await session.exec(replies)).all():
+            counts = rows.counts.setdefault(by_uri[parent], {})
+            counts["reply"] = counts.get("reply", 0) + number
 
 
-async def _viewer_flags(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
-                        remotes: list[RemotePost], viewer: Account) -> None:
-    from fediart.store.actors import local_actor
-
-    me = await local_actor(session, services.urls, viewer)
-    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
-                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
-        if ids:
-            for target, kind in (await session.exec(select(column, Interaction.kind).where(
-                    column.in_(ids), Interaction.actor_id == me.id))).all():
-                rows.mine.setdefault((key, target), set()).add(kind)
-    for column, key, ids in ((Bookmark.post_id, "post", [p.id for p in posts]),
-                             (Bookmark.remote_post_id, "remote", [r.id for r in remotes])):
-        if ids:
-            # One selected column: sqlmodel hands back the values themselves, not 1-tuples.
-            for target in (await session.exec(select(column).where(
-                    column.in_(ids), Bookmark.account_id == viewer.id))).all():
-                rows.mine.setdefault((key, target), set()).add("bookmark")
+async def _bookmarks(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost],
+                     viewer: Account) -> None:
+    post_ids, remote_ids = [p.id for p in posts], [r.id for r in remotes]
+    if not (post_ids or remote_ids):
+        return
+    found = await session.exec(select(Bookmark.post_id, Bookmark.remote_post_id).where(
+        Bookmark.account_id == viewer.id, or_(Bookmark.post_id.in_(post_ids), Bookmark.remote_post_id.in_(remote_ids))))
+    for post_id, remote_id in found.all():
+        key = ("post", post_id) if post_id is not None else ("remote", remote_id)
+        rows.mine.setdefault(key, set()).add("bookmark")
 
 
 async def _reply_targets(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
