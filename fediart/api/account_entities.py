@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, null, union_all
+from sqlalchemy import bindparam, func, literal_column, null, union_all
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,21 +38,25 @@ class AccountCounts:
     last_status_at: datetime | None = None
 
 
+# Statuses, followers and following of local accounts: one statement (three grouped parts, tagged),
+# built once with the ids as a bind parameter.
+_COUNTS = union_all(
+    select(literal_column("'s'"), Post.account_id, func.count(), func.max(Post.published))
+    .where(Post.account_id.in_(bindparam("ids", expanding=True)), Post.deleted_at.is_(None)).group_by(Post.account_id),
+    select(literal_column("'r'"), Follower.account_id, func.count(), null())
+    .where(Follower.account_id.in_(bindparam("ids", expanding=True)), Follower.state == FollowState.ACCEPTED)
+    .group_by(Follower.account_id),
+    select(literal_column("'g'"), Following.account_id, func.count(), null())
+    .where(Following.account_id.in_(bindparam("ids", expanding=True)), Following.state == FollowState.ACCEPTED)
+    .group_by(Following.account_id))
+
+
 async def _local_counts(session: AsyncSession, account_ids: list[int]) -> dict[int, AccountCounts]:
     """Statuses, followers and following of local accounts: one query (three grouped parts, tagged)."""
     counts: dict[int, AccountCounts] = defaultdict(AccountCounts)
     if not account_ids:
         return counts
-    parts = union_all(
-        select(literal_column("'s'"), Post.account_id, func.count(), func.max(Post.published))
-        .where(Post.account_id.in_(account_ids), Post.deleted_at.is_(None)).group_by(Post.account_id),
-        select(literal_column("'r'"), Follower.account_id, func.count(), null())
-        .where(Follower.account_id.in_(account_ids), Follower.state == FollowState.ACCEPTED)
-        .group_by(Follower.account_id),
-        select(literal_column("'g'"), Following.account_id, func.count(), null())
-        .where(Following.account_id.in_(account_ids), Following.state == FollowState.ACCEPTED)
-        .group_by(Following.account_id))
-    for part, account_id, number, last in (await session.exec(parts)).all():
+    for part, account_id, number, last in (await session.exec(_COUNTS, params={"ids": account_ids})).all():
         if part == "s":
             counts[account_id].statuses = number
             counts[account_id].last_status_at = last
@@ -129,6 +133,9 @@ def remote_account_to_api(actor: Actor, base_url: str) -> dict[str, Any]:
     }
 
 
+_ACCOUNTS = select(Account).where(Account.id.in_(bindparam("ids", expanding=True)))
+
+
 async def accounts_to_api(services: Any, session: AsyncSession, actors: Sequence[Actor],
                           accounts: dict[int, Account] | None = None) -> list[dict[str, Any]]:
     """Account entities for these actors, local or remote, in the same order. `accounts` may hold the
@@ -137,7 +144,7 @@ async def accounts_to_api(services: Any, session: AsyncSession, actors: Sequence
     accounts = dict(accounts or {})
     unknown = [i for i in local_ids if i not in accounts]
     if unknown:
-        accounts.update({a.id: a for a in (await session.exec(select(Account).where(Account.id.in_(unknown)))).all()})
+        accounts.update({a.id: a for a in (await session.exec(_ACCOUNTS, params={"ids": unknown})).all()})
     counts = await _local_counts(session, local_ids)
     base = services.config.base_url
     found = []
