@@ -129,7 +129,7 @@ def _cursor_values(page: Page) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class _BoundViewer:
-    """Stands for the viewer's actor row in visibility conditions: its ids as bind parameters."""
+    """Stands for the viewer's actor row in visibility conditions: its ids as SQL expressions."""
 
     id: Any
     account_id: Any
@@ -145,7 +145,10 @@ def _home_statement(page: Page) -> Any:
     found = _home_statements.get(shape)
     if found is not None:
         return found
-    account, me = bindparam("account"), _BoundViewer(bindparam("me"), bindparam("account"))
+    account = bindparam("account")
+    # The viewer's actor id as a subquery, not a lookup first: an artist without an actor row yet has
+    # made nothing, been mentioned in nothing and follows nothing by it, and NULL matches nothing.
+    me = _BoundViewer(select(Actor.id).where(Actor.account_id == account).scalar_subquery(), account)
     followed = select(Following.actor_id).where(Following.account_id == account,
                                                 Following.state == FollowState.ACCEPTED)
     restricted = select(ActorRestriction.actor_id).where(
@@ -177,10 +180,7 @@ def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list
 async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
     async with services.sessions() as session:
-        me = await _viewer_actor(session, services, account)
-        await session.commit()
-        return await _page_rows(session, page, _home_statement(page),
-                                {"account": account.id, "me": me.id, **_cursor_values(page)})
+        return await _page_rows(session, page, _home_statement(page), {"account": account.id, **_cursor_values(page)})
 
 
 async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,
