@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +20,16 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.actor import field_value_to_html
-from fediart.activitypub.webfinger_client import acct_of
+from fediart.activitypub import webfinger_client
 from fediart.api.formats import api_date, api_time, html_to_text
 from fediart.licence.model import Licence
 from fediart.store.states import FollowState
 from fediart.store.tables import Account, Actor, ActorRestriction, Follower, Following, Post
+
+
+# "user@host" of a remote actor is pure in (username, actor URI) and parsing the URI is the costly part
+# of a remote Account entity; the same few thousand actors come back page after page.
+acct_of = lru_cache(maxsize=8192)(webfinger_client.acct_of)
 
 
 def _midnight(moment: datetime) -> datetime:

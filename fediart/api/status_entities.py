@@ -17,8 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.convert import post_licence
-from fediart.activitypub.webfinger_client import acct_of
-from fediart.api.account_entities import accounts_to_api, licence_to_api
+from fediart.api.account_entities import acct_of, accounts_to_api, licence_to_api
 from fediart.api.formats import API_VISIBILITY, api_time
 from fediart.api.media_entities import media_to_api, remote_attachment_to_api
 from fediart.store.states import InteractionKind
