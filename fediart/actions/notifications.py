@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlmodel import delete, select
 
 from fediart.actions.errors import NotFound
@@ -43,13 +46,34 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     kinds -= kinds_for(exclude_types)
     if not kinds:
         return []
-    query = select(Notification).where(Notification.account_id == account.id, Notification.kind.in_(kinds),
-                                       *page.conditions(Notification.id))
-    if account_id is not None:
-        query = query.where(Notification.actor_id == account_id)
+    params = {"account": account.id, "kinds": sorted(kinds), "actor": account_id,
+              **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
+                                                 ("min_id", page.min_id)) if value is not None}}
     async with services.sessions() as session:
-        rows = (await session.exec(query.order_by(page.order(Notification.id)).limit(page.limit))).all()
+        rows = (await session.exec(_list_statement(page, account_id is not None), params=params)).all()
     return page.arrange(list(rows))
+
+
+# The list statement, built once per shape (which cursors, whether filtered by actor, limit <= MAXIMUM:
+# at most 1,280 entries) with every value a bind parameter: building and hashing it per request cost
+# more than running it.
+_statements: dict[tuple[bool, bool, bool, bool, int], Any] = {}
+
+
+def _list_statement(page: Page, by_actor: bool) -> Any:
+    shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None, by_actor, page.limit)
+    found = _statements.get(shape)
+    if found is None:
+        column = Notification.id
+        cursor = [term for value, term in ((page.max_id, column < bindparam("max_id")),
+                                           (page.since_id, column > bindparam("since_id")),
+                                           (page.min_id, column > bindparam("min_id"))) if value is not None]
+        found = select(Notification).where(Notification.account_id == bindparam("account"),
+                                           Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor)
+        if by_actor:
+            found = found.where(Notification.actor_id == bindparam("actor"))
+        found = _statements[shape] = found.order_by(page.order(column)).limit(page.limit)
+    return found
 
 
 async def get_notification(services: Services, account: Account, notification_id: int) -> Notification:

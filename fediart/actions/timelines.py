@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, exists, func, or_
+from sqlalchemy import Text, and_, bindparam, cast, exists, func, literal_column, or_, union_all
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,14 +81,89 @@ def _remote_filters(filters: Filters) -> list[Any]:
     return found
 
 
-async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRow]:
-    """One page from several queries over the shared id space: each read with the cursor, merged by id."""
-    rows: list[StatusRow] = []
+def _merge_statement(page: Page, queries: list[tuple[Any, Any]], cursor: Any = None) -> Any:
+    """One statement for a page from several queries over the shared id space: each query reads its own
+    page of ids with the cursor, the ids are merged (UNION ALL, then ordered and cut to the page), and only
+    the rows of that page are loaded, joined back to their tables by id and kind. `cursor(column)` gives
+    the cursor conditions (page.conditions by default: the cursor's values written into the statement)."""
+    cursor = cursor or page.conditions
+    tables = list(dict.fromkeys(table for table, _ in queries))
+    kind_of = {table: literal_column(f"'{n}'") for n, table in enumerate(tables)}
+    parts = []
     for table, query in queries:
-        query = query.where(*page.conditions(table.id)).order_by(page.order(table.id)).limit(page.limit)
-        rows.extend((await session.exec(query)).all())
-    rows.sort(key=lambda row: row.id, reverse=not page.ascending)
-    return page.arrange(rows[:page.limit])
+        own = (query.with_only_columns(table.id.label("id"), kind_of[table].label("kind"))
+               .where(*cursor(table.id)).order_by(page.order(table.id)).limit(page.limit).subquery())
+        parts.append(select(own.c.id, own.c.kind))
+    ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    merged = select(ids.c.id, *tables).select_from(ids)
+    for n, table in enumerate(tables):
+        merged = merged.outerjoin(table, and_(table.id == ids.c.id, ids.c.kind == str(n)))
+    return merged.order_by(page.order(ids.c.id)).limit(page.limit)
+
+
+async def _page_rows(session: AsyncSession, page: Page, statement: Any, params: dict[str, Any] | None = None
+                     ) -> list[StatusRow]:
+    found = await session.exec(statement, params=params or {})
+    return page.arrange([next(row for row in rest if row is not None) for _, *rest in found.all()])
+
+
+async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRow]:
+    """One page from several queries over the shared id space, read in one statement."""
+    return await _page_rows(session, page, _merge_statement(page, queries))
+
+
+def _bound_cursor(page: Page) -> Any:
+    """page.conditions with the cursor's values as bind parameters (max_id, since_id, min_id), so one
+    built statement serves every page of the same shape."""
+    def conditions(column: Any) -> list[Any]:
+        return [term for value, term in ((page.max_id, column < bindparam("max_id")),
+                                         (page.since_id, column > bindparam("since_id")),
+                                         (page.min_id, column > bindparam("min_id"))) if value is not None]
+    return conditions
+
+
+def _cursor_values(page: Page) -> dict[str, int]:
+    return {name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
+                                            ("min_id", page.min_id)) if value is not None}
+
+
+@dataclass(frozen=True)
+class _BoundViewer:
+    """Stands for the viewer's actor row in visibility conditions: its ids as SQL expressions."""
+
+    id: Any
+    account_id: Any
+
+
+# The home statement, built once per page shape (which cursors, limit <= 40: at most 320 entries) and
+# reused: building and hashing this expression cost more than running it.
+_home_statements: dict[tuple[bool, bool, bool, int], Any] = {}
+
+
+def _home_statement(page: Page) -> Any:
+    shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None, page.limit)
+    found = _home_statements.get(shape)
+    if found is not None:
+        return found
+    account = bindparam("account")
+    # The viewer's actor id as a subquery, not a lookup first: an artist without an actor row yet has
+    # made nothing, been mentioned in nothing and follows nothing by it, and NULL matches nothing.
+    me = _BoundViewer(select(Actor.id).where(Actor.account_id == account).scalar_subquery(), account)
+    followed = select(Following.actor_id).where(Following.account_id == account,
+                                                Following.state == FollowState.ACCEPTED)
+    restricted = select(ActorRestriction.actor_id).where(
+        ActorRestriction.account_id == account, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
+    posts = select(Post).where(
+        visible_posts(me), or_(Post.account_id == account, Post.account_id.in_(_accounts_of(followed))),
+        Post.account_id.not_in(_accounts_of(restricted)))
+    remotes = select(RemotePost).where(visible_remote_posts(me), RemotePost.actor_id.in_(followed),
+                                       RemotePost.actor_id.not_in(restricted))
+    boosters = (or_(Interaction.actor_id.in_(followed), Interaction.actor_id == me.id)
+                & Interaction.actor_id.not_in(restricted))
+    found = _merge_statement(page, [(Post, posts), (RemotePost, remotes), *_boost_queries(me, restricted, boosters)],
+                             _bound_cursor(page))
+    _home_statements[shape] = found
+    return found
 
 
 def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list[tuple[Any, Any]]:
@@ -105,20 +180,7 @@ def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list
 async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
     async with services.sessions() as session:
-        me = await _viewer_actor(session, services, account)
-        await session.commit()
-        followed = select(Following.actor_id).where(Following.account_id == account.id,
-                                                    Following.state == FollowState.ACCEPTED)
-        restricted = _restricted(account)
-        posts = select(Post).where(
-            visible_posts(me), or_(Post.account_id == account.id, Post.account_id.in_(_accounts_of(followed))),
-            Post.account_id.not_in(_accounts_of(restricted)))
-        remotes = select(RemotePost).where(visible_remote_posts(me), RemotePost.actor_id.in_(followed),
-                                           RemotePost.actor_id.not_in(restricted))
-        boosters = (or_(Interaction.actor_id.in_(followed), Interaction.actor_id == me.id)
-                    & Interaction.actor_id.not_in(restricted))
-        return await _merged(session, page, [(Post, posts), (RemotePost, remotes),
-                                             *_boost_queries(me, restricted, boosters)])
+        return await _page_rows(session, page, _home_statement(page), {"account": account.id, **_cursor_values(page)})
 
 
 async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,

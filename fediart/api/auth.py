@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from fediart.api.errors import ApiError
 from fediart.oauth.scopes import allows
-from fediart.oauth.tokens import token_row
+from fediart.oauth.tokens import token_and_account
 from fediart.services import services_of
 from fediart.store.tables import Account, OAuthToken
 
@@ -51,8 +51,7 @@ async def authenticate(request: Request, scope: str | None, *, required: bool = 
         return None
     services = services_of(request)
     async with services.sessions() as session:
-        row = await token_row(session, secret)
-        account = await session.get(Account, row.account_id) if row and row.account_id else None
+        row, account = await token_and_account(session, secret)
     if row is None or (row.account_id is not None and account is None):
         raise ApiError(401, INVALID)
     scopes = frozenset(row.scopes.split())

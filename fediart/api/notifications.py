@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -42,16 +43,23 @@ def _subject(n: Notification) -> tuple[type, int] | None:
     return (Post, n.post_id) if n.post_id is not None else None
 
 
+# Built once with the ids as bind parameters: building and hashing an expression per request cost more
+# than running it.
+_ACTORS = select(Actor).where(Actor.id.in_(bindparam("ids", expanding=True)))
+_LIVE = {table: select(table).where(table.id.in_(bindparam("ids", expanding=True)), table.deleted_at.is_(None))
+         for table in (Post, RemotePost)}
+
+
 async def notifications_to_api(services: Any, session: AsyncSession, rows: list[Notification],
                                viewer: Account) -> list[dict[str, Any]]:
     actor_ids = list({n.actor_id for n in rows})
-    actors = list((await session.exec(select(Actor).where(Actor.id.in_(actor_ids)))).all()) if actor_ids else []
+    actors = list((await session.exec(_ACTORS, params={"ids": actor_ids})).all()) if actor_ids else []
     accounts = {a.id: doc for a, doc in zip(actors, await accounts_to_api(services, session, actors))}
     subjects = {}
     for table in (Post, RemotePost):
         ids = [s[1] for s in map(_subject, rows) if s and s[0] is table]
         if ids:
-            live = (await session.exec(select(table).where(table.id.in_(ids), table.deleted_at.is_(None)))).all()
+            live = (await session.exec(_LIVE[table], params={"ids": ids})).all()
             for row, doc in zip(live, await statuses_to_api(services, session, list(live), viewer)):
                 subjects[(table, row.id)] = doc
     found = []

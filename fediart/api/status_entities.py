@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, case, func, literal_column, null, or_, union_all
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.convert import post_licence
-from fediart.activitypub.webfinger_client import acct_of
-from fediart.api.account_entities import accounts_to_api, licence_to_api
+from fediart.api.account_entities import acct_of, accounts_to_api, licence_to_api
 from fediart.api.formats import API_VISIBILITY, api_time
 from fediart.api.media_entities import media_to_api, remote_attachment_to_api
 from fediart.store.states import InteractionKind
@@ -37,9 +36,53 @@ class StatusRows:
     reply_targets: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # uri -> (kind, id, actor)
     account_rows: dict[int, Account] = field(default_factory=dict)
     post_uris: dict[int, str] = field(default_factory=dict)  # post id -> its URI
+    _by_account: dict[int, Actor] = field(default_factory=dict)
+    _licences: dict[tuple[int, str | None], dict[str, Any]] = field(default_factory=dict)
+
+    def local_actor(self, account_id: int) -> Actor:
+        if not self._by_account:
+            self._by_account = {a.account_id: a for a in self.actors.values() if a.account_id is not None}
+        return self._by_account[account_id]
+
+    def licence_entity(self, services: Any, account: Account, key: str | None) -> dict[str, Any]:
+        """A post's licence entity, worked out once per (artist, licence key) in a batch."""
+        found = self._licences.get((account.id, key))
+        if found is None:
+            found = self._licences[(account.id, key)] = licence_to_api(post_licence(services.licence_for(account), key))
+        return found
 
 
 StatusItem = Post | RemotePost | Interaction
+
+
+def _ids(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+# The statements a page needs, built once with bind parameters and reused: building and hashing an
+# expression per request cost more than running it.
+_BY_ID = {table: select(table).where(table.id.in_(_ids("ids"))) for table in (Post, RemotePost, Account)}
+_AUTHORS = (select(Actor, Account).outerjoin(Account, Account.id == Actor.account_id)
+            .where(or_(Actor.id.in_(_ids("actor_ids")), Actor.account_id.in_(_ids("account_ids")))))
+_MENTIONED = select(Actor).where(Actor.uri.in_(_ids("uris")))
+_MEDIA = select(Media).where(Media.post_id.in_(_ids("ids"))).order_by(Media.position)
+# The facts about a page's statuses that are counts or flags, in ONE statement of tagged parts with
+# the columns (part, status id, parent URI, kind, number, by the viewer):
+#   post/remote: likes and boosts per status and kind, and whether the viewer's actor (`me`, -1 for
+#                none) made one;
+#   reply:       replies fediart holds (remote and local, live) per parent URI;
+#   bookmark-post/bookmark-remote: the statuses the viewer (`account`, -1 for none) bookmarked.
+_FACTS = union_all(
+    *(select(literal_column(f"'{key}'"), column, null(), Interaction.kind, func.count(),
+             func.sum(case((Interaction.actor_id == bindparam("me"), 1), else_=0)))
+      .where(column.in_(_ids(f"{key}_ids"))).group_by(column, Interaction.kind)
+      for column, key in ((Interaction.post_id, "post"), (Interaction.remote_post_id, "remote"))),
+    *(select(literal_column("'reply'"), null(), table.in_reply_to, null(), func.count(), literal_column("0"))
+      .where(table.in_reply_to.in_(_ids("uris")), table.deleted_at.is_(None)).group_by(table.in_reply_to)
+      for table in (RemotePost, Post)),
+    *(select(literal_column(f"'bookmark-{key}'"), column, null(), null(), literal_column("0"), literal_column("1"))
+      .where(Bookmark.account_id == bindparam("account"), column.in_(_ids(f"{key}_ids")))
+      for column, key in ((Bookmark.post_id, "post"), (Bookmark.remote_post_id, "remote"))))
 
 
 async def statuses_to_api(services: Any, session: AsyncSession, items: Sequence[StatusItem],
@@ -74,85 +117,84 @@ async def status_to_api(services: Any, session: AsyncSession, item: StatusItem,
 
 async def _rows(session: AsyncSession, table: Any, ids: Iterable[int]) -> list[Any]:
     ids = list(set(ids))
-    return list((await session.exec(select(table).where(table.id.in_(ids)))).all()) if ids else []
+    return list((await session.exec(_BY_ID[table], params={"ids": ids})).all()) if ids else []
 
 
 async def _load(services: Any, session: AsyncSession, posts: list[Post], remotes: list[RemotePost],
                 boosts: list[Interaction], viewer: Account | None) -> StatusRows:
     rows = StatusRows()
     account_ids = {p.account_id for p in posts}
-    rows.account_rows = {a.id: a for a in await _rows(session, Account, account_ids)}
-    local_actors = (await session.exec(select(Actor).where(Actor.account_id.in_(account_ids)))).all() \
-        if account_ids else []
     actor_ids = {r.actor_id for r in remotes} | {b.actor_id for b in boosts}
-    actors = list(local_actors) + await _rows(session, Actor, actor_ids)
+    me = await _authors(session, rows, account_ids, actor_ids, viewer)
     mention_uris = {t["href"] for p in posts for t in p.tags if t.get("type") == "Mention" and t.get("href")}
     mention_uris |= {uri for r in remotes for uri in r.mentions if isinstance(uri, str)}
     if mention_uris:
-        for actor in (await session.exec(select(Actor).where(Actor.uri.in_(mention_uris)))).all():
+        for actor in (await session.exec(_MENTIONED, params={"uris": list(mention_uris)})).all():
             rows.mention_actors[actor.uri] = actor
-    rows.actors = {a.id: a for a in actors}
-    missing_local = account_ids - {a.account_id for a in local_actors}
+    missing_local = account_ids - {a.account_id for a in rows.actors.values()}
+    if viewer is not None and me is None:
+        missing_local.add(viewer.id)
     if missing_local:  # an artist made before their actor row: make it now
         from fediart.store.actors import local_actor
 
-        for account_id in missing_local:
-            actor = await local_actor(session, services.urls, rows.account_rows[account_id])
-            rows.actors[actor.id] = actor
+        for account in await _rows(session, Account, missing_local):
+            rows.account_rows[account.id] = account
+            actor = await local_actor(session, services.urls, account)
+            if account.id in account_ids:
+                rows.actors[actor.id] = actor
+            if viewer is not None and account.id == viewer.id:
+                me = actor
         await session.commit()
-    entities = await accounts_to_api(services, session, list(rows.actors.values()))
+    entities = await accounts_to_api(services, session, list(rows.actors.values()), accounts=rows.account_rows)
     rows.accounts = {int(e["id"]): e for e in entities}
     if posts:
-        for media in (await session.exec(select(Media).where(Media.post_id.in_([p.id for p in posts]))
-                                         .order_by(Media.position))).all():
+        for media in (await session.exec(_MEDIA, params={"ids": [p.id for p in posts]})).all():
             rows.media.setdefault(media.post_id, []).append(media)
     rows.post_uris = {p.id: services.urls.status(rows.account_rows[p.account_id].username, p.id) for p in posts}
-    await _counts(session, rows, posts, remotes)
-    if viewer is not None:
-        await _viewer_flags(services, session, rows, posts, remotes, viewer)
+    await _facts(session, rows, posts, remotes, me, viewer)
     await _reply_targets(services, session, rows, posts, remotes)
     return rows
 
 
-async def _counts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost]) -> None:
-    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
-                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
-        if not ids:
-            continue
-        result = await session.exec(select(column, Interaction.kind, func.count()).where(column.in_(ids))
-                                    .group_by(column, Interaction.kind))
-        for target, kind, number in result.all():
-            rows.counts.setdefault((key, target), {})[kind] = number
+async def _authors(session: AsyncSession, rows: StatusRows, account_ids: set[int], actor_ids: set[int],
+                   viewer: Account | None) -> Actor | None:
+    """One query for every author's actor row (local ones with their Account) and the viewer's actor;
+    fills rows.actors and rows.account_rows, returns the viewer's actor (None if it has none yet)."""
+    wanted = account_ids | ({viewer.id} if viewer is not None else set())
+    if not (wanted or actor_ids):
+        return None
+    me = None
+    found = await session.exec(_AUTHORS, params={"actor_ids": list(actor_ids), "account_ids": list(wanted)})
+    for actor, account in found.all():
+        if account is not None:
+            rows.account_rows[account.id] = account
+        if viewer is not None and actor.account_id == viewer.id:
+            me = actor
+        if actor.id in actor_ids or actor.account_id in account_ids:
+            rows.actors[actor.id] = actor
+    return me
+
+
+async def _facts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost],
+                 me: Actor | None, viewer: Account | None) -> None:
+    """Likes, boosts and replies of every status, and the viewer's likes, boosts and bookmarks: one query."""
+    if not (posts or remotes):
+        return
     # Replies are counted from the replies fediart holds, local and remote, by the parent's URI.
     by_uri = {uri: ("post", post_id) for post_id, uri in rows.post_uris.items()}
     by_uri.update({r.uri: ("remote", r.id) for r in remotes})
-    if by_uri:
-        for table in (RemotePost, Post):
-            result = await session.exec(select(table.in_reply_to, func.count()).where(
-                table.in_reply_to.in_(list(by_uri)), table.deleted_at.is_(None)).group_by(table.in_reply_to))
-            for parent, number in result.all():
-                counts = rows.counts.setdefault(by_uri[parent], {})
-                counts["reply"] = counts.get("reply", 0) + number
-
-
-async def _viewer_flags(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
-                        remotes: list[RemotePost], viewer: Account) -> None:
-    from fediart.store.actors import local_actor
-
-    me = await local_actor(session, services.urls, viewer)
-    for column, key, ids in ((Interaction.post_id, "post", [p.id for p in posts]),
-                             (Interaction.remote_post_id, "remote", [r.id for r in remotes])):
-        if ids:
-            for target, kind in (await session.exec(select(column, Interaction.kind).where(
-                    column.in_(ids), Interaction.actor_id == me.id))).all():
-                rows.mine.setdefault((key, target), set()).add(kind)
-    for column, key, ids in ((Bookmark.post_id, "post", [p.id for p in posts]),
-                             (Bookmark.remote_post_id, "remote", [r.id for r in remotes])):
-        if ids:
-            # One selected column: sqlmodel hands back the values themselves, not 1-tuples.
-            for target in (await session.exec(select(column).where(
-                    column.in_(ids), Bookmark.account_id == viewer.id))).all():
-                rows.mine.setdefault((key, target), set()).add("bookmark")
+    params = {"me": me.id if me is not None else -1, "account": viewer.id if viewer is not None else -1,
+              "post_ids": [p.id for p in posts], "remote_ids": [r.id for r in remotes], "uris": list(by_uri)}
+    for part, target, parent, kind, number, by_viewer in (await session.exec(_FACTS, params=params)).all():
+        if part == "reply":
+            counts = rows.counts.setdefault(by_uri[parent], {})
+            counts["reply"] = counts.get("reply", 0) + number
+        elif part.startswith("bookmark-"):
+            rows.mine.setdefault((part.removeprefix("bookmark-"), target), set()).add("bookmark")
+        else:
+            rows.counts.setdefault((part, target), {})[kind] = number
+            if me is not None and by_viewer:
+                rows.mine.setdefault((part, target), set()).add(kind)
 
 
 async def _reply_targets(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
@@ -188,8 +230,7 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
     if isinstance(item, Post):
         key = ("post", item.id)
         account_row = rows.account_rows[item.account_id]
-        actor = next(a for a in rows.actors.values() if a.account_id == item.account_id)
-        licence = post_licence(services.licence_for(account_row), item.licence_key)
+        actor = rows.local_actor(item.account_id)
         mention_uris = [t["href"] for t in item.tags if t.get("type") == "Mention" and t.get("href")]
         tags = [t["name"].lstrip("#") for t in item.tags if t.get("type") == "Hashtag" and t.get("name")]
         doc = {
@@ -206,7 +247,7 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
             "language": item.language or services.config.server.default_language,
             "media_attachments": [media_to_api(m, urls) for m in rows.media.get(item.id, [])],
             "pinned": item.pinned_at is not None,
-            "licence": licence_to_api(licence),
+            "licence": rows.licence_entity(services, account_row, item.licence_key),
         }
     else:
         key = ("remote", item.id)

@@ -48,6 +48,16 @@ async def token_row(session: AsyncSession, access_token: str) -> OAuthToken | No
     return None if row is None or row.revoked_at is not None else row
 
 
+async def token_and_account(session: AsyncSession, access_token: str) -> tuple[OAuthToken | None, Account | None]:
+    """The live token row for a bearer token and the account it acts for, in one query: (None, None) for
+    an unknown or revoked token, (row, None) for an app-only token or one whose account is gone."""
+    found = (await session.exec(select(OAuthToken, Account).outerjoin(Account, Account.id == OAuthToken.account_id)
+                                .where(OAuthToken.token_hash == digest(access_token)))).first()
+    if found is None or found[0].revoked_at is not None:
+        return None, None
+    return found[0], found[1]
+
+
 async def revoke(session: AsyncSession, row: OAuthToken) -> None:
     row.revoked_at = utcnow()
     session.add(row)
