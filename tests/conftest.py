@@ -7,6 +7,7 @@ postgresql+asyncpg://postgres@127.0.0.1:5432/test); the default is SQLite.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 
@@ -19,9 +20,11 @@ from helpers import BACKEND, PG_URL, make_config
 
 from fediart.app import create_app
 from fediart.config import Config
+from fediart.oauth.tokens import issue_token
 from fediart.services import Services
 from fediart.store.db import make_engine
 from fediart.store.migrate import ensure_schema, upgrade
+from fediart.store.tables import OAuthApp
 
 
 
@@ -113,3 +116,29 @@ def make_artist(services):
 
     return make
 
+
+@pytest.fixture
+def token_for(services):
+    """token_for(account, scopes="read write follow push") -> a new access token string, issued as
+    /oauth/token issues one, for a new app each time (so one test may ask for several)."""
+
+    async def make(account, scopes: str = "read write follow push") -> str:
+        async with services.sessions() as session:
+            app = OAuthApp(name="test client", client_id=f"client-{secrets.token_hex(8)}",
+                           client_secret_hash="0" * 64, redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=scopes)
+            session.add(app)
+            await session.commit()
+            issued = await issue_token(session, app_id=app.id, account=account, scopes=scopes.split())
+        return issued.access_token
+
+    return make
+
+
+@pytest.fixture
+def bearer(token_for):
+    """bearer(account) -> headers carrying a full-scope token for that artist."""
+
+    async def make(account, scopes: str = "read write follow push") -> dict[str, str]:
+        return {"Authorization": f"Bearer {await token_for(account, scopes)}"}
+
+    return make

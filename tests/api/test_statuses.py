@@ -16,20 +16,6 @@ CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @pytest.fixture
-def bearer(bearer):
-    """The shared fixture registers one app per artist and scopes: ask it once, reuse the headers."""
-    made = {}
-
-    async def headers(account, scopes: str = "read write follow push") -> dict[str, str]:
-        key = (account.username, scopes)
-        if key not in made:
-            made[key] = await bearer(account, scopes)
-        return made[key]
-
-    return headers
-
-
-@pytest.fixture
 async def ana(make_artist):
     return await make_artist("ana")
 

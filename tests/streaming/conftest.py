@@ -1,5 +1,6 @@
 """Fixtures for streaming tests: the app served by a real uvicorn on a loopback port (so the WebSocket
-handshake, subprotocols and close codes are the real ones), tokens, and a client that connects to it."""
+handshake, subprotocols and close codes are the real ones) and a client that connects to it; tokens come
+from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import uvicorn
 from stream_client import WAIT
 from websockets.asyncio.client import ClientConnection, connect
 
-from fediart.oauth.tokens import issue_token
-from fediart.store.tables import OAuthApp
 
 
 @pytest.fixture
@@ -30,22 +29,6 @@ async def server(app) -> AsyncIterator[str]:
     yield f"ws://127.0.0.1:{port}"
     served.should_exit = True
     await task
-
-
-@pytest.fixture
-def token_for(services):
-    """token_for(account, scopes="read write follow push") -> an access token string."""
-
-    async def make(account, scopes: str = "read write follow push") -> str:
-        async with services.sessions() as session:
-            app = OAuthApp(name="stream client", client_id=f"stream-{account.username}-{scopes}",
-                           client_secret_hash="0" * 64, redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=scopes)
-            session.add(app)
-            await session.commit()
-            issued = await issue_token(session, app_id=app.id, account=account, scopes=scopes.split())
-        return issued.access_token
-
-    return make
 
 
 @pytest.fixture
