@@ -185,9 +185,17 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
 
 
 async def on_update(services: Services, activity: dict[str, Any], item: InboxItem) -> None:
-    """An edit of a note we keep: only its author, from its own server, may change it."""
+    """An edit of a note we keep: only its author, from its own server, may change it. An edit of a note
+    we do not have yet is taken as its Create (the same rules decide whether it is kept)."""
     note = await note_from_activity(services, activity, item)
     if note is None:
+        return
+    async with services.sessions() as session:
+        tombstoned, post = await known_note(session, stored_uri(note["id"]))
+    if post is None and not tombstoned:
+        # Create and Update are delivered and processed concurrently, so the edit can come first: keep
+        # the note as it now is, as its Create would have (the late Create then finds it stored).
+        await on_create(services, activity, item)
         return
     async with services.sessions() as session:
         post = (await session.exec(select(RemotePost).where(RemotePost.uri == stored_uri(note["id"])))).first()

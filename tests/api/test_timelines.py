@@ -80,6 +80,21 @@ async def test_updates_edit_and_deletes_remove_what_home_shows(client, network, 
     assert (await _statuses(client, "/api/v1/timelines/home", headers=headers)).json() == []
 
 
+async def test_an_edit_that_overtakes_its_create_shows_the_edited_post_once(client, network, services, make_artist,
+                                                                          bearer):
+    ana = await make_artist("ana")
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    first = note(bob, "<p>first draft</p>")
+    await deliver(client, services, bob, "Update", {**first, "content": "<p>final</p>", "updated": "2026-03-02T12:00:00Z"})
+    await deliver(client, services, bob, "Create", first)
+    [shown] = (await _statuses(client, "/api/v1/timelines/home", headers=await bearer(ana))).json()
+    assert shown["content"] == "<p>final</p>"
+    stranger = network.add_actor("stranger", host="elsewhere.example")
+    await deliver(client, services, stranger, "Update", note(stranger, "<p>nobody follows me</p>"))
+    async with services.sessions() as session:
+        assert len((await session.exec(select(RemotePost))).all()) == 1
+
+
 async def test_a_boost_by_a_followed_actor_shows_as_a_wrapper_until_undone(client, network, services, make_artist,
                                                                           bearer):
     ana = await make_artist("ana")

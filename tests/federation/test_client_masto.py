@@ -87,7 +87,7 @@ async def test_a_web_client_logs_in_with_pkce_posts_art_and_pages_its_timeline(i
     assert "on paper" in edited["content"]
     assert len(await masto.ask("history", id=posted["id"])) == 2
 
-    await eventually(lambda: masto.call("verify")["followersCount"] == 1, what="bob's follow")
+    await eventually(lambda: masto.call("verify")["followersCount"] == 1, what="bob's follow", timeout=60)
     [bob] = (await masto.ask("search", q=friends.handle("bob")))["accounts"]
     relationship = await masto.ask("follow", id=bob["id"])
     assert relationship["following"] or relationship["requested"]

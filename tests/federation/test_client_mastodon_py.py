@@ -49,7 +49,7 @@ async def test_an_artist_posts_edits_and_meets_a_follower_through_mastodon_py(in
     bob = await asyncio.to_thread(logged_in, friends, "bob")
     me = ana.account_verify_credentials()
     assert me.acct == "ana" and me.source["licence"]["ai_training"] == "reserved"
-    await eventually(lambda: ana.account_verify_credentials().followers_count == 1, what="bob's follow")
+    await eventually(lambda: ana.account_verify_credentials().followers_count == 1, what="bob's follow", timeout=60)
 
     picture = tmp_path / "heron.png"
     Image.new("RGB", (1200, 800), "steelblue").save(picture)
@@ -64,7 +64,7 @@ async def test_an_artist_posts_edits_and_meets_a_follower_through_mastodon_py(in
     def bob_sees_it():
         return next((s for s in bob.timeline_home() if s.uri == status.uri and "second state" in s.content), None)
 
-    seen = await eventually(bob_sees_it, what="the edited post in bob's home timeline")
+    seen = await eventually(bob_sees_it, what="the edited post in bob's home timeline", timeout=60)
     assert seen.media_attachments[0].description == "A grey heron"
     assert "terms" in seen.content  # the licence line travels in the content every client shows
     assert seen.licence  # and the machine-readable terms stay with the remote post
@@ -77,15 +77,15 @@ async def test_an_artist_posts_edits_and_meets_a_follower_through_mastodon_py(in
         return {n.type for n in ana.notifications() if n.account.acct.startswith("bob@")}
 
     assert await eventually(lambda: {"favourite", "reblog", "mention"} <= kinds() and kinds(),
-                            what="like, boost and reply notifications")
+                            what="like, boost and reply notifications", timeout=60)
     assert ana.status(status.id).favourites_count == 1
 
     [found] = ana.search_v2(friends.handle("bob").lstrip("@"), resolve=True, result_type="accounts").accounts
     relationship = ana.account_follow(found.id)
     assert relationship.following or relationship.requested
-    await eventually(lambda: ana.account_relationships(found.id)[0].following, what="bob's Accept")
+    await eventually(lambda: ana.account_relationships(found.id)[0].following, what="bob's Accept", timeout=60)
     bob.status_post("Back at the river today.")
-    await eventually(lambda: any("river" in s.content for s in ana.timeline_home()), what="bob's post at ana's")
+    await eventually(lambda: any("river" in s.content for s in ana.timeline_home()), what="bob's post at ana's", timeout=60)
 
     for n in range(3):
         ana.status_post(f"Sketch {n}")
