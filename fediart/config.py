@@ -67,6 +67,10 @@ class FederationConfig:
     inbox_rate_per_minute: int = 600
     inbox_rate_burst: int = 300
     inbox_rate_hosts: int = 10_000  # hosts remembered at once; the least recently heard are forgotten
+    mode: str = "blocklist"  # FederationMode: blocklist (everyone but blocked servers) or allowlist
+    # GETs of ActivityPub documents and collections need a valid signature from a server not blocked.
+    authorized_fetch: bool = True
+    blocklist_refresh_hours: float = 24.0  # how often the worker downloads subscribed blocklists
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,14 @@ def _finish(config: Config) -> Config:
     scheme = server.scheme or ("http" if loopback else "https")
     if scheme not in ("http", "https"):
         raise ConfigError(f"{config.path}: [server] scheme must be http or https")
+    from fediart.store.states import FederationMode
+
+    if config.federation.mode not in set(FederationMode):
+        raise ConfigError(f"{config.path}: [federation] mode must be blocklist or allowlist, "
+                          f"not {config.federation.mode!r}")
+    if config.federation.mode == FederationMode.ALLOWLIST and not config.federation.authorized_fetch:
+        # Unsigned fetches cannot be told apart by server, so an allowlist needs signed ones (as in Mastodon).
+        raise ConfigError(f"{config.path}: [federation] mode = \"allowlist\" needs authorized_fetch = true")
     if config.federation.allow_private_addresses and not loopback:
         # A public server that talks to loopback peers could be steered into its own network.
         raise ConfigError(

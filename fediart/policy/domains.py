@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from fediart.activitypub.hosts import domain_matches
-from fediart.store.tables import DomainBlock
+from fediart.store.policy_tables import DomainBlock
 
 
 @dataclass(frozen=True)

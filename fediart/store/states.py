@@ -50,3 +50,32 @@ class NotificationKind(StrEnum):
 class Restriction(StrEnum):
     BLOCK = "block"  # they see nothing of the artist and cannot interact
     MUTE = "mute"    # the artist stops seeing them; they notice nothing
+
+
+class DomainSeverity(StrEnum):
+    """What a domain block does, as Mastodon names it."""
+
+    SUSPEND = "suspend"  # nothing in, nothing out, nothing fetched; follows severed, its content removed
+    SILENCE = "silence"  # "limit": accepted but never shown publicly; its follows become requests
+    NOOP = "noop"        # only the flags (reject_media, reject_reports) apply
+
+
+class FederationMode(StrEnum):
+    BLOCKLIST = "blocklist"  # everyone but blocked servers
+    ALLOWLIST = "allowlist"  # only allowed servers may deliver, fetch or be fetched
+
+
+class BlocklistFormat(StrEnum):
+    CSV = "csv"      # Mastodon's export: #domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate
+    PLAIN = "plain"  # one domain a line
+    JSON = "json"    # the /api/v1/instance/domain_blocks shape
+
+
+class ReportDirection(StrEnum):
+    INCOMING = "incoming"  # a Flag another server sent us
+    OUTGOING = "outgoing"  # a Flag our instance actor sent
+
+
+class ReportState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"

@@ -55,6 +55,7 @@ class Account(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id; None: cannot log in
+    hide_collections: bool = False  # followers and following show their counts only
 
 
 class Actor(SQLModel, table=True):
@@ -81,6 +82,7 @@ class Actor(SQLModel, table=True):
     public_key_pem: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     moved_to: str | None = Field(default=None, max_length=2000)
     gone: bool = False  # deleted on its server: keep the row so old references resolve
+    licence: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # signals its profile carried
     fetched_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -287,16 +289,6 @@ class RemoteBlock(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class DomainBlock(SQLModel, table=True):
-    """A server this instance refuses to federate with (this domain and its subdomains)."""
-
-    __tablename__ = "domain_block"
-    domain: str = Field(primary_key=True, max_length=255)
-    severity: str = Field(default="suspend", max_length=16)
-    public_comment: str = Field(default="", max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow)
-
-
 class PostEdit(SQLModel, table=True):
     """A post as it was before an edit: the history clients show under "edited"."""
 
@@ -443,3 +435,7 @@ class LoginAttempt(SQLModel, table=True):
 
 # Rows made from what other servers send: the net under the handlers' own fitting (store/fit.py).
 guard_columns(Actor, RemotePost, Mention, InboxItem, Follower, Interaction, Notification, Tombstone, RemoteBlock)
+
+# The admin's federation policy and reports live in their own module; imported here so that every
+# table is registered whenever the tables are.
+import fediart.store.policy_tables  # noqa: E402,F401

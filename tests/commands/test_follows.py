@@ -17,7 +17,8 @@ from fediart.cli import build_parser
 from fediart.commands import CliError, CommandContext
 from fediart.commands import follows as follows_command
 from fediart.commands.follows import approve_follower, follow_remote, reject_follower, unfollow_remote
-from fediart.store.tables import DomainBlock, Follower, Following, Actor
+from fediart.store.policy_tables import DomainBlock
+from fediart.store.tables import Follower, Following, Actor
 from fediart.worker import run_due_work
 
 

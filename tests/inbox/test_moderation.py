@@ -3,7 +3,8 @@
 from activities import actor_url, activity, rows, send
 
 from fediart.outbox.audience import follower_inboxes
-from fediart.store.tables import DomainBlock, Follower, Notification, Actor, RemoteBlock
+from fediart.store.policy_tables import DomainBlock
+from fediart.store.tables import Follower, Notification, Actor, RemoteBlock
 
 
 async def test_block_is_recorded_and_ends_the_follow(client, network, services, make_artist):

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from fediart.activitypub.signatures import sign_request
 from fediart.inbox.receive import NO_ACTOR
-from fediart.store.tables import DomainBlock, InboxItem, Actor, Tombstone
+from fediart.store.policy_tables import DomainBlock
+from fediart.store.tables import InboxItem, Actor, Tombstone
 
 
 def like(actor, obj="https://art.example/users/ana/statuses/1"):

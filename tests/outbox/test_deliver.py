@@ -22,7 +22,8 @@ from fediart.activitypub.signatures_cavage import read_signature_header
 from fediart.outbox.audience import follower_inboxes
 from fediart.outbox.deliver import deliver
 from fediart.outbox.enqueue import enqueue
-from fediart.store.tables import (Account, Delivery, DomainBlock, Follower, InboxItem, Actor, UnavailableHost,
+from fediart.store.policy_tables import DomainBlock
+from fediart.store.tables import (Account, Delivery, Follower, InboxItem, Actor, UnavailableHost,
                                   utcnow)
 from fediart.worker import run_due_work
 
