@@ -108,7 +108,7 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
     return Services(
         events=events,
         owns_engine=owns_engine,
-        policy=DomainPolicy(sessions),
+        policy=DomainPolicy(sessions, mode=config.federation.mode),
         config=config,
         urls=urls,
         engine=engine,

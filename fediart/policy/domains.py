@@ -1,4 +1,10 @@
-"""Domain blocks: a blocked domain covers its subdomains; the longest matching rule decides."""
+"""Which servers fediart federates with, decided from the admin's domain rules (no HTTP here).
+
+A rule covers its domain and every subdomain; where several match, the longest wins. In blocklist
+mode every server may federate except suspended ones; in allowlist mode only allowed ones may, and a
+block still beats an allow. Rules are read from the database and kept for a few seconds, since they
+are checked on every request.
+"""
 
 from __future__ import annotations
 
@@ -7,48 +13,92 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from fediart.activitypub.hosts import domain_matches
-from fediart.store.policy_tables import DomainBlock
+from fediart.policy.hosts import suffixes
+from fediart.store.policy_tables import DomainAllow, DomainBlock
+from fediart.store.states import DomainSeverity, FederationMode
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The block that applies to a host: the matching domain, its severity and flags."""
+
+    domain: str
+    severity: DomainSeverity
+    reject_media: bool = False
+    reject_reports: bool = False
+
+    @property
+    def suspended(self) -> bool:
+        return self.severity == DomainSeverity.SUSPEND
+
+    @property
+    def silenced(self) -> bool:
+        return self.severity == DomainSeverity.SILENCE
 
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether activities may be exchanged with a host, and the rule behind it (None: no block)."""
+
     allowed: bool
     reason: str = ""
+    rule: Rule | None = None
 
 
 ALLOW = Decision(True)
 
 
 class DomainPolicy:
-    """Blocked domains, read from the database and kept for a few seconds (checked on every request)."""
+    """The admin's rules, as one snapshot per few seconds; `forget()` makes the next check reread them."""
 
-    def __init__(self, sessions, ttl_seconds: float = 5.0) -> None:
+    def __init__(self, sessions, mode: str = FederationMode.BLOCKLIST, ttl_seconds: float = 5.0) -> None:
         self.sessions = sessions
+        self.mode = FederationMode(mode)
         self.ttl = ttl_seconds
-        self._blocks: dict[str, str] = {}
+        self._blocks: dict[str, Rule] = {}
+        self._allows: frozenset[str] = frozenset()
         self._loaded_at = float("-inf")
 
-    async def _current(self) -> dict[str, str]:
-        if time.monotonic() - self._loaded_at > self.ttl:
-            async with self.sessions() as session:
-                rows = (await session.exec(select(DomainBlock))).all()
-            self._blocks = {row.domain: row.severity for row in rows}
-            self._loaded_at = time.monotonic()
-        return self._blocks
+    async def _load(self) -> None:
+        if time.monotonic() - self._loaded_at <= self.ttl:
+            return
+        async with self.sessions() as session:
+            blocks = (await session.exec(select(DomainBlock.domain, DomainBlock.severity, DomainBlock.reject_media,
+                                                DomainBlock.reject_reports))).all()
+            allows = (await session.exec(select(DomainAllow.domain))).all()
+        self._blocks = {domain: Rule(domain, DomainSeverity(severity), bool(media), bool(reports))
+                        for domain, severity, media, reports in blocks}
+        self._allows = frozenset(allows)
+        self._loaded_at = time.monotonic()
 
     def forget(self) -> None:
         self._loaded_at = float("-inf")
 
+    async def rule_for(self, host: str) -> Rule | None:
+        """The block covering `host` (a normalised host name), longest domain first; None if none."""
+        await self._load()
+        for suffix in suffixes(host):
+            rule = self._blocks.get(suffix)
+            if rule is not None:
+                return rule
+        return None
+
+    async def allowed_by_list(self, host: str) -> bool:
+        """Whether an allow rule covers `host` (consulted in allowlist mode)."""
+        await self._load()
+        return any(suffix in self._allows for suffix in suffixes(host))
+
     async def check_host(self, host: str) -> Decision:
-        """Whether fediart may exchange activities with `host` (a normalised host name)."""
+        """Whether fediart may exchange activities with `host` (a normalised host name) at all.
+
+        Silenced and noop servers are allowed here; what limiting means is applied where their
+        content is shown (see `rule_for`).
+        """
         if not host:
             return Decision(False, "no host")
-        blocks = await self._current()
-        matches = [d for d in blocks if domain_matches(host, d)]
-        if not matches:
-            return ALLOW
-        rule = max(matches, key=len)
-        if blocks[rule] == "suspend":
-            return Decision(False, f"{host} is blocked (rule for {rule})")
-        return ALLOW
+        rule = await self.rule_for(host)
+        if rule is not None and rule.suspended:
+            return Decision(False, f"{host} is blocked (rule for {rule.domain})", rule)
+        if self.mode == FederationMode.ALLOWLIST and not await self.allowed_by_list(host):
+            return Decision(False, f"{host} is not on this server's allowlist", rule)
+        return Decision(True, "", rule)
