@@ -29,6 +29,7 @@ from fediart.licence.for_account import account_licence, instance_licence
 from fediart.licence.model import Licence
 from fediart.outbox.hosts import FailingHosts
 from fediart.policy.domains import DomainPolicy
+from fediart.policy.outgoing import install_policy_guard
 from fediart.store.accounts import ensure_instance_actor
 from fediart.store.actors import sync_local_actors
 from fediart.store.db import make_engine, make_sessionmaker
@@ -69,6 +70,7 @@ class Services:
             await sync_local_actors(session, self.urls)
         self.instance_signer = Signer(self.urls.instance_key_id, load_private_key(instance.private_key_pem))
         self.http = http or make_http_client(self.config)
+        install_policy_guard(self.http, self.policy)  # nothing fetched from or sent to a refused server
         self.remote_actors = RemoteActors(self)
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from fediart.inbox.dispatch import process_item
 from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
                                     record, send)
+from fediart.policy.severing import sever_pending
 from fediart.services import Services
 from fediart.media.store import delete_files
 from fediart.store.prune import UNATTACHED_GRACE, prune_inbox, prune_unattached_media
@@ -42,6 +43,7 @@ class Worker:
         self.have_results = asyncio.Event()
         self.flushing = asyncio.Lock()
         self.next_prune = 0.0  # monotonic time of the next pruning; the first comes at start
+        self.next_sever = 0.0  # monotonic time of the next look for newly suspended domains
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
@@ -50,6 +52,7 @@ class Worker:
         try:
             while not stop.is_set():
                 await self._prune_when_due()
+                await self._sever_when_due()
                 claimed = await self._claim_inbox_items() + await self._claim_deliveries()
                 if claimed == 0 or self._free() < self.claim_at:
                     await self._idle(stop, wakeup)
@@ -112,6 +115,16 @@ class Worker:
             await prune_unattached_uploads(self.services)
         except Exception:
             log.exception("pruning unattached uploads failed")
+
+    async def _sever_when_due(self) -> None:
+        # As often as domain rules are reread (5 s): one indexed query when nothing is pending.
+        if time.monotonic() < self.next_sever:
+            return
+        self.next_sever = time.monotonic() + 5.0
+        try:
+            await sever_pending(self.services.sessions)
+        except Exception:  # tried again next time; severing must never stop the work itself
+            log.exception("severing suspended domains failed")
 
     def _start(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
@@ -209,6 +222,7 @@ async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:
     total = 0
     lease = services.config.worker.lease_seconds
     activities = Activities()
+    await sever_pending(services.sessions)
     for _ in range(max_rounds):
         async with services.sessions() as session:
             item_ids = await claim(session, InboxItem, 100, lease)

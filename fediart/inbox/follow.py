@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from sqlmodel import select
 
+from fediart.activitypub.hosts import host_of
 from fediart.inbox.local import actor_row, follower_row, id_of, local_account, lock_account, notify, type_of
 from fediart.outbox.follow import send_accept
 from fediart.services import Services
@@ -42,7 +43,8 @@ async def on_follow(services: Services, activity: dict[str, Any], item: InboxIte
             await session.commit()
             log.info("repeated Follow of %s by %s (%s)", account.username, remote.uri, follower.state)
             return
-        manual = account.manually_approves_followers
+        # A follower from a silenced (limited) server always waits for the artist, as on Mastodon.
+        manual = account.manually_approves_followers or await _from_silenced(services, remote.uri)
         follower = Follower(account_id=account.id, actor_id=remote.id, follow_uri=item.activity_uri,
                             state="pending" if manual else "accepted")
         session.add(follower)
@@ -51,6 +53,14 @@ async def on_follow(services: Services, activity: dict[str, Any], item: InboxIte
             await send_accept(session, services, account, remote, activity)
         notify(session, account.id, "follow_request" if manual else "follow", remote, item.activity_uri)
         await session.commit()
+
+
+async def _from_silenced(services: Services, uri: str) -> bool:
+    rule = await services.policy.rule_for(host_of(uri))
+    if rule is not None and rule.silenced:
+        log.info("Follow by %s held for approval: its server is limited (rule for %s)", uri, rule.domain)
+        return True
+    return False
 
 
 async def original_follow(session, follower: Follower, follower_uri: str, our_actor: str) -> dict[str, Any]:
