@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from fediart.activitypub.fetch import FetchError, fetch_document
 from fediart.activitypub.hosts import same_origin
-from fediart.inbox.local import follower_row, hosts_allowed, id_of, local_post, lock_account, notify
+from fediart.inbox.local import follower_row, hosts_allowed, id_of, ids_of, local_post, lock_account, notify
 from fediart.inbox.notes import NoteRefused, followed_by_an_artist, known_note, store_fetched_note
 from fediart.services import Services
 from fediart.store.fit import stored_uri
@@ -38,6 +38,12 @@ async def on_announce(services: Services, activity: dict[str, Any], item: InboxI
     if ours is not None or target is None:
         await _interaction(services, activity, item, InteractionKind.BOOST)
     else:
+        # The booster's embedded copy is not trusted for content, but an author it names on a refused
+        # server is reason enough to drop the boost without fetching anything.
+        obj = activity.get("object")
+        claimed = ids_of(obj.get("attributedTo")) if isinstance(obj, dict) else []
+        if not await hosts_allowed(services, target, *claimed, why=f"Announce {item.activity_uri}"):
+            return
         await _remote_boost(services, target, item)
 
 

@@ -55,6 +55,10 @@ async def note_from_activity(services: Services, activity: dict[str, Any],
     if item.actor_uri not in ids_of(obj.get("attributedTo")):
         log.info("ignored %s: %s is not attributed to %s", why, uri, item.actor_uri)
         return None
+    # Every IRI it brings in, not only its sender: a reply into a suspended (or, in allowlist mode,
+    # unlisted) server's thread, or a co-author there, drops the whole note.
+    if not await hosts_allowed(services, id_of(obj.get("inReplyTo")), *ids_of(obj.get("attributedTo")), why=why):
+        return None
     return obj
 
 
@@ -81,8 +85,10 @@ async def add_mentions(session: AsyncSession, services: Services, post: RemotePo
         if account is not None and account not in artists:
             artists.append(account)
             actor_ids.add((await local_actor(session, services.urls, account)).id)
-    if hrefs:
-        known = await session.exec(select(Actor.id).where(Actor.uri.in_(hrefs), Actor.account_id.is_(None)))
+    # Mentions of actors on servers we do not federate with are ignored (they were not fetched either).
+    remote = [href for href in hrefs if (await services.policy.check_host(host_of(href))).allowed]
+    if remote:
+        known = await session.exec(select(Actor.id).where(Actor.uri.in_(remote), Actor.account_id.is_(None)))
         actor_ids |= set(known.all())
     for actor_id in actor_ids:
         session.add(Mention(remote_post_id=post.id, actor_id=actor_id))

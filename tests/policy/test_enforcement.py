@@ -49,3 +49,48 @@ async def test_a_follow_from_an_unlimited_server_is_still_accepted_at_once(clien
     [follower] = await rows(services, Follower)
     assert follower.state == "accepted"
     assert len(received_of(network, bob.inbox, "Accept")) == 1
+
+
+async def follow_as(services, account, actor_row) -> None:
+    from fediart.store.tables import Following
+    async with services.sessions() as session:
+        session.add(Following(account_id=account.id, actor_id=actor_row.id, follow_uri=f"{actor_row.uri}#f",
+                              state="accepted"))
+        await session.commit()
+
+
+async def test_every_iri_is_judged_replies_boosts_and_mentions_into_a_suspended_server(client, services, network,
+                                                                                    make_artist):
+    from inbox.activities import add_post, mention, note, post_url
+
+    from fediart.store.tables import Actor, Interaction, Mention, RemotePost
+
+    ana = await make_artist("ana")
+    post = await add_post(services, ana)
+    dave = network.add_actor("dave", host="fine.example")
+    eve = network.add_actor("eve", host="blocked.example")
+    await send(client, services, dave, activity(dave, "Follow", actor_url("ana")))
+    await send(client, services, eve, activity(eve, "Follow", actor_url("ana")))  # known before the block
+    [dave_row] = await rows(services, Actor, Actor.uri == dave.uri)
+    await follow_as(services, ana, dave_row)
+    await block(services, "blocked.example", "suspend")
+    network.gets.clear()
+
+    # A reply into a thread on the suspended server is dropped whole.
+    into_blocked = note(dave, inReplyTo="https://blocked.example/statuses/9", tag=[mention("ana")])
+    await send(client, services, dave, activity(dave, "Create", into_blocked))
+    # A boost of a post there, or of one its booster says was written there, is dropped unfetched.
+    await send(client, services, dave, activity(dave, "Announce", "https://blocked.example/statuses/9"))
+    claimed = {"id": "https://other.example/notes/1", "type": "Note", "attributedTo": eve.uri}
+    await send(client, services, dave, activity(dave, "Announce", claimed))
+    assert network.gets == []
+    assert await rows(services, RemotePost) == []
+    assert [i for i in await rows(services, Interaction) if i.remote_post_id] == []
+
+    # A reply to ana that also mentions eve arrives, but the mention of eve is ignored.
+    fine = note(dave, inReplyTo=post_url(post), tag=[mention("ana"), {"type": "Mention", "href": eve.uri}])
+    await send(client, services, dave, activity(dave, "Create", fine))
+    [stored] = await rows(services, RemotePost)
+    [eve_row] = await rows(services, Actor, Actor.uri == eve.uri)
+    mentioned = {m.actor_id for m in await rows(services, Mention, Mention.remote_post_id == stored.id)}
+    assert mentioned and eve_row.id not in mentioned
