@@ -9,14 +9,15 @@ from collections.abc import Iterable
 
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import delete, select
 
 from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
 from fediart.services import Services
-from fediart.store.states import NotificationKind
-from fediart.store.tables import Account, Actor, Notification, Post, RemotePost
+from fediart.policy.scope import remote_actors_on
+from fediart.store.states import FollowState, NotificationKind
+from fediart.store.tables import Account, Actor, Following, Notification, Post, RemotePost
 
 MASTODON_TYPES = {
     NotificationKind.FOLLOW: "follow",
@@ -49,9 +50,22 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     params = {"account": account.id, "kinds": sorted(kinds), "actor": account_id,
               **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
                                                  ("min_id", page.min_id)) if value is not None}}
+    statement = _list_statement(page, account_id is not None)
+    silenced = await services.policy.silenced_domains()
+    if silenced:
+        statement = statement.where(_not_from_strangers_on(silenced, account))
     async with services.sessions() as session:
-        rows = (await session.exec(_list_statement(page, account_id is not None), params=params)).all()
+        rows = (await session.exec(statement, params=params)).all()
     return page.arrange(list(rows))
+
+
+def _not_from_strangers_on(silenced: list[str], account: Account) -> Any:
+    """Hides notifications from limited servers' accounts the artist does not follow (as Mastodon
+    filters them); follow requests stay, since the artist must see them to approve them."""
+    followed = select(Following.actor_id).where(Following.account_id == account.id,
+                                                Following.state == FollowState.ACCEPTED)
+    strangers = remote_actors_on(silenced).where(Actor.id.not_in(followed))
+    return or_(Notification.kind == NotificationKind.FOLLOW_REQUEST, Notification.actor_id.not_in(strangers))
 
 
 # The list statement, built once per shape (which cursors, whether filtered by actor, limit <= MAXIMUM:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
 from fediart.services import Services
+from fediart.policy.scope import remote_actors_on
 from fediart.store.actors import local_actor
 from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility
 from fediart.store.tables import Account, Actor, ActorRestriction, Following, Interaction, Media, Post, RemotePost
@@ -194,9 +195,12 @@ async def public(services: Services, viewer: Account | None, page: Page, *, loca
                 Post.deleted_at.is_(None), Post.visibility == Visibility.PUBLIC, Account.kind == "person",
                 Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters))))
         if not local:
+            # Limited (silenced) servers' posts never appear in public views, as on Mastodon.
+            hidden = await services.policy.hidden_domains()
+            limited = [RemotePost.actor_id.not_in(remote_actors_on(hidden))] if hidden else []
             queries.append((RemotePost, select(RemotePost).where(
                 RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
-                RemotePost.actor_id.not_in(restricted), *_remote_filters(filters))))
+                RemotePost.actor_id.not_in(restricted), *limited, *_remote_filters(filters))))
         return await _merged(session, page, queries)
 
 

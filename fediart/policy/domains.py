@@ -83,6 +83,16 @@ class DomainPolicy:
                 return rule
         return None
 
+    async def hidden_domains(self) -> list[str]:
+        """Domains whose accounts never appear in public views: silenced (limited) and suspended ones."""
+        await self._load()
+        return sorted(domain for domain, rule in self._blocks.items() if rule.severity != DomainSeverity.NOOP)
+
+    async def silenced_domains(self) -> list[str]:
+        """Domains the admin limited (silence)."""
+        await self._load()
+        return sorted(domain for domain, rule in self._blocks.items() if rule.silenced)
+
     async def allowed_by_list(self, host: str) -> bool:
         """Whether an allow rule covers `host` (consulted in allowlist mode)."""
         await self._load()

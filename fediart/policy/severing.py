@@ -14,24 +14,18 @@ import logging
 from sqlalchemy import delete, or_, update
 from sqlmodel import select
 
+from fediart.policy.scope import remote_actors_on
 from fediart.store.policy_tables import DomainBlock
 from fediart.store.states import DomainSeverity
-from fediart.store.tables import (Actor, Bookmark, Follower, Following, Interaction, Mention, Notification,
+from fediart.store.tables import (Bookmark, Follower, Following, Interaction, Mention, Notification,
                                   RemotePost, utcnow)
 
 log = logging.getLogger("fediart.policy")
 
 
-def _on_domain(domain: str):
-    """Actors on `domain` or any subdomain of it (Actor.domain may carry a port)."""
-    return select(Actor.id).where(Actor.account_id.is_(None), or_(
-        Actor.domain == domain, Actor.domain.like(f"{domain}:%"),
-        Actor.domain.like(f"%.{domain}"), Actor.domain.like(f"%.{domain}:%")))
-
-
 async def sever_domain(sessions, domain: str) -> dict[str, int]:
     """Remove what is stored from `domain` and its subdomains; returns how many rows of each kind."""
-    actors = _on_domain(domain)
+    actors = remote_actors_on([domain])
     async with sessions() as session:
         posts = select(RemotePost.id).where(RemotePost.actor_id.in_(actors))
         steps = {

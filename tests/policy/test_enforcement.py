@@ -94,3 +94,39 @@ async def test_every_iri_is_judged_replies_boosts_and_mentions_into_a_suspended_
     [eve_row] = await rows(services, Actor, Actor.uri == eve.uri)
     mentioned = {m.actor_id for m in await rows(services, Mention, Mention.remote_post_id == stored.id)}
     assert mentioned and eve_row.id not in mentioned
+
+
+async def test_a_limited_servers_posts_stay_out_of_public_views_and_strangers_notifications(
+        client, services, network, make_artist, bearer):
+    from inbox.activities import add_post, mention, note, post_url
+
+    from fediart.store.tables import Actor
+
+    ana = await make_artist("ana")
+    post = await add_post(services, ana)
+    headers = await bearer(ana)
+    lim = network.add_actor("lim", host="limited.example")
+    dave = network.add_actor("dave", host="fine.example")
+    await block(services, "limited.example", "silence")
+    await send(client, services, lim, activity(lim, "Follow", actor_url("ana")))
+    replies = {}
+    for actor in (lim, dave):
+        reply = note(actor, inReplyTo=post_url(post), tag=[mention("ana"), {"type": "Hashtag", "name": "#art"}])
+        await send(client, services, actor, activity(actor, "Create", reply))
+        replies[actor.uri] = reply["id"]
+
+    for path in ("/api/v1/timelines/public?remote=true", "/api/v1/timelines/tag/art"):
+        page = await client.get(path, headers=headers)
+        assert page.status_code == 200
+        assert [s["uri"] for s in page.json()] == [replies[dave.uri]], path
+
+    async def notified() -> list[tuple[str, str]]:
+        answer = await client.get("/api/v1/notifications", headers=headers)
+        assert answer.status_code == 200
+        return sorted((n["type"], n["account"]["acct"]) for n in answer.json())
+
+    assert await notified() == [("follow_request", "lim@limited.example"), ("mention", "dave@fine.example")]
+    # Once the artist follows the limited account, its notifications are shown again.
+    [lim_row] = await rows(services, Actor, Actor.uri == lim.uri)
+    await follow_as(services, ana, lim_row)
+    assert ("mention", "lim@limited.example") in await notified()
