@@ -257,6 +257,8 @@ class RemoteActors:
         return await fetch_document(self.services.http, uri, self.services.instance_signer, self.services.config)
 
     async def _store(self, fields: dict[str, Any]) -> Actor:
+        from fediart.policy.media import without_rejected_media  # reject_media: no avatar kept
+        fields = await without_rejected_media(self.services.policy, fields.get("uri", ""), fields)
         async with self.services.sessions() as session:
             actor = await store_actor(session, fields)
         # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered.

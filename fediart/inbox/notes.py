@@ -16,6 +16,7 @@ from fediart.activitypub.fetch import fetch_document
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time,
                                  type_of)
+from fediart.policy.media import without_rejected_media
 from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, visibility_of  # noqa: F401 (fit_html: tests)
 from fediart.services import Services
 from fediart.store.actors import local_actor
@@ -99,7 +100,8 @@ async def store_note(session: AsyncSession, services: Services, note: dict[str, 
     """A new RemotePost (flushed, with its Mention rows) for a note already checked."""
     post = RemotePost(uri=stored_uri(note["id"]), actor_id=author.id, in_reply_to=fit_url(id_of(note.get("inReplyTo"))),
                       published=parse_time(note.get("published")) or utcnow(),
-                      **note_fields_from_ap(note, author.followers_url))
+                      **await without_rejected_media(services.policy, author.uri,
+                                                     note_fields_from_ap(note, author.followers_url)))
     session.add(post)
     await session.flush()
     return post
@@ -210,7 +212,8 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],
                      item.actor_uri)
             return
-        for key, value in note_fields_from_ap(note, author.followers_url).items():
+        fields = await without_rejected_media(services.policy, author.uri, note_fields_from_ap(note, author.followers_url))
+        for key, value in fields.items():
             if key not in _FIXED_ON_UPDATE:
                 setattr(post, key, value if value is not None or key != "url" else post.url)
         # Who the note names may change with an edit, and with it who may read a direct note.

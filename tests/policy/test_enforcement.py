@@ -130,3 +130,30 @@ async def test_a_limited_servers_posts_stay_out_of_public_views_and_strangers_no
     [lim_row] = await rows(services, Actor, Actor.uri == lim.uri)
     await follow_as(services, ana, lim_row)
     assert ("mention", "lim@limited.example") in await notified()
+
+
+async def test_rejected_media_is_never_kept_while_the_posts_still_arrive(client, services, network, make_artist):
+    from inbox.activities import add_post, mention, note, post_url
+
+    from fediart.store.tables import Actor, RemotePost
+
+    ana = await make_artist("ana")
+    post = await add_post(services, ana)
+    icon = {"type": "Image", "mediaType": "image/png", "url": "https://{}/avatar.png"}
+    picky = network.add_actor("pix", host="media.example", extra={"icon": {**icon, "url": icon["url"].format("media.example")}})
+    dave = network.add_actor("dave", host="fine.example", extra={"icon": {**icon, "url": icon["url"].format("fine.example")}})
+    async with services.sessions() as session:
+        session.add(DomainBlock(domain="media.example", severity="noop", reject_media=True))
+        await session.commit()
+    services.policy.forget()
+    for actor in (picky, dave):
+        image = {"type": "Document", "mediaType": "image/png", "url": f"https://{actor.host}/files/1.png"}
+        reply = note(actor, inReplyTo=post_url(post), tag=[mention("ana")], attachment=[image])
+        await send(client, services, actor, activity(actor, "Create", reply))
+    by_author = {}
+    for row in await rows(services, RemotePost):
+        [author] = await rows(services, Actor, Actor.id == row.actor_id)
+        by_author[author.uri] = (row, author)
+    assert by_author[picky.uri][0].attachments == [] and by_author[picky.uri][1].icon_url is None
+    assert len(by_author[dave.uri][0].attachments) == 1 and by_author[dave.uri][1].icon_url
+    assert all("media.example" not in str(request.url) or "/users/" in str(request.url) for request in network.gets)
