@@ -157,3 +157,25 @@ async def test_rejected_media_is_never_kept_while_the_posts_still_arrive(client,
     assert by_author[picky.uri][0].attachments == [] and by_author[picky.uri][1].icon_url is None
     assert len(by_author[dave.uri][0].attachments) == 1 and by_author[dave.uri][1].icon_url
     assert all("media.example" not in str(request.url) or "/users/" in str(request.url) for request in network.gets)
+
+
+async def test_deliveries_queued_before_a_suspension_are_given_up_not_sent(client, services, network, make_artist,
+                                                                            bearer):
+    from fediart.store.tables import Delivery
+    from fediart.worker import run_due_work
+
+    ana = await make_artist("ana")
+    bob = network.add_actor("bob", host="soon.example")
+    dave = network.add_actor("dave", host="fine.example")
+    for actor in (bob, dave):
+        await send(client, services, actor, activity(actor, "Follow", actor_url("ana")))
+    answer = await client.post("/api/v1/statuses", json={"status": "new painting"}, headers=await bearer(ana))
+    assert answer.status_code == 200
+    assert {d.host for d in await rows(services, Delivery, Delivery.state == "pending")} == {"soon.example",
+                                                                                            "fine.example"}
+    await block(services, "soon.example", "suspend")
+    await run_due_work(services)
+    creates = [r.url for r in network.received if r.body.get("type") == "Create"]
+    assert creates == [dave.shared_inbox_url]
+    [given_up] = await rows(services, Delivery, Delivery.host == "soon.example", Delivery.state == "gave_up")
+    assert "blocked" in given_up.last_error
