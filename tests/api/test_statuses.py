@@ -304,13 +304,13 @@ async def test_pins_are_limited_to_five_and_fill_the_featured_collection(client,
         assert pinned.status_code == 200 and pinned.json()["pinned"] is True
     sixth = await client.post(f"/api/v1/statuses/{ids[5]}/pin", headers=headers)
     assert sixth.status_code == 422 and "5" in sixth.json()["error"]
-    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured", "application/activity+json")).json()
+    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured")).json()
     assert featured["totalItems"] == 5 and featured["orderedItems"][0]["type"] == "Note"
     assert featured["usageInfo"] == services.urls.terms("ana")  # the licence travels with the collection
     unpinned = await client.post(f"/api/v1/statuses/{ids[0]}/unpin", headers=headers)
     assert unpinned.json()["pinned"] is False
     assert (await client.post(f"/api/v1/statuses/{ids[5]}/pin", headers=headers)).status_code == 200
-    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured", "application/activity+json")).json()
+    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured")).json()
     assert featured["orderedItems"][0]["id"].endswith(ids[5])
 
 
