@@ -3,9 +3,9 @@
 Two steps, so the inbox can act between them (a self-Delete from an unknown actor needs no key):
 screen() checks the request is addressed here, parses the signature and asks domain policy about the
 keyId's host (and a claimed actor's host) before any network work; identify() fetches the key through
-services.remote_actors, verifies (once more after a key refresh, for rotation) and checks the key
-owner's host too. verify_request() does both. Nothing raises for a remote server's mistake: every
-refusal is a Refusal with an HTTP status and a short reason.
+services.remote_actors and verifies (once more after a key refresh, for rotation). verify_request()
+does both. Nothing raises for a remote server's mistake: every refusal is a Refusal with an HTTP
+status and a short reason.
 """
 
 from __future__ import annotations
@@ -90,8 +90,9 @@ async def identify(services: Services, parsed: ParsedSignature) -> Actor | Refus
             log.info("key refresh for %s failed: %s", parsed.key_id, exc)
     if not result.ok:
         return refuse(401, f"signature: {result.reason}")
-    # The owner may live elsewhere than the keyId's host only in odd set-ups; judge it too.
-    return await _blocked(services, (host_of(signer.uri),)) or signer
+    # No second policy check on the owner: remote_actors only accepts a key whose owner is on
+    # the key's own server, whose host screen() already judged.
+    return signer
 
 
 async def verify_request(services: Services, *, method: str, target: str, headers, body: bytes = b"",

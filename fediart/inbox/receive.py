@@ -100,9 +100,6 @@ async def receive(services: Services, *, method: str, target: str, headers, body
         return ACCEPTED
     signer = await identify(services, parsed)
     if isinstance(signer, Refusal):
-        if signer.kind == RefusalKind.BLOCKED:
-            log.info("dropped %s from %s: %s", activity_type(activity), actor, signer.reason)
-            return ACCEPTED
         if signer.kind == RefusalKind.NO_KEY and _is_self_delete(activity, actor):
             return await _self_delete_unverified(services, actor, signer.reason)
         return Outcome(signer.status, signer.reason)
