@@ -124,6 +124,11 @@ class FakeNetwork:
         self.actors[actor.uri] = actor
         return actor
 
+    def fetcher(self) -> FakeActor:
+        """The instance actor of a friendly server that fetches fediart's documents (signed_get)."""
+        found = self.actors.get("https://peer.example/users/peer.example")
+        return found or self.add_actor("peer.example", "peer.example", actor_type="Application")
+
     def rotate_key(self, actor: FakeActor) -> None:
         """The actor's server gives it a new key pair under the same key id."""
         current = _KEYS.index((actor.private_pem, actor.public_pem))
@@ -184,3 +189,13 @@ async def post_activity(client: httpx.AsyncClient, actor: FakeActor, activity: d
     body = orjson.dumps(activity)
     url = str(client.base_url.join(path))
     return await client.post(path, content=body, headers=actor.signed_headers(url, body))
+
+
+async def signed_get(client: httpx.AsyncClient, actor: FakeActor, path: str,
+                     accept: str = "application/activity+json", **extra_headers: str) -> httpx.Response:
+    """GET a fediart document signed by `actor` as Mastodon signs its fetches (draft-cavage:
+    (request-target) host date), so authorized fetch lets it through."""
+    url = str(client.base_url.join(path))
+    headers = {"Accept": accept, **extra_headers}
+    headers.update(sign_request("GET", url, headers, None, actor.key_id, actor.private_key))
+    return await client.get(path, headers=headers)

@@ -84,6 +84,8 @@ def test_user_update_stores_images_with_the_licence_and_tells_followers(fediart,
     assert bad.returncode == 1 and "header junk.png: file is not an image" in bad.stderr
     nothing = fediart("user", "update", "ana", check=False)
     assert nothing.returncode == 1 and "nothing to change" in nothing.stderr
+    hidden = fediart("user", "update", "ana", "--collections", "hidden").stdout
+    assert "updated @ana@localhost:8123: hidden collections" in hidden
 
 
 def test_listings_show_what_was_typed_without_terminal_controls(fediart):

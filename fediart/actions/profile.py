@@ -35,6 +35,7 @@ class ProfileChanges:
     locked: bool | None = None  # manually approves followers
     discoverable: bool | None = None
     indexable: bool | None = None  # search engines may index the artist's pages
+    hide_collections: bool | None = None  # followers and following show their counts only
     licence_key: str | None = None
     ai_training_reserved: bool | None = None
     generative_only: bool | None = None
@@ -95,6 +96,9 @@ def _apply(account: Account, changes: ProfileChanges) -> list[str]:
     if changes.locked is not None:
         account.manually_approves_followers = changes.locked
         changed.append("follower approval")
+    if changes.hide_collections is not None:
+        account.hide_collections = changes.hide_collections
+        changed.append("hidden collections")
     return changed
 
 

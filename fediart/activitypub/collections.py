@@ -4,6 +4,8 @@ Shaped like Mastodon's: the collection gives totalItems and links to its first p
 newest first. Outbox pages use max_id/min_id cursors (stable while new posts arrive) and embed
 the Create of each public or unlisted post. Every collection and page carries the artist's
 licence terms, which receivers apply to members that lack their own (docs/licence.md §3).
+With authorized fetch, each request is judged (fetch_access.py) before a cached body is returned.
+An artist who hides their collections shows followers and following as counts only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from fediart.activitypub import fetch_access
 from fediart.activitypub.convert import create_activity, post_licence, post_to_ap
 from fediart.activitypub.vocab import CONTEXT
 from fediart.cache import Rendered
@@ -68,9 +71,14 @@ async def _outbox(session: AsyncSession, services: Services, account: Account, q
 
 
 async def _actors(session: AsyncSession, table, account: Account, collection: str, query: dict[str, str]) -> dict[str, Any]:
-    """Followers or following: accepted relations, newest first, as actor URIs, numbered pages."""
+    """Followers or following: accepted relations, newest first, as actor URIs, numbered pages.
+
+    Hidden collections give the count alone, for the collection and for any page asked for.
+    """
     where = (table.account_id == account.id, table.state == "accepted")
     total = (await session.exec(select(func.count()).select_from(table).where(*where))).one()
+    if account.hide_collections:
+        return {"id": collection, "type": "OrderedCollection", "totalItems": total}
     number = _int(query.get("page"))
     if number is None or number < 1:
         return {"id": collection, "type": "OrderedCollection", "totalItems": total, "first": f"{collection}?page=1"}
@@ -123,6 +131,8 @@ def _endpoint(kind: str):
     async def collection(request: Request) -> Response:
         services = services_of(request)
         username = request.path_params["username"].lower()
+        if fetch_access.required(services) and (await fetch_access.requester(services, request)).signer is None:
+            return respond(fetch_access.unauthorized(services.site_licence))
         # Only the parameters that shape the document, so junk parameters cannot fill the cache.
         query = {k: v for k, v in request.query_params.items() if k in ("page", "max_id", "min_id")}
         key = (kind, username, tuple(sorted(query.items())))
@@ -141,7 +151,7 @@ def _endpoint(kind: str):
                 rendered = render_ap({"@context": CONTEXT, **doc, **object_terms(licence, services.urls.actor(username))},
                                      licence)
             services.cache.put(key, rendered)
-        return respond(rendered)
+        return respond(fetch_access.finish(rendered))
 
     collection.__name__ = kind
     return collection

@@ -1,19 +1,39 @@
-"""GET handlers for actor documents, content-negotiated: ActivityStreams JSON or the HTML profile."""
+"""GET handlers for actor documents, content-negotiated: ActivityStreams JSON or the HTML profile.
+
+With authorized fetch, a request without a valid signature from an allowed server gets the minimal
+actor (enough to check a key: no deadlock when two servers both require signatures); the instance
+actor is always served whole, since other servers fetch its key to verify our signed GETs.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fediart.activitypub import fetch_access
 from fediart.activitypub.actor import instance_actor_to_ap, person_to_ap
 from fediart.activitypub.jsonld import read_bundled_context
 from fediart.cache import Rendered
+from fediart.licence.jsonld import object_terms
+from fediart.licence.model import Licence
 from fediart.http import error, render_ap, render_json, respond, wants_activitypub
 from fediart.services import services_of
 from fediart.store.accounts import INSTANCE_ACTOR_USERNAME, USERNAME_RE, get_account
 from fediart.web.profile import profile_page
 
 NOT_FOUND = Rendered(b'{"error":"no such account here"}', "application/json", {}, status=404)
+
+# What an unverified requester learns of an artist: enough to deliver to them and check their key
+# (Mastodon's shape in authorized-fetch mode), and the licence terms, which go with everything.
+MINIMAL_FIELDS = ("@context", "id", "type", "preferredUsername", "inbox", "outbox", "endpoints", "publicKey")
+
+
+def minimal_person(doc: dict[str, Any], licence: Licence) -> dict[str, Any]:
+    """The Person document cut down to MINIMAL_FIELDS plus the licence terms."""
+    keep = set(MINIMAL_FIELDS) | set(object_terms(licence, doc["id"]))
+    return {k: v for k, v in doc.items() if k in keep}
 
 
 async def actor(request: Request) -> Response:
@@ -24,7 +44,10 @@ async def actor(request: Request) -> Response:
     if not USERNAME_RE.match(username):
         return respond(NOT_FOUND)
     services = services_of(request)
-    key = ("actor", username)
+    whole = True
+    if fetch_access.required(services):
+        whole = (await fetch_access.requester(services, request)).signer is not None
+    key = ("actor", username, whole)
     rendered = services.cache.get(key)
     if rendered is None:
         async with services.sessions() as session:
@@ -33,9 +56,10 @@ async def actor(request: Request) -> Response:
             rendered = NOT_FOUND
         else:
             licence = services.licence_for(account)
-            rendered = render_ap(person_to_ap(account, services.urls, licence, services.config.domain), licence)
+            doc = person_to_ap(account, services.urls, licence, services.config.domain)
+            rendered = render_ap(doc if whole else minimal_person(doc, licence), licence)
         services.cache.put(key, rendered)
-    return respond(rendered)
+    return respond(fetch_access.finish(rendered))
 
 
 async def instance_actor(request: Request) -> Response:

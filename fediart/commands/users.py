@@ -167,6 +167,7 @@ def _changes(args: argparse.Namespace) -> ProfileChanges:
         ai_training_reserved=None if args.ai_training is None else args.ai_training == "reserved",
         indexable=None if args.search_indexing is None else args.search_indexing == "allowed",
         locked=None if args.approval is None else args.approval == "manual",
+        hide_collections=None if args.collections is None else args.collections == "hidden",
     )
     changes.image_names = {}
     for option in ("avatar", "header"):
@@ -207,6 +208,8 @@ def register(sub) -> None:
     u.add_argument("--ai-training", choices=["reserved", "allowed"])
     u.add_argument("--search-indexing", choices=["allowed", "refused"])
     u.add_argument("--approval", choices=["manual", "automatic"], help="how followers are accepted")
+    u.add_argument("--collections", choices=["shown", "hidden"],
+                   help="hidden: other servers see follower and following counts, not the lists")
     u.set_defaults(run=update)
     s = add_parser(actions, "show", "show an account's handle, actor URL and licence")
     s.add_argument("name")

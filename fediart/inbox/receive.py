@@ -1,5 +1,6 @@
 """The inbox pipeline: size limit → JSON → signature parse → domain policy → key → verify →
-signer is the actor → store → 202. Each step can refuse with a status and a reason; nothing here
+signer is the actor → store → 202. The signature steps are shared with authorized fetch
+(activitypub/signed_requests.py). Each step can refuse with a status and a reason; nothing here
 raises into a 500 for a remote server's mistake.
 """
 
@@ -13,11 +14,8 @@ from typing import Any
 import orjson
 from sqlalchemy.exc import IntegrityError
 
-from fediart.activitypub.fetch import FetchError
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
-from fediart.activitypub.keys import usable_public_key
-from fediart.activitypub.remote_actors import ActorError
-from fediart.activitypub.signatures import SignatureError, key_id_host, parse_signature, verify_parsed
+from fediart.activitypub.signed_requests import Refusal, RefusalKind, identify, screen
 from fediart.outbox.hosts import record_success
 from fediart.services import Services
 from fediart.store.fit import fit_url, stored_uri
@@ -88,42 +86,23 @@ async def receive(services: Services, *, method: str, target: str, headers, body
         return Outcome(400, NO_ACTOR)
     if same_origin(actor, services.urls.base):
         return Outcome(401, "activities from this server's own actors are not accepted from outside")
-    scheme = services.config.server.scheme
-    host = headers.get("host", "")
-    if not same_origin(f"{scheme}://{host}/", services.urls.base):
-        # A request signed for another server, replayed here, must not count as sent to us.
-        return Outcome(401, "request is addressed to another server")
-
-    parsed = parse_signature(method, target, headers, body, scheme=scheme, authority=host)
-    if isinstance(parsed, SignatureError):
-        return _refuse(401, f"signature: {parsed.reason}")
-    if parsed.scheme == "cavage" and "host" not in parsed.components:
-        return Outcome(401, "signature: signature must cover host")
-
-    # Policy before any network work: a blocked server's keys are never fetched.
-    for blocked_host in (key_id_host(parsed.key_id), host_of(actor)):
-        decision = await services.policy.check_host(blocked_host)
-        if not decision.allowed:
-            log.info("dropped %s from %s: %s", activity_type(activity), actor, decision.reason)
+    parsed = await screen(services, method=method, target=target, headers=headers, body=body, claimed_actor=actor)
+    if isinstance(parsed, Refusal):
+        if parsed.kind == RefusalKind.BLOCKED:
+            log.info("dropped %s from %s: %s", activity_type(activity), actor, parsed.reason)
             # 202, not 403: a blocked server must not learn it is blocked, or it retries forever.
             return ACCEPTED
+        return Outcome(parsed.status, parsed.reason)
 
     if _is_self_delete(activity, actor) and await services.remote_actors.known(actor) is None:
         # An account we never met, deleting itself (Mastodon sends these to every server it knows):
         # nothing here to undo, so no key is fetched for it.
         return ACCEPTED
-    signer = await _find_signer(services, parsed.key_id, activity, actor)
-    if isinstance(signer, Outcome):
-        return signer
-    result = verify_parsed(parsed, usable_public_key(signer.public_key_pem))
-    if not result.ok:
-        try:  # the key may have been rotated: fetch it once more, rate-limited per host
-            signer = await services.remote_actors.by_key_id(parsed.key_id, refresh=True)
-            result = verify_parsed(parsed, usable_public_key(signer.public_key_pem))
-        except (FetchError, ActorError) as exc:
-            log.info("key refresh for %s failed: %s", parsed.key_id, exc)
-    if not result.ok:
-        return _refuse(401, f"signature: {result.reason}")
+    signer = await identify(services, parsed)
+    if isinstance(signer, Refusal):
+        if signer.kind == RefusalKind.NO_KEY and _is_self_delete(activity, actor):
+            return await _self_delete_unverified(services, actor, signer.reason)
+        return Outcome(signer.status, signer.reason)
     if signer.uri != actor:
         return _refuse(401, f"signed by {signer.uri}, but the activity's actor is {actor}")
     return await store(services, activity, body, actor, account_id)
@@ -132,20 +111,6 @@ async def receive(services: Services, *, method: str, target: str, headers, body
 def _is_self_delete(activity: dict[str, Any], actor: str) -> bool:
     obj = activity.get("object")
     return activity.get("type") == "Delete" and (obj == actor or (isinstance(obj, dict) and obj.get("id") == actor))
-
-
-async def _find_signer(services: Services, key_id: str, activity: dict[str, Any], actor: str):
-    try:
-        return await services.remote_actors.by_key_id(key_id)
-    except FetchError as exc:
-        log.info("could not fetch the signing key %s: %s", key_id, exc.reason)
-        reason = "could not fetch the signing key" + (f" (HTTP {exc.status})" if exc.status else "")
-    except ActorError as exc:
-        log.info("signing key %s refused: %s", key_id, exc)
-        reason = f"signing key: {exc}"
-    if _is_self_delete(activity, actor):
-        return await _self_delete_unverified(services, actor, reason)
-    return _refuse(401, reason)
 
 
 async def _self_delete_unverified(services: Services, actor: str, reason: str) -> Outcome:

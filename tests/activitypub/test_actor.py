@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fakes import signed_get
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers, make_config
 
 ACTOR = "https://art.example/users/ana"
@@ -21,16 +22,16 @@ async def config(database_settings, tmp_path, request):
     return make_config(database_settings, tmp_path, **getattr(request, "param", {}))
 
 
-async def test_activitypub_clients_get_json_ld_with_their_content_type(client, make_artist):
+async def test_activitypub_clients_get_json_ld_with_their_content_type(client, make_artist, network):
     await make_artist("ana")
     for accept in (AP_ACCEPT, LD_ACCEPT, "application/activity+json, application/ld+json"):
-        response = await client.get("/users/ana", headers={"Accept": accept})
+        response = await signed_get(client, network.fetcher(), "/users/ana", accept)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/activity+json"
         assert response.json()["id"] == ACTOR
         assert_licence_headers(response, policy="https://art.example/@ana/tdm-policy.json")
     # Mastodon's profile URL answers with the same document to an ActivityPub client.
-    assert (await client.get("/@ana", headers={"Accept": AP_ACCEPT})).json()["id"] == ACTOR
+    assert (await signed_get(client, network.fetcher(), "/@ana", AP_ACCEPT)).json()["id"] == ACTOR
 
 
 async def test_browsers_get_the_profile_page(client, make_artist):
@@ -42,10 +43,10 @@ async def test_browsers_get_the_profile_page(client, make_artist):
         assert "Ana Lima" in response.text
 
 
-async def test_person_has_every_field_mastodon_reads(client, make_artist):
+async def test_person_has_every_field_mastodon_reads(client, make_artist, network):
     await make_artist("ana", display_name="Ana Lima", summary="<p>Painter</p>", licence_key="cc-by-nc-nd-4.0",
                       fields=[{"name": "Shop", "value": "https://shop.example"}])
-    doc = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    doc = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
     assert doc["@context"][0] == "https://www.w3.org/ns/activitystreams"
     assert doc["@context"][1] == "https://w3id.org/security/v1"
     assert doc["type"] == "Person"
@@ -78,14 +79,14 @@ async def test_person_has_every_field_mastodon_reads(client, make_artist):
     assert doc["searchableBy"] == [ACTOR]  # FEP-268d: only the author; [] would mean "unset"
 
 
-async def test_unknown_actor_is_404(client):
-    response = await client.get("/users/nobody", headers={"Accept": AP_ACCEPT})
+async def test_unknown_actor_is_404(client, network):
+    response = await signed_get(client, network.fetcher(), "/users/nobody", AP_ACCEPT)
     assert response.status_code == 404
     assert_licence_headers(response)
 
 
-async def test_instance_actor_is_an_application_with_a_key(client):
-    response = await client.get("/actor", headers={"Accept": AP_ACCEPT})
+async def test_instance_actor_is_an_application_with_a_key(client, network):
+    response = await signed_get(client, network.fetcher(), "/actor", AP_ACCEPT)
     doc = response.json()
     assert response.headers["content-type"] == "application/activity+json"
     assert doc["type"] == "Application"
@@ -96,9 +97,9 @@ async def test_instance_actor_is_an_application_with_a_key(client):
 
 
 @pytest.mark.parametrize("config", [{"domain": "127.0.0.1:8000"}], indirect=True)
-async def test_instance_actor_name_has_no_port_and_webfinger_resolves_it(client):
+async def test_instance_actor_name_has_no_port_and_webfinger_resolves_it(client, network):
     """GoToSocial checks a signer by WebFinger on acct:preferredUsername@host; a colon is no username."""
-    doc = (await client.get("/actor", headers={"Accept": AP_ACCEPT})).json()
+    doc = (await signed_get(client, network.fetcher(), "/actor", AP_ACCEPT)).json()
     assert doc["id"] == "http://127.0.0.1:8000/actor"
     assert doc["preferredUsername"] == "127.0.0.1"  # Mastodon names it after the host, too
     host = urlsplit(doc["id"]).netloc
@@ -112,13 +113,13 @@ async def test_instance_actor_name_has_no_port_and_webfinger_resolves_it(client)
     assert old.status_code == 200
 
 
-async def test_every_link_the_instance_actor_advertises_answers(client):
-    doc = (await client.get("/actor", headers={"Accept": AP_ACCEPT})).json()
+async def test_every_link_the_instance_actor_advertises_answers(client, network):
+    doc = (await signed_get(client, network.fetcher(), "/actor", AP_ACCEPT)).json()
     page = await client.get(urlsplit(doc["url"]).path, headers={"Accept": BROWSER_ACCEPT})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert re.search(r'<meta name="tdm-reservation" content="1">', page.text)
     for key in ("outbox", "featured"):
-        response = await client.get(urlsplit(doc[key]).path, headers={"Accept": AP_ACCEPT})
+        response = await signed_get(client, network.fetcher(), urlsplit(doc[key]).path, AP_ACCEPT)
         assert response.status_code == 200, key
         assert response.headers["content-type"] == "application/activity+json"
         assert_licence_headers(response, policy="https://art.example/tdm-policy.json")
@@ -130,26 +131,26 @@ async def test_every_link_the_instance_actor_advertises_answers(client):
     assert profile == doc["url"]
 
 
-async def test_changes_show_at_once_when_this_process_makes_them(client, make_artist, services):
+async def test_changes_show_at_once_when_this_process_makes_them(client, make_artist, services, network):
     account = await make_artist("ana", display_name="Ana")
-    first = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    first = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
     async with services.sessions() as session:
         account.display_name = "Ana Lima"
         session.add(account)
         await session.commit()
     services.cache.forget_account("ana")
-    second = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    second = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
     assert (first["name"], second["name"]) == ("Ana", "Ana Lima")
 
 
-async def test_field_values_are_html_links_and_escaped_text(client, make_artist):
+async def test_field_values_are_html_links_and_escaped_text(client, make_artist, network):
     await make_artist("ana", fields=[
         {"name": "Shop", "value": "https://shop.example"},
         {"name": "Portfolio", "value": "see https://www.example.com/a/very/long/path/to/the/gallery?x=1&y=2."},
         {"name": "Medium", "value": "ink & <b>paper</b>"},
         {"name": "Sneaky", "value": 'https://x.example/"onmouseover="alert(1)'},
     ])
-    doc = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    doc = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
     fields = {f["name"]: f["value"] for f in doc["attachment"]}
     assert fields["Shop"] == SHOP_LINK
     assert fields["Portfolio"] == (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fakes import signed_get
 from posting import delete, publish
 
 
@@ -9,7 +10,7 @@ async def local_posts(client) -> list[int]:
     return [(await client.get(f"/nodeinfo/{v}")).json()["usage"]["localPosts"] for v in ("2.0", "2.1")]
 
 
-async def test_local_posts_counts_what_anyone_may_read(client, services, make_artist):
+async def test_local_posts_counts_what_anyone_may_read(client, services, make_artist, network):
     assert await local_posts(client) == [0, 0]
     await make_artist("ana")
     await make_artist("bea")
@@ -22,6 +23,6 @@ async def test_local_posts_counts_what_anyone_may_read(client, services, make_ar
     await delete(services, gone.id)
     assert await local_posts(client) == [3, 3]
     # The same number the outboxes give, summed.
-    totals = [(await client.get(f"/users/{n}/outbox", headers={"Accept": "application/activity+json"})).json()["totalItems"]
+    totals = [(await signed_get(client, network.fetcher(), f"/users/{n}/outbox")).json()["totalItems"]
               for n in ("ana", "bea")]
     assert sum(totals) == 3

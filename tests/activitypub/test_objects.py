@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fakes import signed_get
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, LD_ACCEPT, assert_licence_headers
 from posting import add_remote, delete, edit, png, publish
 
@@ -9,12 +10,12 @@ NOTE = "https://art.example/users/ana/statuses/{}"
 POLICY = "https://art.example/@ana/tdm-policy.json"
 
 
-async def test_servers_get_the_note_with_licence_headers(client, services, make_artist):
+async def test_servers_get_the_note_with_licence_headers(client, services, make_artist, network):
     await make_artist("ana", licence_key="cc-by-nc-nd-4.0")
     post = await publish(services, text="Heron #ink", images=[(png(), "a heron")])
     for path in (f"/users/ana/statuses/{post.id}", f"/@ana/{post.id}"):
         for accept in (AP_ACCEPT, LD_ACCEPT):
-            response = await client.get(path, headers={"Accept": accept})
+            response = await signed_get(client, network.fetcher(), path, accept)
             assert response.status_code == 200, path
             assert response.headers["content-type"] == "application/activity+json"
             assert_licence_headers(response, policy=POLICY)
@@ -36,10 +37,10 @@ async def test_browsers_get_the_post_page(client, services, make_artist):
         assert_licence_headers(response, policy=POLICY)
 
 
-async def test_the_create_is_served_at_its_id(client, services, make_artist):
+async def test_the_create_is_served_at_its_id(client, services, make_artist, network):
     await make_artist("ana")
     post = await publish(services, text="Heron")
-    response = await client.get(f"/users/ana/statuses/{post.id}/activity", headers={"Accept": AP_ACCEPT})
+    response = await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post.id}/activity", AP_ACCEPT)
     assert response.status_code == 200
     assert_licence_headers(response, policy=POLICY)
     create = response.json()
@@ -47,12 +48,12 @@ async def test_the_create_is_served_at_its_id(client, services, make_artist):
     assert create["object"]["id"] == NOTE.format(post.id) and create["tdmReservation"] == 1
 
 
-async def test_deleted_posts_are_410_tombstones(client, services, make_artist):
+async def test_deleted_posts_are_410_tombstones(client, services, make_artist, network):
     await make_artist("ana")
     post = await publish(services, text="Heron")
-    assert (await client.get(f"/users/ana/statuses/{post.id}", headers={"Accept": AP_ACCEPT})).status_code == 200
+    assert (await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post.id}", AP_ACCEPT)).status_code == 200
     await delete(services, post.id)  # drops the cached Note
-    response = await client.get(f"/users/ana/statuses/{post.id}", headers={"Accept": AP_ACCEPT})
+    response = await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post.id}", AP_ACCEPT)
     assert response.status_code == 410
     assert response.headers["content-type"] == "application/activity+json"
     assert_licence_headers(response, policy=POLICY)
@@ -60,7 +61,7 @@ async def test_deleted_posts_are_410_tombstones(client, services, make_artist):
     assert tombstone["type"] == "Tombstone" and tombstone["id"] == NOTE.format(post.id)
     assert tombstone["formerType"] == "Note" and tombstone["deleted"].endswith("Z")
     assert tombstone["tdmReservation"] == 1 and "Heron" not in response.text
-    activity = await client.get(f"/users/ana/statuses/{post.id}/activity", headers={"Accept": AP_ACCEPT})
+    activity = await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post.id}/activity", AP_ACCEPT)
     assert activity.status_code == 410 and activity.json()["formerType"] == "Create"
     page = await client.get(f"/@ana/{post.id}", headers={"Accept": BROWSER_ACCEPT})
     assert page.status_code == 410 and "deleted" in page.text and "Heron" not in page.text
@@ -76,24 +77,24 @@ async def test_private_and_unknown_posts_are_404(client, services, network, make
     for post_id in (followers_only.id, direct.id):
         for accept in (AP_ACCEPT, BROWSER_ACCEPT):
             for path in (f"/users/ana/statuses/{post_id}", f"/users/ana/statuses/{post_id}/activity"):
-                response = await client.get(path, headers={"Accept": accept})
+                response = await signed_get(client, network.fetcher(), path, accept)
                 assert response.status_code == 404, (path, accept)
                 assert "secret" not in response.text and "for followers" not in response.text
     await delete(services, direct.id)
-    assert (await client.get(f"/users/ana/statuses/{direct.id}", headers={"Accept": AP_ACCEPT})).status_code == 404
+    assert (await signed_get(client, network.fetcher(), f"/users/ana/statuses/{direct.id}")).status_code == 404
     # an unlisted post is public, just not listed
-    assert (await client.get(f"/users/ana/statuses/{unlisted.id}", headers={"Accept": AP_ACCEPT})).status_code == 200
+    assert (await signed_get(client, network.fetcher(), f"/users/ana/statuses/{unlisted.id}")).status_code == 200
     for path in ("/users/ana/statuses/999", f"/users/bob/statuses/{unlisted.id}", f"/users/zed/statuses/{unlisted.id}",
                  "/@ana/999"):
-        assert (await client.get(path, headers={"Accept": AP_ACCEPT})).status_code == 404, path
+        assert (await signed_get(client, network.fetcher(), path, AP_ACCEPT)).status_code == 404, path
 
 
-async def test_an_edit_is_visible_at_once(client, services, make_artist):
+async def test_an_edit_is_visible_at_once(client, services, make_artist, network):
     await make_artist("ana")
     post = await publish(services, text="Draft")
     path = f"/users/ana/statuses/{post.id}"
-    assert "Draft" in (await client.get(path, headers={"Accept": AP_ACCEPT})).json()["content"]
+    assert "Draft" in (await signed_get(client, network.fetcher(), path, AP_ACCEPT)).json()["content"]
     await edit(services, post.id, text="Final")
-    note = (await client.get(path, headers={"Accept": AP_ACCEPT})).json()
+    note = (await signed_get(client, network.fetcher(), path, AP_ACCEPT)).json()
     assert "Final" in note["content"] and note["updated"]
     assert "Final" in (await client.get(f"/@ana/{post.id}", headers={"Accept": BROWSER_ACCEPT})).text

@@ -2,6 +2,7 @@
 servers receive, and what the artists on this instance are notified of."""
 
 import pytest
+from fakes import signed_get
 from posting import add_remote, jpeg
 from sqlmodel import select
 from strict import assert_account, assert_status
@@ -295,7 +296,7 @@ async def test_bookmarks_and_favourites_lists_page_with_link_headers(client, ser
     assert (await client.get("/api/v1/bookmarks", headers=await bearer(ana, "read:statuses"))).status_code == 403
 
 
-async def test_pins_are_limited_to_five_and_fill_the_featured_collection(client, services, bearer, ana):
+async def test_pins_are_limited_to_five_and_fill_the_featured_collection(client, services, bearer, ana, network):
     headers = await bearer(ana)
     ids = [(await post(client, headers, status=f"Work {n}"))["id"] for n in range(6)]
     for status_id in ids[:5]:
@@ -303,15 +304,13 @@ async def test_pins_are_limited_to_five_and_fill_the_featured_collection(client,
         assert pinned.status_code == 200 and pinned.json()["pinned"] is True
     sixth = await client.post(f"/api/v1/statuses/{ids[5]}/pin", headers=headers)
     assert sixth.status_code == 422 and "5" in sixth.json()["error"]
-    featured = (await client.get("/users/ana/collections/featured",
-                                 headers={"Accept": "application/activity+json"})).json()
+    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured")).json()
     assert featured["totalItems"] == 5 and featured["orderedItems"][0]["type"] == "Note"
     assert featured["usageInfo"] == services.urls.terms("ana")  # the licence travels with the collection
     unpinned = await client.post(f"/api/v1/statuses/{ids[0]}/unpin", headers=headers)
     assert unpinned.json()["pinned"] is False
     assert (await client.post(f"/api/v1/statuses/{ids[5]}/pin", headers=headers)).status_code == 200
-    featured = (await client.get("/users/ana/collections/featured",
-                                 headers={"Accept": "application/activity+json"})).json()
+    featured = (await signed_get(client, network.fetcher(), "/users/ana/collections/featured")).json()
     assert featured["orderedItems"][0]["id"].endswith(ids[5])
 
 

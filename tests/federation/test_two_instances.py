@@ -15,8 +15,27 @@ from instance import eventually
 from PIL import Image
 
 from fediart.activitypub.jsonld import expand
+from fediart.activitypub.keys import load_private_key
+from fediart.activitypub.signatures import sign_request
+from fediart.config import load_config
+from fediart.store.accounts import INSTANCE_ACTOR_USERNAME, get_account
+from fediart.store.db import make_engine, make_sessionmaker
 
 AP = {"Accept": "application/activity+json"}
+
+
+async def signed_by(instance, url: str) -> dict[str, str]:
+    """Headers for a GET of `url` signed by `instance`'s instance actor (authorized fetch is on)."""
+    engine = make_engine(load_config(instance.config_path))
+    try:
+        async with make_sessionmaker(engine)() as session:
+            account = await get_account(session, INSTANCE_ACTOR_USERNAME)
+    finally:
+        await engine.dispose()
+    headers = dict(AP)
+    headers.update(sign_request("GET", url, headers, None, f"{instance.base_url}/actor#main-key",
+                                load_private_key(account.private_key_pem)))
+    return headers
 LICENCE_IRIS = ("http://schema.org/license", "http://www.w3.org/ns/tdmrep#reservation",
                 "https://w3id.org/fediart/ns#contentUsage", "http://schema.org/copyrightNotice")
 
@@ -65,7 +84,7 @@ async def test_follow_post_interact_edit_delete_unfollow(instances, tmp_path):
     await eventually(lambda: "accepted" in a.cli("follower", "list", "ana").stdout, what="ana's follower list")
     await eventually(lambda: received(b, "Accept"), what="the Accept at b")
     async with httpx.AsyncClient() as http:
-        following = await eventually(lambda: _following_count(http, b.actor("bob")), what="bob following ana")
+        following = await eventually(lambda: _following_count(http, a, b.actor("bob")), what="bob following ana")
     assert following == 1
 
     # ana posts two images; the Create reaches b with the licence on the note and both images.
@@ -109,7 +128,8 @@ async def test_follow_post_interact_edit_delete_unfollow(instances, tmp_path):
     [delete] = await eventually(lambda: received(b, "Delete"), what="the Delete at b")
     assert delete["object"]["id"] == note_url
     async with httpx.AsyncClient() as http:
-        assert (await http.get(note_url, headers=AP)).status_code == 410
+        assert (await http.get(note_url, headers=await signed_by(b, note_url))).status_code == 410
+        assert (await http.get(note_url, headers=AP)).status_code == 401  # authorized fetch: unsigned
 
     # bob unfollows: ana no longer has him as a follower.
     b.cli("unfollow", "bob", a.handle("ana"))
@@ -137,6 +157,7 @@ async def test_manual_approval_and_rejection(instances):
     assert "bob" in listing and "accepted" in listing and "eve" not in listing
 
 
-async def _following_count(http: httpx.AsyncClient, actor: str) -> int:
-    doc = (await http.get(actor + "/following", headers=AP)).json()
+async def _following_count(http: httpx.AsyncClient, fetcher, actor: str) -> int:
+    url = actor + "/following"
+    doc = (await http.get(url, headers=await signed_by(fetcher, url))).json()
     return doc.get("totalItems", 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fakes import signed_get
 from helpers import AP_ACCEPT, assert_licence_headers
 from posting import add_remote, delete, edit, png, publish
 
@@ -31,8 +32,8 @@ TYPES = ("Person", "Application", "Note", "Image", "Create", "Update", "Delete",
          "OrderedCollectionPage", "Collection", "Tombstone")
 
 
-async def _fetch(client, path: str, status: int = 200) -> dict:
-    response = await client.get(path, headers={"Accept": AP_ACCEPT})
+async def _fetch(client, network, path: str, status: int = 200) -> dict:
+    response = await signed_get(client, network.fetcher(), path, AP_ACCEPT)
     assert response.status_code == status, path
     assert_licence_headers(response)
     assert re.search(r'<https://art\.example/[^>]*terms>; rel="license"|<https://creativecommons[^>]+>; rel="license"',
@@ -61,20 +62,20 @@ async def documents(client, services, network, make_artist, licence_key) -> list
     await delete(services, gone.id)
     await run_due_work(services)
     served = [
-        await _fetch(client, "/users/ana"),
-        await _fetch(client, "/actor"),
-        await _fetch(client, "/actor/outbox"),
-        await _fetch(client, "/actor/collections/featured"),
-        await _fetch(client, f"/users/ana/statuses/{kept.id}"),
-        await _fetch(client, f"/users/ana/statuses/{kept.id}/activity"),
-        await _fetch(client, f"/users/ana/statuses/{gone.id}", status=410),
-        await _fetch(client, "/users/ana/outbox"),
-        await _fetch(client, "/users/ana/outbox?page=true"),
-        await _fetch(client, "/users/ana/followers"),
-        await _fetch(client, "/users/ana/followers?page=1"),
-        await _fetch(client, "/users/ana/following"),
-        await _fetch(client, "/users/ana/collections/featured"),
-        await _fetch(client, "/users/ana/collections/tags"),
+        await _fetch(client, network, "/users/ana"),
+        await _fetch(client, network, "/actor"),
+        await _fetch(client, network, "/actor/outbox"),
+        await _fetch(client, network, "/actor/collections/featured"),
+        await _fetch(client, network, f"/users/ana/statuses/{kept.id}"),
+        await _fetch(client, network, f"/users/ana/statuses/{kept.id}/activity"),
+        await _fetch(client, network, f"/users/ana/statuses/{gone.id}", status=410),
+        await _fetch(client, network, "/users/ana/outbox"),
+        await _fetch(client, network, "/users/ana/outbox?page=true"),
+        await _fetch(client, network, "/users/ana/followers"),
+        await _fetch(client, network, "/users/ana/followers?page=1"),
+        await _fetch(client, network, "/users/ana/following"),
+        await _fetch(client, network, "/users/ana/collections/featured"),
+        await _fetch(client, network, "/users/ana/collections/tags"),
     ]
     delivered = [r.body for r in network.received]
     assert {d["type"] for d in delivered} == {"Create", "Update", "Delete"}

@@ -5,6 +5,7 @@ assertions look for the exact IRIs, not merely for the values.
 """
 
 import pytest
+from fakes import signed_get
 from helpers import AP_ACCEPT
 from pyld.jsonld import JsonLdError
 
@@ -39,15 +40,15 @@ def assert_licence_terms(node: dict) -> None:
             assert got == [expected], iri
 
 
-async def _actor_docs(client, make_artist):
+async def _actor_docs(client, make_artist, network):
     await make_artist("ana", licence_key="cc-by-nc-nd-4.0")
-    person = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
-    instance = (await client.get("/actor", headers={"Accept": AP_ACCEPT})).json()
+    person = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
+    instance = (await signed_get(client, network.fetcher(), "/actor", AP_ACCEPT)).json()
     return person, instance
 
 
-async def test_person_expands_with_licence_and_mastodon_terms(client, make_artist):
-    person, _ = await _actor_docs(client, make_artist)
+async def test_person_expands_with_licence_and_mastodon_terms(client, make_artist, network):
+    person, _ = await _actor_docs(client, make_artist, network)
     [node] = expand(person)
     assert_licence_terms(node)
     assert node["@type"] == [AS + "Person"]
@@ -63,8 +64,8 @@ async def test_person_expands_with_licence_and_mastodon_terms(client, make_artis
         assert values(field, AS + "name") and values(field, "http://schema.org#value")
 
 
-async def test_instance_actor_expands_with_licence_terms(client, make_artist):
-    _, instance = await _actor_docs(client, make_artist)
+async def test_instance_actor_expands_with_licence_terms(client, make_artist, network):
+    _, instance = await _actor_docs(client, make_artist, network)
     [node] = expand(instance)
     assert node["@type"] == [AS + "Application"]
     assert values(node, "http://www.w3.org/ns/tdmrep#reservation") == [1]

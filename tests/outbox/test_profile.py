@@ -1,5 +1,6 @@
 """Profile changes federate: Update{Person} to followers, and the avatar is served with the licence."""
 
+from fakes import signed_get
 from helpers import AP_ACCEPT, assert_licence_headers
 from posting import add_remote, png
 
@@ -31,7 +32,7 @@ async def test_profile_update_reaches_followers_with_the_licence(client, service
     [node] = expand(update)
     assert "http://www.w3.org/ns/tdmrep#reservation" in node
 
-    actor = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
+    actor = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
     assert actor["icon"]["type"] == "Image" and actor["icon"]["mediaType"] == "image/png"
     avatar = await client.get(actor["icon"]["url"])
     assert avatar.status_code == 200 and avatar.headers["content-type"] == "image/png"

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import orjson
 import pytest
+from fakes import signed_get
 from posting import AS, DMI, LICENCE_IRIS, add_remote, delete, edit, media_files, png, publish, values
 from sqlmodel import select
 
@@ -219,9 +220,9 @@ async def test_create_update_and_the_served_note_carry_the_instance_language(ser
     assert set(sent) == {"Create", "Update"}
     for note in sent.values():
         assert note["contentMap"] == {"fr": note["content"]}
-    served = (await client.get(sent["Update"]["id"], headers={"Accept": "application/activity+json"})).json()
+    served = (await signed_get(client, network.fetcher(), sent["Update"]["id"])).json()
     assert served["contentMap"] == {"fr": served["content"]} and "vernie" in served["content"]
-    page = (await client.get("/users/ana/outbox?page=true", headers={"Accept": "application/activity+json"})).json()
+    page = (await signed_get(client, network.fetcher(), "/users/ana/outbox?page=true")).json()
     assert page["orderedItems"][0]["object"]["contentMap"] == {"fr": served["content"]}
 
 
@@ -231,7 +232,7 @@ async def test_a_post_in_its_own_language_says_so_when_sent_served_and_edited(se
     await run_due_work(services)
     [create] = [b for b in network.deliveries_to("https://remote.example/inbox") if b["type"] == "Create"]
     assert create["object"]["contentMap"] == {"pt-BR": create["object"]["content"]}
-    served = (await client.get(create["object"]["id"], headers={"Accept": "application/activity+json"})).json()
+    served = (await signed_get(client, network.fetcher(), create["object"]["id"])).json()
     assert list(served["contentMap"]) == ["pt-BR"]
     await edit(services, post.id, language="pt")  # the artist corrects the language alone
     await run_due_work(services)

@@ -6,6 +6,7 @@ import re
 from html import unescape
 from urllib.parse import quote, urlsplit
 
+from fakes import signed_get
 from helpers import AP_ACCEPT, BROWSER_ACCEPT
 from posting import add_remote, png, publish
 
@@ -43,7 +44,7 @@ async def test_every_advertised_link_answers(client, services, network, make_art
         if path in seen:
             continue
         for accept in (BROWSER_ACCEPT, AP_ACCEPT):
-            response = await client.get(path, headers={"Accept": accept})
+            response = await signed_get(client, network.fetcher(), path, accept)
             seen[path] = response.status_code
             assert response.status_code == 200, f"{path} ({accept[:20]}) answers {response.status_code}"
             kind = response.headers.get("content-type", "")

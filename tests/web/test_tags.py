@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from fakes import signed_get
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, assert_licence_headers
 from posting import delete, png, publish
 
 
-async def hashtag_hrefs(client, post_id: int) -> dict[str, str]:
+async def hashtag_hrefs(client, network, post_id: int) -> dict[str, str]:
     """name -> href of the Hashtags on the Note, as a remote server reads them."""
-    note = (await client.get(f"/users/ana/statuses/{post_id}", headers={"Accept": AP_ACCEPT})).json()
+    note = (await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post_id}", AP_ACCEPT)).json()
     return {t["name"]: t["href"] for t in note["tag"] if t["type"] == "Hashtag"}
 
 
@@ -30,7 +31,7 @@ def listed(html: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r'href="https://art\.example/@\w+/(\d+)"', html)))
 
 
-async def test_the_hashtag_href_lists_public_posts_with_that_tag(client, services, make_artist):
+async def test_the_hashtag_href_lists_public_posts_with_that_tag(client, services, make_artist, network):
     await make_artist("ana", display_name="Ana Lima")
     await make_artist("bea", display_name="Bea")
     first = await publish(services, text="Heron #Ink", images=[(png(), "an ink heron")])
@@ -40,7 +41,7 @@ async def test_the_hashtag_href_lists_public_posts_with_that_tag(client, service
     await delete(services, gone.id)
     await publish(services, text="Not this #inkwell")
     other = await publish(services, username="bea", text="Mine too #INK")
-    hrefs = await hashtag_hrefs(client, first.id)
+    hrefs = await hashtag_hrefs(client, network, first.id)
     assert hrefs == {"#Ink": "https://art.example/tags/ink"}
     html = await tag_page(client, hrefs["#Ink"])
     assert listed(html) == [str(other.id), str(first.id)]
@@ -49,15 +50,15 @@ async def test_the_hashtag_href_lists_public_posts_with_that_tag(client, service
     assert '<link rel="license" href="https://art.example/terms">' in html
 
 
-async def test_tags_with_underscores_and_accents_match_exactly(client, services, make_artist):
+async def test_tags_with_underscores_and_accents_match_exactly(client, services, make_artist, network):
     await make_artist("ana")
     axb = await publish(services, text="#axb")
     a_b = await publish(services, text="#a_b")
     cafe = await publish(services, text="#Café")
     await publish(services, text="#cafxc3ya9")  # what caf%C3%A9 matches if % were a LIKE wildcard
-    assert listed(await tag_page(client, (await hashtag_hrefs(client, a_b.id))["#a_b"])) == [str(a_b.id)]
-    assert listed(await tag_page(client, (await hashtag_hrefs(client, axb.id))["#axb"])) == [str(axb.id)]
-    href = (await hashtag_hrefs(client, cafe.id))["#Café"]
+    assert listed(await tag_page(client, (await hashtag_hrefs(client, network, a_b.id))["#a_b"])) == [str(a_b.id)]
+    assert listed(await tag_page(client, (await hashtag_hrefs(client, network, axb.id))["#axb"])) == [str(axb.id)]
+    href = (await hashtag_hrefs(client, network, cafe.id))["#Café"]
     assert href == "https://art.example/tags/caf%C3%A9"
     assert listed(await tag_page(client, href)) == [str(cafe.id)]
 
