@@ -1,5 +1,7 @@
 """`fediart block …` and `fediart allow …` run in-process: what the admin reads, and the rules that result."""
 
+import io
+import sys
 from dataclasses import replace
 
 import httpx
@@ -188,3 +190,20 @@ async def test_allow_add_list_remove_says_the_mode(cli, fails, services, capsys)
     assert await args.run(CommandContext(config, services.sessions, services.engine), args) == 0
     assert capsys.readouterr().out.splitlines() == [
         "this server is in allowlist mode: it federates only with allowed servers", "the allowlist is empty"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_a_terminal_sees_a_progress_bar_and_the_summary_still_comes(cli, services, tmp_path, monkeypatch):
+    path = tmp_path / "list.txt"
+    path.write_text("".join(f"d{i}.example\n" for i in range(2500)))
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = await cli("block", "import", str(path))
+    assert out == f"2500 entries from {path}: added 2500, changed 0, 0 unchanged\n"
+    drawn = terminal.getvalue()
+    assert drawn.count("\r") == 3 and drawn.endswith(f"\rimporting [{'#' * 30}] 2,500/2,500\n")
+    assert f"\rimporting [{'#' * 12}{'-' * 18}] 1,000/2,500" in drawn
