@@ -20,8 +20,9 @@ class DownloadError(Exception):
     """The list could not be had; the message says why (for the admin and for last_error)."""
 
 
-async def download_list(http: httpx.AsyncClient, url: str, config: Config, *, max_bytes: int = MAX_LIST_BYTES) -> str:
-    """The text at `url` (UTF-8), or DownloadError."""
+async def download_list(http: httpx.AsyncClient, url: str, config: Config, *, max_bytes: int | None = None) -> str:
+    """The text at `url` (UTF-8) of at most `max_bytes` (default MAX_LIST_BYTES), or DownloadError."""
+    max_bytes = max_bytes or MAX_LIST_BYTES
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         problem = check_url(current, config)

@@ -162,6 +162,9 @@ async def test_import_from_a_url_goes_through_the_fake_network(cli, fails, servi
     message = await fails("block", "import", "https://lists.example/missing.csv")
     assert message == "https://lists.example/missing.csv: HTTP 404; nothing was imported"
     assert "not allowed" in await fails("block", "import", "http://169.254.169.254/latest.csv")
+    network.redirects["https://lists.example/moved.csv"] = "http://169.254.169.254/latest.csv"
+    assert await fails("block", "import", "https://lists.example/moved.csv") == \
+        "http://169.254.169.254/latest.csv: scheme http is not allowed; nothing was imported"
 
 
 async def test_export_in_each_format(cli, services, tmp_path):

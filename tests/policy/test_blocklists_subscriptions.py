@@ -9,7 +9,7 @@ import pytest
 from inbox.activities import rows
 
 from fediart.actions import blocklist_subscriptions as subs
-from fediart.actions.blocklist_download import MAX_LIST_BYTES
+from fediart.actions import blocklist_download
 from fediart.actions.domain_blocks import BlockOptions, add_block
 from fediart.actions.errors import ActionError
 from fediart.policy.blocklists import CSV_HEADER
@@ -134,13 +134,17 @@ async def test_subscribe_without_a_format_needs_the_list_now(services, network):
             await subs.subscribe(services, url, fmt="csv")
 
 
-async def test_an_oversized_list_is_refused_and_the_old_copy_stays(services, network):
-    serve(network, LIST, csv_list("spam.example,suspend"))
+async def test_an_oversized_list_is_refused_and_the_old_copy_stays(services, network, monkeypatch):
+    monkeypatch.setattr(blocklist_download, "MAX_LIST_BYTES", 1000)
+    serve(network, LIST, "spam.example\n")
     await subs.subscribe(services, LIST)
-    network.responses[LIST] = lambda request: httpx.Response(
-        200, stream=httpx.ByteStream(b"x" * (MAX_LIST_BYTES + 1)))
+    big = "".join(f"host{i}.example\n" for i in range(100)).encode()  # 1,490 bytes
+    network.responses[LIST] = lambda request: httpx.Response(200, stream=httpx.ByteStream(big))  # no length given
     [result], _ = await subs.refresh(services)
-    assert "limit" in result.error
+    assert result.error == f"{LIST}: the list is over the 1,000-byte limit"
+    network.responses[LIST] = lambda request: httpx.Response(200, content=big)  # its length declared
+    [result], _ = await subs.refresh(services)
+    assert result.error == f"{LIST}: the list is 1,490 bytes; the limit is 1,000"
     assert await rules(services) == {"spam.example": ("suspend", LIST, "")}
 
 
