@@ -20,7 +20,7 @@ from fediart.actions.errors import ActionError
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.commands.progress import ProgressBar
 from fediart.policy.blocklists import DEFAULT_LIMIT
-from fediart.policy.import_plan import describe_entry, render_plan
+from fediart.policy.import_plan import render_plan
 from fediart.services import running_services
 from fediart.store.states import FederationMode
 from fediart.text import terminal_safe
