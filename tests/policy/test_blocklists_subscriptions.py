@@ -178,3 +178,18 @@ async def test_the_worker_refreshes_a_due_subscription(services, network):
         stop.set()
         await asyncio.wait_for(task, timeout=10)
     assert await rules(services) == {"spam.example": ("suspend", LIST, "")}
+
+
+async def test_a_list_raising_an_entry_to_suspend_leaves_the_severing_to_the_worker(services, network):
+    serve(network, LIST, csv_list("quiet.example,silence", "other.example,silence"))
+    await subs.subscribe(services, LIST, all_severities=True)
+    async with services.sessions() as session:  # as if both had been severed before
+        for domain in ("quiet.example", "other.example"):
+            row = await session.get(DomainBlock, domain)
+            row.severed_at = utcnow()
+            session.add(row)
+        await session.commit()
+    serve(network, LIST, csv_list("quiet.example,suspend", "other.example,noop"))
+    await subs.refresh(services)
+    severed = {r.domain: (r.severity, r.severed_at is None) for r in await rows(services, DomainBlock)}
+    assert severed == {"quiet.example": ("suspend", True), "other.example": ("noop", False)}
