@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import timedelta
 
+from fediart.actions.blocklist_subscriptions import refresh_due
 from fediart.inbox.dispatch import process_item
 from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
                                     record, send)
@@ -44,6 +45,8 @@ class Worker:
         self.flushing = asyncio.Lock()
         self.next_prune = 0.0  # monotonic time of the next pruning; the first comes at start
         self.next_sever = 0.0  # monotonic time of the next look for newly suspended domains
+        self.blocklists: asyncio.Task | None = None  # a refresh of subscribed blocklists, while one runs
+        self.next_blocklist_check = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
@@ -53,11 +56,15 @@ class Worker:
             while not stop.is_set():
                 await self._prune_when_due()
                 await self._sever_when_due()
+                self._refresh_blocklists_when_due()
                 claimed = await self._claim_inbox_items() + await self._claim_deliveries()
                 if claimed == 0 or self._free() < self.claim_at:
                     await self._idle(stop, wakeup)
         finally:
             self.services.worker_wakeup = None
+            if self.blocklists is not None:
+                self.blocklists.cancel()
+                await asyncio.gather(self.blocklists, return_exceptions=True)
             await self._drain()
             async with self.flushing:  # never cancel the flusher halfway through a write
                 flusher.cancel()
@@ -125,6 +132,19 @@ class Worker:
             await sever_pending(self.services.sessions)
         except Exception:  # tried again next time; severing must never stop the work itself
             log.exception("severing suspended domains failed")
+
+    def _refresh_blocklists_when_due(self) -> None:
+        # Checked once a minute (one small query); downloads run beside the work, never in its way.
+        if time.monotonic() < self.next_blocklist_check or (self.blocklists and not self.blocklists.done()):
+            return
+        self.next_blocklist_check = time.monotonic() + 60
+        self.blocklists = asyncio.create_task(self._refresh_blocklists())
+
+    async def _refresh_blocklists(self) -> None:
+        try:
+            await refresh_due(self.services)
+        except Exception:  # tried again at the next check; a list must never stop the work itself
+            log.exception("refreshing subscribed blocklists failed")
 
     def _start(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
