@@ -90,3 +90,46 @@ def crawler_list(sessions: async_sessionmaker) -> CrawlerList:
     if found is None:
         found = _lists[sessions] = CrawlerList(sessions)
     return found
+
+
+class BadCrawlerFile(ValueError):
+    """A crawler list that cannot be used; the message says why."""
+
+
+def agents_from_json(document: object) -> list[str]:
+    """Agent names from a robots.json-style object (keys are agents) or a plain list of names."""
+    if isinstance(document, dict):
+        names = list(document.keys())
+    elif isinstance(document, list):
+        names = document
+    else:
+        raise BadCrawlerFile("expected a JSON object whose keys are user agents, or a list of them")
+    agents: list[str] = []
+    for name in names:
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200:
+            raise BadCrawlerFile(f"not a user agent name: {str(name)[:80]!r}")
+        if any(ch.isspace() or not ch.isprintable() for ch in name.strip()):
+            raise BadCrawlerFile(f"a user agent token has no spaces or control characters: {name[:80]!r}")
+        if name.strip().casefold() not in {a.casefold() for a in agents}:
+            agents.append(name.strip())
+    if not agents:
+        raise BadCrawlerFile("the list is empty (fediart would fall back to its shipped list)")
+    clashes = [f"{agent} (would refuse {token})" for agent in agents if (token := protected_token(agent))]
+    if clashes:
+        raise BadCrawlerFile("these entries would refuse agents that are never refused: " + ", ".join(clashes))
+    return agents
+
+
+async def replace_crawlers(sessions: async_sessionmaker, agents: list[str]) -> tuple[list[str], list[str]]:
+    """Make the CrawlerAgent table exactly `agents` in one transaction; returns (added, removed)."""
+    async with sessions() as session, session.begin():
+        rows = (await session.exec(select(CrawlerAgent))).all()
+        current = {row.agent: row for row in rows}
+        wanted = set(agents)
+        removed = sorted(name for name in current if name not in wanted)
+        added = [name for name in agents if name not in current]
+        for name in removed:
+            await session.delete(current[name])
+        session.add_all(CrawlerAgent(agent=name) for name in added)
+    crawler_list(sessions).forget()
+    return added, removed
