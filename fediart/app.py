@@ -19,6 +19,7 @@ from fediart.activitypub.objects import routes as object_routes
 from fediart.activitypub.routes import routes as activitypub_routes
 from fediart.config import Config
 from fediart.inbox.routes import routes as inbox_routes
+from fediart.licence.crawler_gate import CrawlerGateMiddleware
 from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
 from fediart.media.routes import routes as media_routes
@@ -69,7 +70,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
                 *licence_routes, *post_page_routes, *streaming_routes, *api_routes, *web_routes],
         middleware=[Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
-                    Middleware(SecurityHeadersMiddleware)],
+                    Middleware(SecurityHeadersMiddleware),
+                    Middleware(CrawlerGateMiddleware, services=services)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""`fediart user create|update|list|show`: artist accounts from the command line."""
+"""`fediart user create|update|list|show|block|mute`: artist accounts from the command line."""
 
 from __future__ import annotations
 
@@ -181,6 +181,30 @@ def _changes(args: argparse.Namespace) -> ProfileChanges:
     return changes
 
 
+async def restrict(ctx: CommandContext, args: argparse.Namespace) -> int:
+    """block, unblock, mute, unmute: the same functions as the client API's /accounts/:id/<verb>."""
+    from fediart.actions import restrictions
+    from fediart.actions.accounts import find_actor, handle_of
+
+    async with running_services(ctx.config) as services:
+        async with services.sessions() as session:
+            account = await get_account(session, args.name.lstrip("@"))
+        if account is None or account.kind != "person":
+            raise CliError(f"no artist named {args.name}")
+        try:
+            actor = await find_actor(services, args.who, fetch=True)
+            result = await getattr(restrictions, args.user_command)(services, account, actor)
+        except ActionError as exc:
+            raise CliError(f"cannot {args.user_command} {args.who}: {exc.message}") from None
+    done = {"block": "blocks", "unblock": "no longer blocks", "mute": "mutes", "unmute": "no longer mutes"}
+    if result is False:
+        was = {"unblock": "blocking", "unmute": "muting"}[args.user_command]
+        print(f"{account.username} was not {was} {terminal_safe(handle_of(actor))}")
+    else:
+        print(f"{account.username} {done[args.user_command]} {terminal_safe(handle_of(actor))}")
+    return 0
+
+
 def register(sub) -> None:
     p = add_parser(sub, "user", "manage artist accounts")
     actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -218,3 +242,10 @@ def register(sub) -> None:
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     pw.set_defaults(run=password)
+    for verb, help_text in (("block", "block an account: follows end, they are told, nothing is delivered to them"),
+                            ("unblock", "lift a block"), ("mute", "hide an account from the artist (they are not told)"),
+                            ("unmute", "lift a mute")):
+        r = add_parser(actions, verb, help_text)
+        r.add_argument("name")
+        r.add_argument("who", help="@user@host or an actor URL")
+        r.set_defaults(run=restrict)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fediart.activitypub.remote_actors import ACTOR_TYPES
-from fediart.inbox import actors, follow, interactions, moderation, notes, removal, undo
+from fediart.inbox import actors, flag, follow, interactions, moderation, notes, removal, undo
 from fediart.inbox.dispatch import ignore
 from fediart.inbox.local import id_of, type_of
 from fediart.services import Services
@@ -37,4 +37,5 @@ HANDLERS = {
     "Delete": removal.on_delete,
     "Block": moderation.on_block,
     "Move": moderation.on_move,
+    "Flag": flag.on_flag,
 }

@@ -7,7 +7,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from fediart.http import error, render_json, respond
-from fediart.licence.crawlers import ai_crawlers
+from fediart.licence.crawlers import crawler_list
 from fediart.licence.documents import ai_txt, odrl_policy, robots_txt, tdmrep_json
 from fediart.licence.headers import http_headers
 from fediart.services import services_of
@@ -17,7 +17,8 @@ from fediart.web.pages import render_page
 
 async def robots(request: Request) -> Response:
     services = services_of(request)
-    body = robots_txt(services.site_licence, ai_crawlers(), services.urls.base)
+    agents = await crawler_list(services.sessions).agents()
+    body = robots_txt(services.site_licence, agents, services.urls.base)
     return PlainTextResponse(body, headers=http_headers(services.site_licence))
 
 
