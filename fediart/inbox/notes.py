@@ -93,7 +93,7 @@ async def store_note(session: AsyncSession, services: Services, note: dict[str, 
     """A new RemotePost (flushed, with its Mention rows) for a note already checked."""
     post = RemotePost(uri=stored_uri(note["id"]), actor_id=author.id, in_reply_to=fit_url(id_of(note.get("inReplyTo"))),
                       published=parse_time(note.get("published")) or utcnow(),
-                      **note_fields_from_ap(note, author.followers_url))
+                      **note_fields_from_ap(note, author.followers_url, author.licence))
     session.add(post)
     await session.flush()
     return post
@@ -204,7 +204,7 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],
                      item.actor_uri)
             return
-        for key, value in note_fields_from_ap(note, author.followers_url).items():
+        for key, value in note_fields_from_ap(note, author.followers_url, author.licence).items():
             if key not in _FIXED_ON_UPDATE:
                 setattr(post, key, value if value is not None or key != "url" else post.url)
         # Who the note names may change with an edit, and with it who may read a direct note.
