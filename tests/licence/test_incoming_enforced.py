@@ -1,0 +1,47 @@
+"""Remote posts keep their licence signals, and posts that refuse indexing stay out of public feeds.
+
+Delivered through the inbox as a remote server would; read back through the client API."""
+
+from __future__ import annotations
+
+from api.timeline_world import deliver, follow_remote, note
+
+from fediart.store.tables import Actor, RemotePost
+from sqlmodel import select
+
+
+async def _uris(client, path, headers=None):
+    response = await client.get(path, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return {s["uri"] for s in response.json()}
+
+
+async def test_posts_that_refuse_indexing_stay_out_of_public_feeds(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    network.add_actor("bob", extra={"indexable": True})
+    network.add_actor("kim", extra={"indexable": False})  # Mastodon's default: posts not indexable
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    kim, _ = await follow_remote(services, network, ana, "kim")
+    plain = note(bob, "<p>open #ink</p>", tag=[{"type": "Hashtag", "name": "#ink"}])
+    noindex = note(bob, "<p>quiet #ink</p>", tag=[{"type": "Hashtag", "name": "#ink"}], xRobotsTag="noindex")
+    only_me = note(bob, "<p>mine</p>", searchableBy=[bob.uri])
+    from_kim = note(kim, "<p>kim's</p>")
+    for item in (plain, noindex, only_me):
+        await deliver(client, services, bob, "Create", item)
+    await deliver(client, services, kim, "Create", from_kim)
+
+    assert await _uris(client, "/api/v1/timelines/public") == {plain["id"]}
+    assert await _uris(client, "/api/v1/timelines/tag/ink") == {plain["id"]}
+    # The home timeline is the artist's own view, not a public feed: everything followed is there.
+    home = await _uris(client, "/api/v1/timelines/home", await bearer(ana))
+    assert home == {plain["id"], noindex["id"], only_me["id"], from_kim["id"]}
+
+    async with services.sessions() as session:
+        rows = {p.uri: p for p in (await session.exec(select(RemotePost))).all()}
+        kim_row = (await session.exec(select(Actor).where(Actor.uri == kim.uri))).one()
+    # The terms are kept as sent, with the parsed signals; the actor's signals are stored and inherited.
+    assert rows[noindex["id"]].licence["raw"] == {"xRobotsTag": "noindex"}
+    assert rows[noindex["id"]].licence["signals"]["search"] == "denied"
+    assert rows[plain["id"]].licence["signals"]["search"] == "allowed"  # from bob's indexable: true
+    assert kim_row.licence["raw"] == {"indexable": False} and kim_row.licence["signals"]["search"] == "denied"
+    assert rows[from_kim["id"]].licence["signals"]["search"] == "denied"
