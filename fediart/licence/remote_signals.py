@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import Any
 
-from fediart.licence.incoming import Signals, combine, parse_level, parse_object
+from fediart.licence.incoming import Permission, Signals, combine, parse_level, parse_object
 
 RAW_MAX_KEYS = 32
 # Properties that carry terms, by local name (schema:license, http://schema.org/license and license alike).
@@ -56,6 +56,12 @@ def signals_of(stored: Any, level: str = "object") -> Signals:
     if _is_record(stored):
         return Signals.from_json(stored["signals"])
     return parse_level(stored, level) if isinstance(stored, dict) else Signals()
+
+
+def refuses_search(stored_actor_licence: Any) -> bool:
+    """Whether a remote account's stored signals explicitly refuse search (an account that says
+    nothing is still found by name, as on other servers)."""
+    return signals_of(stored_actor_licence, level="actor").search == Permission.DENIED
 
 
 def http_headers(signals: Signals) -> dict[str, str]:

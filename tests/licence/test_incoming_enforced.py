@@ -45,3 +45,20 @@ async def test_posts_that_refuse_indexing_stay_out_of_public_feeds(client, netwo
     assert rows[plain["id"]].licence["signals"]["search"] == "allowed"  # from bob's indexable: true
     assert kim_row.licence["raw"] == {"indexable": False} and kim_row.licence["signals"]["search"] == "denied"
     assert rows[from_kim["id"]].licence["signals"]["search"] == "denied"
+
+
+async def test_accounts_that_refuse_search_are_not_found_by_name(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    network.add_actor("kimo", extra={"indexable": False, "name": "Kimo"})
+    network.add_actor("kira", extra={"name": "Kira"})  # says nothing: found by name
+    for fake in network.actors.values():
+        await services.remote_actors.by_uri(fake.uri)
+    headers = await bearer(ana)
+
+    async def accounts(q):
+        response = await client.get("/api/v2/search", params={"q": q, "type": "accounts"}, headers=headers)
+        assert response.status_code == 200, response.text
+        return [a["acct"] for a in response.json()["accounts"]]
+
+    assert await accounts("ki") == ["kira@remote.example"]
+    assert await accounts("kimo@remote.example") == ["kimo@remote.example"]  # an exact handle is a lookup
