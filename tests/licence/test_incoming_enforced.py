@@ -62,3 +62,29 @@ async def test_accounts_that_refuse_search_are_not_found_by_name(client, network
 
     assert await accounts("ki") == ["kira@remote.example"]
     assert await accounts("kimo@remote.example") == ["kimo@remote.example"]  # an exact handle is a lookup
+
+
+async def test_one_remote_post_is_served_with_its_own_terms(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    open_note = note(bob, "<p>free</p>", license="https://creativecommons.org/licenses/by/4.0/",
+                     tdmReservation=0, contentUsage="train-ai=y", searchableBy=["as:Public"])
+    await deliver(client, services, bob, "Create", open_note)
+    headers = await bearer(ana)
+    [status] = (await client.get("/api/v1/timelines/home", headers=headers)).json()
+    response = await client.get(f"/api/v1/statuses/{status['id']}", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["tdm-reservation"] == "0"
+    assert response.headers["content-usage"] == "train-ai=y"
+    assert response.headers["x-robots-tag"] == "all"
+    assert response.headers["link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    assert response.json()["licence"]["license"] == "https://creativecommons.org/licenses/by/4.0/"
+
+    quiet = note(bob, "<p>quiet</p>")  # says nothing: served reserved, not indexable
+    await deliver(client, services, bob, "Create", quiet)
+    statuses = (await client.get("/api/v1/timelines/home", headers=headers)).json()
+    quiet_id = next(s["id"] for s in statuses if s["uri"] == quiet["id"])
+    response = await client.get(f"/api/v1/statuses/{quiet_id}", headers=headers)
+    assert response.headers["tdm-reservation"] == "1"
+    assert response.headers["x-robots-tag"] == "noai, noimageai, noarchive, noindex"
+    assert "link" not in response.headers or "rel=\"license\"" not in response.headers["link"]
