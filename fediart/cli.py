@@ -18,7 +18,7 @@ def _families():
     from fediart.commands import setup, users
 
     families = [setup, users]
-    for optional in ("posts", "follows", "interactions", "notifications", "worker", "blocks"):
+    for optional in ("posts", "follows", "interactions", "notifications", "worker", "blocks", "inspect"):
         try:
             families.append(__import__(f"fediart.commands.{optional}", fromlist=["register"]))
         except ModuleNotFoundError as exc:
