@@ -18,7 +18,8 @@ def _families():
     from fediart.commands import setup, users
 
     families = [setup, users]
-    for optional in ("posts", "follows", "interactions", "notifications", "worker", "blocks", "crawlers", "reports"):
+    for optional in ("posts", "follows", "interactions", "notifications", "worker", "blocks", "crawlers",
+                     "reports", "inspect"):
         try:
             families.append(__import__(f"fediart.commands.{optional}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

@@ -18,6 +18,7 @@ from fediart.activitypub.hosts import authority_of, host_of, same_origin
 from fediart.activitypub.lookup import LookupRefused, object_by_url
 from fediart.activitypub.remote_actors import ActorError
 from fediart.activitypub.webfinger_client import acct_of, parse_handle, resolve_handle
+from fediart.licence.remote_signals import refuses_search
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.tables import Account, Actor
@@ -208,7 +209,9 @@ async def search_accounts(services: Services, query: str, *, resolve: bool, limi
                                 or_(func.lower(Actor.username).like(pattern, escape="\\"),
                                     func.lower(Actor.display_name).like(pattern, escape="\\")))
             .order_by(func.lower(Actor.username), Actor.id).limit(offset + limit))
-        found += remote.all()
+        # Name search is full-text search: remote accounts that refuse it (indexable false, noindex,
+        # searchableBy not public) are left out; an exact handle or URL above still finds them.
+        found += [actor for actor in remote.all() if not refuses_search(actor.licence)]
     unique = list({a.id: a for a in found}.values())
     return unique[offset:offset + limit]
 

@@ -178,6 +178,14 @@ def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list
     return [(Interaction, of_posts), (Interaction, of_remote)]
 
 
+def remote_consents_to_public_feeds() -> Any:
+    """Remote posts whose licence signals do not refuse indexing (indexable false, noindex, search=n,
+    searchableBy not public: Signals.search == denied) may be listed in public feeds. Rows stored before
+    signals were parsed, and posts that say nothing, stay listed; search applies the stricter FEP-5feb rule."""
+    search = RemotePost.licence[("signals", "search")].as_string()
+    return or_(search.is_(None), search != "denied")
+
+
 async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
     async with services.sessions() as session:
@@ -200,7 +208,8 @@ async def public(services: Services, viewer: Account | None, page: Page, *, loca
             limited = [RemotePost.actor_id.not_in(remote_actors_on(hidden))] if hidden else []
             queries.append((RemotePost, select(RemotePost).where(
                 RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
-                RemotePost.actor_id.not_in(restricted), *limited, *_remote_filters(filters))))
+                RemotePost.actor_id.not_in(restricted), *limited, remote_consents_to_public_feeds(),
+                *_remote_filters(filters))))
         return await _merged(session, page, queries)
 
 

@@ -19,6 +19,7 @@ from fediart.activitypub.fetch import FetchError, fetch_document, fetch_json
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.key_backoff import KeyBackoff
 from fediart.activitypub.keys import listed_keys, usable_public_key
+from fediart.licence.remote_signals import actor_record
 from fediart.store.fit import fit_url
 from fediart.store.tables import Actor, Tombstone, utcnow
 from fediart.text import sanitize_html
@@ -113,6 +114,7 @@ def actor_fields_from_ap(doc: dict[str, Any], *, key_id: str | None = None,
         "public_key_pem": key["pem"],
         "moved_to": _url(doc.get("movedTo")),
         "gone": False,
+        "licence": actor_record(doc),  # the actor's licence signals, inherited by its posts
     }
 
 

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from fediart.activitypub.convert import post_licence
 from fediart.api.account_entities import acct_of, accounts_to_api, licence_to_api
 from fediart.api.formats import API_VISIBILITY, api_time
+from fediart.licence.remote_signals import raw_of
 from fediart.api.media_entities import media_to_api, remote_attachment_to_api
 from fediart.store.states import InteractionKind
 from fediart.store.tables import Account, Actor, Bookmark, Interaction, Media, Post, RemotePost
@@ -270,7 +271,7 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
             "media_attachments": [remote_attachment_to_api(item.id, i, a) for i, a in enumerate(item.attachments[:16])
                                   if isinstance(a, dict) and a.get("url")],
             "pinned": False,
-            "licence": item.licence,
+            "licence": raw_of(item.licence),  # the terms as the author sent them
         }
     counts = rows.counts.get(key, {})
     mine = rows.mine.get(key, set())

@@ -22,12 +22,13 @@ from fediart.api.status_entities import status_to_api, statuses_to_api
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header
+from fediart.licence.remote_signals import http_headers as remote_http_headers, signals_of
 from fediart.store.pages import Page
 from fediart.api.params import Params, read_params
 from fediart.services import services_of
 from fediart.store.actors import local_actor
 from fediart.store.states import InteractionKind
-from fediart.store.tables import Account
+from fediart.store.tables import Account, RemotePost
 
 
 async def _reader(request: Request) -> Account | None:
@@ -39,7 +40,9 @@ async def _one(request: Request, item: Any, viewer: Account | None, **extra: Any
     services = services_of(request)
     async with services.sessions() as session:
         doc = await status_to_api(services, session, item, viewer)
-    return api_json({**doc, **extra})
+    # One remote post: its author's terms, not this site's (the licence middleware adds the site's otherwise).
+    headers = remote_http_headers(signals_of(item.licence)) if isinstance(item, RemotePost) else None
+    return api_json({**doc, **extra}, headers=headers)
 
 
 async def _many(request: Request, items: list, viewer: Account | None) -> list[dict[str, Any]]:

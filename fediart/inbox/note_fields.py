@@ -11,6 +11,7 @@ from typing import Any
 
 from fediart.activitypub.refs import id_of, ids_of, type_of
 from fediart.activitypub.vocab import PUBLIC
+from fediart.licence.remote_signals import post_record
 from fediart.store.fit import fit_text, fit_url
 from fediart.store.states import Visibility
 from fediart.text import sanitize_html
@@ -171,7 +172,8 @@ def licence_of(note: dict[str, Any]) -> dict[str, Any] | None:
     return dict(list(found.items())[:LICENCE_MAX_KEYS]) or None
 
 
-def note_fields_from_ap(note: dict[str, Any], followers_url: str | None) -> dict[str, Any]:
+def note_fields_from_ap(note: dict[str, Any], followers_url: str | None,
+                        actor_licence: Any = None) -> dict[str, Any]:
     """The RemotePost fields a note's author may change (Update applies these again)."""
     return {
         "url": url_of(note),
@@ -182,6 +184,7 @@ def note_fields_from_ap(note: dict[str, Any], followers_url: str | None) -> dict
         "attachments": attachments_of(note),
         "tags": tags_of(note),
         "mentions": mention_hrefs(note),
-        "licence": licence_of(note),
+        # The terms as sent and the signals parsed under the author's (Actor.licence).
+        "licence": post_record(note, actor_licence),
         "visibility": visibility_of(note, followers_url),
     }

@@ -101,7 +101,7 @@ async def store_note(session: AsyncSession, services: Services, note: dict[str, 
     post = RemotePost(uri=stored_uri(note["id"]), actor_id=author.id, in_reply_to=fit_url(id_of(note.get("inReplyTo"))),
                       published=parse_time(note.get("published")) or utcnow(),
                       **await without_rejected_media(services.policy, author.uri,
-                                                     note_fields_from_ap(note, author.followers_url)))
+                                                     note_fields_from_ap(note, author.followers_url, author.licence)))
     session.add(post)
     await session.flush()
     return post
@@ -212,7 +212,8 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
             log.info("ignored Update %s: %s is not a note of %s kept here", item.activity_uri, note["id"],
                      item.actor_uri)
             return
-        fields = await without_rejected_media(services.policy, author.uri, note_fields_from_ap(note, author.followers_url))
+        fields = await without_rejected_media(services.policy, author.uri,
+                                              note_fields_from_ap(note, author.followers_url, author.licence))
         for key, value in fields.items():
             if key not in _FIXED_ON_UPDATE:
                 setattr(post, key, value if value is not None or key != "url" else post.url)

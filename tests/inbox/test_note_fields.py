@@ -39,7 +39,8 @@ def test_fields_from_a_mastodon_shaped_note():
     assert second["url"] == "https://remote.example/b.png" and second["description"] == "pixelfed alt"
     assert second["width"] is None  # a boolean is not a size
     assert fields["tags"] == ["Ink"] and fields["mentions"] == ["https://art.example/users/ana"]
-    assert fields["licence"] is None
+    # No terms sent: nothing raw kept, and the parsed signals say "not searchable" (FEP-5feb default).
+    assert fields["licence"]["raw"] == {} and fields["licence"]["signals"]["search"] == "unknown"
 
 
 def test_licence_terms_are_kept_as_sent_under_any_prefix():
@@ -48,3 +49,6 @@ def test_licence_terms_are_kept_as_sent_under_any_prefix():
             "http://schema.org/copyrightNotice": "© Bob", "fediart:contentUsage": "train-ai=n",
             "tdmReservation": 1, "odrl:hasPolicy": {"type": "Offer"}, "content": "not a licence"}
     assert licence_of(note) == {key: value for key, value in note.items() if key not in ("id", "content")}
+    stored = note_fields_from_ap(note, None)["licence"]
+    assert stored["raw"] == {key: value for key, value in note.items() if key not in ("id", "content")}
+    assert stored["signals"]["ai_training"] == "denied" and stored["signals"]["licence_url"] == note["license"]
