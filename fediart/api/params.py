@@ -31,7 +31,11 @@ class Params(dict):
             return default
         if isinstance(value, (dict, list, UploadFile)):
             raise ApiError(422, f"Validation failed: {key} must be text")
-        return str(value) if not isinstance(value, bool) else ("true" if value else "false")
+        text = str(value) if not isinstance(value, bool) else ("true" if value else "false")
+        if "\x00" in text:
+            # PostgreSQL cannot hold or compare a NUL in text; no client means one.
+            raise ApiError(422, f"Validation failed: {key} contains a NUL character")
+        return text
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.get(key)

@@ -31,7 +31,7 @@ from fediart.licence.catalogue import licence_by_key
 from fediart.licence.model import Licence
 from fediart.media.images import MediaError, process_upload
 from fediart.media.store import delete_files, save_image
-from fediart.outbox.audience import follower_inboxes, inbox_of
+from fediart.outbox.audience import blocked_either_way, follower_inboxes, inbox_of
 from fediart.outbox.compose import find_handles, render_text
 from fediart.outbox.enqueue import enqueue
 from fediart.outbox.mentions import ReplyError, record_mentions, replied_account, resolve_mentions, resolve_reply
@@ -45,7 +45,6 @@ from fediart.store.tables import (
     OutboxActivity,
     Post,
     PostEdit,
-    RemoteBlock,
     utcnow,
 )
 
@@ -106,7 +105,7 @@ async def audience(session: AsyncSession, account: Account, post: Post) -> set[s
     inboxes = set() if post.visibility == "direct" else await follower_inboxes(session, account.id)
     mentioned = mentioned_uris(post)
     if mentioned:
-        blocked = select(RemoteBlock.actor_id).where(RemoteBlock.account_id == account.id)
+        blocked = blocked_either_way(account.id)
         # Artists of this instance read the post from the database: no HTTP delivery to ourselves.
         rows = await session.exec(select(Actor).where(
             Actor.uri.in_(mentioned), Actor.gone == False, Actor.account_id.is_(None),  # noqa: E712

@@ -131,3 +131,11 @@ async def test_search_shows_no_post_the_viewer_may_not_see(client, services, net
     gone = await client.get("/api/v2/search", params={"q": f"{bob.uri}/statuses/10", "resolve": "true"},
                             headers=headers)
     assert gone.json()["statuses"] == [] and len(await _remote_posts(services)) == 1
+
+
+async def test_a_nul_in_the_query_is_refused_plainly_not_a_server_error(client, make_artist, bearer):
+    # Found by schemathesis on PostgreSQL, which cannot compare text holding a NUL.
+    headers = await bearer(await make_artist("ana"))
+    response = await client.get("/api/v2/search", params={"q": "ana\x00"}, headers=headers)
+    assert response.status_code == 422
+    assert "NUL" in response.json()["error"]

@@ -30,3 +30,19 @@ async def test_block_tells_them_and_mute_does_not(cli, network, services, make_a
     assert await _kinds(services) == []
     with pytest.raises(CliError, match="no artist named zed"):
         await cli("user", "block", "zed", bob.uri)
+
+
+async def test_a_blocked_actor_gets_nothing_more_even_when_mentioned(cli, network, services, make_artist):
+    await make_artist("ana")
+    bob = network.add_actor("bob", shared_inbox=False)
+    assert await cli("user", "block", "ana", bob.uri) == "ana blocks @bob@remote.example\n"
+    await run_due_work(services)
+    network.received.clear()
+    await cli("post", "ana", "--text", "hello @bob@remote.example")
+    await run_due_work(services)
+    assert [r.url for r in network.received if r.url.startswith(bob.uri)] == []
+    assert await cli("user", "unblock", "ana", bob.uri) == "ana no longer blocks @bob@remote.example\n"
+    network.received.clear()
+    await cli("post", "ana", "--text", "hello again @bob@remote.example")
+    await run_due_work(services)
+    assert [r.body["type"] for r in network.received if r.url == bob.inbox] == ["Undo", "Create"]  # Undo{Block}
