@@ -16,8 +16,8 @@ from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
 from fediart.services import Services
 from fediart.policy.scope import remote_actors_on
-from fediart.store.states import FollowState, NotificationKind
-from fediart.store.tables import Account, Actor, Following, Notification, Post, RemotePost
+from fediart.store.states import FollowState, NotificationKind, Restriction
+from fediart.store.tables import Account, Actor, ActorRestriction, Following, Notification, Post, RemotePost
 
 MASTODON_TYPES = {
     NotificationKind.FOLLOW: "follow",
@@ -50,13 +50,20 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     params = {"account": account.id, "kinds": sorted(kinds), "actor": account_id,
               **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
                                                  ("min_id", page.min_id)) if value is not None}}
-    statement = _list_statement(page, account_id is not None)
+    statement = _list_statement(page, account_id is not None).where(_not_from_restricted(account))
     silenced = await services.policy.silenced_domains()
     if silenced:
         statement = statement.where(_not_from_strangers_on(silenced, account))
     async with services.sessions() as session:
         rows = (await session.exec(statement, params=params)).all()
     return page.arrange(list(rows))
+
+
+def _not_from_restricted(account: Account) -> Any:
+    """Hides notifications from actors the artist blocked or muted (kept, so an unmute shows them again)."""
+    restricted = select(ActorRestriction.actor_id).where(
+        ActorRestriction.account_id == account.id, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
+    return Notification.actor_id.not_in(restricted)
 
 
 def _not_from_strangers_on(silenced: list[str], account: Account) -> Any:
@@ -125,7 +132,7 @@ async def recent(services: Services, account: Account,
             .join(Actor, Notification.actor_id == Actor.id)
             .outerjoin(Post, Notification.post_id == Post.id)
             .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
-            .where(Notification.account_id == account.id)
+            .where(Notification.account_id == account.id, _not_from_restricted(account))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit))
         return [tuple(row) for row in rows.all()]

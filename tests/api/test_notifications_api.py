@@ -113,3 +113,20 @@ async def test_limit_is_clamped_at_80(client, network, services, make_artist, be
     headers = await bearer(ana)
     assert len((await client.get("/api/v1/notifications?limit=1000", headers=headers)).json()) == 80
     assert len((await client.get("/api/v1/notifications", headers=headers)).json()) == 40
+
+
+async def test_blocked_and_muted_actors_vanish_from_notifications_until_lifted(client, network, services,
+                                                                                make_artist, bearer):
+    ana, _, bob, carol = await _world(client, network, services, make_artist)
+    headers = await bearer(ana)
+
+    async def who() -> set[str]:
+        found = (await client.get("/api/v1/notifications", headers=headers)).json()
+        return {n["account"]["id"] for n in found}
+
+    assert await who() == {str(bob.id), str(carol.id)}
+    assert (await client.post(f"/api/v1/accounts/{bob.id}/mute", headers=headers)).status_code == 200
+    assert (await client.post(f"/api/v1/accounts/{carol.id}/block", headers=headers)).status_code == 200
+    assert await who() == set()
+    assert (await client.post(f"/api/v1/accounts/{bob.id}/unmute", headers=headers)).status_code == 200
+    assert await who() == {str(bob.id)}
