@@ -6,6 +6,7 @@ expands sees)."""
 from __future__ import annotations
 
 import pytest
+from fakes import signed_get
 from helpers import AP_ACCEPT
 from posting import png, publish
 
@@ -16,11 +17,11 @@ BY_NC_ND = "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 
 
 @pytest.mark.parametrize("licence_key, url", [("all-rights-reserved", None), ("cc-by-nc-nd-4.0", BY_NC_ND)])
-async def test_fediart_note_reads_back(client, services, make_artist, licence_key, url):
+async def test_fediart_note_reads_back(client, network, services, make_artist, licence_key, url):
     await make_artist("ana", licence_key=licence_key)
     post = await publish(services, text="Heron", images=[(png(), "a heron")])
-    actor = (await client.get("/users/ana", headers={"Accept": AP_ACCEPT})).json()
-    note = (await client.get(f"/users/ana/statuses/{post.id}", headers={"Accept": AP_ACCEPT})).json()
+    actor = (await signed_get(client, network.fetcher(), "/users/ana", AP_ACCEPT)).json()
+    note = (await signed_get(client, network.fetcher(), f"/users/ana/statuses/{post.id}", AP_ACCEPT)).json()
     signals = parse_object(note, actor)
     assert signals.licence_url == url
     assert signals.tdm_reserved is True
