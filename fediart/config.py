@@ -47,6 +47,7 @@ class MediaConfig:
     dir: str = "./data/media"
     max_upload_mb: int = 16
     max_megapixels: int = 40
+    require_alt_text: bool = True  # the studio refuses an image without a description
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import schema_template as schema_template_module
 from helpers import BACKEND, PG_URL, make_config
 
 from fediart.app import create_app
 from fediart.config import Config
 from fediart.oauth.tokens import issue_token
 from fediart.services import Services
-from fediart.store.db import make_engine
-from fediart.store.migrate import ensure_schema, upgrade
 from fediart.store.tables import OAuthApp
 
 
@@ -64,13 +63,43 @@ async def config(database_settings, tmp_path) -> Config:
     return make_config(database_settings, tmp_path)
 
 
+_KEY_POOL: list[tuple[str, str]] = []
+_KEY_POOL_SIZE = 32
+
+
+@pytest.fixture(autouse=True)
+def pooled_keys(monkeypatch):
+    """Artists' RSA keys come from a pool made once per session, cycled (distinct within any one test).
+
+    Generating a key costs ~35 ms and loading its PEM ~27 ms on this machine; tests make thousands.
+    Servers started as separate processes still generate their own.
+    """
+    from fediart.activitypub.keys import generate_key_pair
+    from fediart.store import accounts
+
+    turn = iter(range(10**9))
+
+    def pooled() -> tuple[str, str]:
+        index = next(turn) % _KEY_POOL_SIZE
+        if index >= len(_KEY_POOL):
+            _KEY_POOL.append(generate_key_pair())
+        return _KEY_POOL[index]
+
+    monkeypatch.setattr(accounts, "generate_key_pair", pooled)
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory):
+    """The migrated schema, built once per session (see schema_template.py); only when a test needs it."""
+    return schema_template_module.build(BACKEND, tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
-async def migrated(config) -> AsyncIterator[Config]:
+async def migrated(config, database_settings, tmp_path, request) -> AsyncIterator[Config]:
     """The config, with its database migrated to the newest schema."""
-    engine = make_engine(config)
-    await ensure_schema(engine, config.database.schema)
-    await upgrade(engine)
-    await engine.dispose()
+    # Asked for here, after database_settings has skipped or failed an unreachable PostgreSQL.
+    template = request.getfixturevalue("schema_template")
+    await template.materialise(database_settings, tmp_path)
     yield config
 
 

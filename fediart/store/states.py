@@ -79,3 +79,10 @@ class ReportDirection(StrEnum):
 class ReportState(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
+
+
+class AccountRole(StrEnum):
+    """What an account may do in the studio: every artist runs their own account; admins run the server."""
+
+    ARTIST = "artist"
+    ADMIN = "admin"

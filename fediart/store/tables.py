@@ -56,6 +56,7 @@ class Account(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id; None: cannot log in
     hide_collections: bool = False  # followers and following show their counts only
+    role: str = Field(default="artist", max_length=16)  # AccountRole
 
 
 class Actor(SQLModel, table=True):
@@ -145,6 +146,7 @@ class Media(SQLModel, table=True):
     position: int = 0
     file: str = Field(max_length=300, index=True)  # relative to [media] dir, e.g. "ana/3f2a….jpg"
     thumbnail_file: str = Field(max_length=300, index=True)
+    display_file: str = Field(default="", max_length=300)  # the size pages show; "" for older images: use file
     media_type: str = Field(max_length=64)
     thumbnail_media_type: str = Field(max_length=64)
     width: int

@@ -6,6 +6,7 @@ from starlette.staticfiles import StaticFiles
 from fediart.activitypub.documents import actor
 from fediart.web.home import about, home
 from fediart.web.interaction import authorize_interaction
+from fediart.web.studio.routes import routes as studio_routes
 from fediart.web.tags import tag_page
 
 routes = [
@@ -14,5 +15,6 @@ routes = [
     Route("/authorize_interaction", authorize_interaction),
     Route("/tags/{name}", tag_page),
     Route("/@{username}", actor),  # content-negotiated like Mastodon: JSON-LD for servers
+    *studio_routes,
     Mount("/static", app=StaticFiles(packages=[("fediart.web", "static")]), name="static"),
 ]

@@ -1,0 +1,3 @@
+"""Studio pages: admin (filled in by the studio work)."""
+
+routes: list = []

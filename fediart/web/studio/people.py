@@ -1,0 +1,3 @@
+"""Studio pages: people (filled in by the studio work)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Studio pages: posting (filled in by the studio work)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""Studio pages: profile (filled in by the studio work)."""
+
+routes: list = []
