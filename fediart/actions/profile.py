@@ -5,6 +5,7 @@ images are processed and stored, and every follower's server hears Update{Person
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fediart.actions.errors import ActionError
 from fediart.licence.catalogue import licence_by_key
@@ -39,6 +40,8 @@ class ProfileChanges:
     licence_key: str | None = None
     ai_training_reserved: bool | None = None
     generative_only: bool | None = None
+    acquire_licence_url: str | None = None  # "" clears it (the licensing page is used then)
+    copyright_holder: str | None = None  # "" clears it (the display name is used then)
     image_names: dict[str, str] | None = None  # "avatar" -> the file name, for error messages
 
 
@@ -57,6 +60,15 @@ def clean_fields(raw: list[dict[str, str]]) -> list[dict[str, str]]:
     if len(fields) > MAX_FIELDS:
         raise ActionError(f"Validation failed: at most {MAX_FIELDS} profile fields (Mastodon shows no more)")
     return fields
+
+
+def _web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("https", "http") and bool(parts.hostname) and len(url) <= 2000 \
+            and not any(c.isspace() or ord(c) < 32 for c in url)
+    except ValueError:
+        return False
 
 
 def _apply(account: Account, changes: ProfileChanges) -> list[str]:
@@ -87,6 +99,18 @@ def _apply(account: Account, changes: ProfileChanges) -> list[str]:
     if changes.generative_only is not None:
         account.generative_only = changes.generative_only
         changed.append("generative AI only")
+    if changes.acquire_licence_url is not None:
+        url = changes.acquire_licence_url.strip()
+        if url and not _web_address(url):
+            raise ActionError("Validation failed: the licence request address must be an http(s) URL")
+        account.acquire_licence_url = url or None
+        changed.append("licence request address")
+    if changes.copyright_holder is not None:
+        holder = changes.copyright_holder.strip()
+        if len(holder) > 200:
+            raise ActionError("Validation failed: copyright holder is longer than 200 characters")
+        account.copyright_holder = holder or None
+        changed.append("copyright holder")
     if changes.indexable is not None:
         account.search_indexing = account.indexable = changes.indexable
         changed.append("search indexing")

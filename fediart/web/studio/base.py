@@ -40,6 +40,9 @@ NOTICES = {
     "unblocked": "Domain block lifted.",
     "resolved": "Report resolved.",
     "cleared": "Notifications cleared.",
+    "follow_sent": "Follow request sent; you follow them once their server accepts.",
+    "followed": "You follow them now.",
+    "unfollowed": "You no longer follow them.",
 }
 
 
