@@ -1,4 +1,8 @@
-"""`fediart user create|update|list|show|block|mute`: artist accounts from the command line."""
+"""`fediart user create|update|list|show|block|mute`: artist accounts from the command line.
+
+An account's role (artist or admin: admins open the studio's domain-block and report pages) is set with
+`user create --admin` or `user update --role`; it is this server's business only, so nothing federates.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
 from fediart.licence.for_account import account_licence
 from fediart.services import running_services
+from fediart.store.states import AccountRole
 from fediart.store.accounts import AccountError, create_account, get_account, list_accounts
+from fediart.store.tables import Account
 from fediart.text import plain_to_html, terminal_safe
 from fediart.urls import Urls
 
@@ -52,7 +58,9 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
             )
         except AccountError as exc:
             raise CliError(str(exc)) from None
-    print(f"created @{account.username}@{config.domain}")
+        if args.admin:
+            account = await _set_role(session, account, AccountRole.ADMIN)
+    print(f"created @{account.username}@{config.domain}" + (" (admin)" if args.admin else ""))
     _print_account(config, account)
     return 0
 
@@ -65,11 +73,12 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> int:
         print("no artist accounts yet; create one with `fediart user create NAME`")
         return 0
     width = max(len(a.username) for a in accounts) + len(config.domain) + 2
-    print(f"{'HANDLE':<{width + 1}}  {'LICENCE':<22}  AI TRAINING")
+    print(f"{'HANDLE':<{width + 1}}  {'ROLE':<6}  {'LICENCE':<22}  AI TRAINING")
     for a in accounts:
         licence = account_licence(a, Urls(config.base_url), config.domain)
         handle = f"@{a.username}@{config.domain}"
-        print(f"{handle:<{width + 1}}  {licence.name:<22}  {'reserved' if licence.ai_training_reserved else 'allowed'}")
+        print(f"{handle:<{width + 1}}  {a.role:<6}  {licence.name:<22}  "
+              f"{'reserved' if licence.ai_training_reserved else 'allowed'}")
     return 0
 
 
@@ -120,6 +129,7 @@ def _print_account(config: Config, account) -> None:
     rows = [
         ("handle", f"@{account.username}@{config.domain}"),
         ("display name", account.display_name),
+        ("role", account.role),
         ("actor", urls.actor(account.username)),
         ("profile", urls.profile(account.username)),
         ("licence", f"{licence.name}" + (f" <{licence.url}>" if licence.url else "")),
@@ -150,11 +160,29 @@ async def update(ctx: CommandContext, args: argparse.Namespace) -> int:
             account, changed = await update_profile(services, account, changes)
         except ActionError as exc:
             raise CliError(exc.message) from None
+        # After the profile: a refused profile change leaves the role as it was too.
+        if args.role is not None and args.role != account.role:
+            async with services.sessions() as session:
+                account = await _set_role(session, account, AccountRole(args.role))
+            changed = [f"role ({account.role})", *changed]
+    if not changed and args.role is not None:
+        print(f"@{account.username}@{ctx.config.domain} is already {account.role}")
+        return 0
     if not changed:
         raise CliError("nothing to change; see `fediart user update --help`")
     print(f"updated @{account.username}@{ctx.config.domain}: {', '.join(changed)}")
     _print_account(ctx.config, account)
     return 0
+
+
+async def _set_role(session, account: Account, role: AccountRole) -> Account:
+    """Store the account's role (committed); the role stays on this server."""
+    row = await session.get(Account, account.id)
+    row.role = role
+    session.add(row)
+    await session.commit()
+    await session.refresh(row)
+    return row
 
 
 def _changes(args: argparse.Namespace) -> ProfileChanges:
@@ -219,6 +247,8 @@ def register(sub) -> None:
     c.add_argument("--manual-approval", action="store_true", help="approve each follower by hand")
     c.add_argument("--field", action="append", default=[], metavar="NAME=VALUE", help="profile field (repeatable)")
     c.add_argument("--if-no-users", action="store_true", help="do nothing if any artist account exists")
+    c.add_argument("--admin", action="store_true",
+                   help="make the account an admin (it can manage domain blocks and reports in the studio)")
     c.set_defaults(run=create)
     add_parser(actions, "list", "list artist accounts").set_defaults(run=list_)
     u = add_parser(actions, "update", "change an artist's profile or licence (followers' servers are told)")
@@ -234,6 +264,8 @@ def register(sub) -> None:
     u.add_argument("--approval", choices=["manual", "automatic"], help="how followers are accepted")
     u.add_argument("--collections", choices=["shown", "hidden"],
                    help="hidden: other servers see follower and following counts, not the lists")
+    u.add_argument("--role", choices=[str(r) for r in AccountRole],
+                   help="admin: may manage domain blocks and reports in the studio")
     u.set_defaults(run=update)
     s = add_parser(actions, "show", "show an account's handle, actor URL and licence")
     s.add_argument("name")
