@@ -86,7 +86,7 @@ def test_user_create_list_show(run):
     assert "created @ana@localhost:8123" in created.stdout
     run("user", "create", "bob", "--allow-ai-training", "--generative-only")
     listing = run("user", "list").stdout.splitlines()
-    assert listing[0].split() == ["HANDLE", "LICENCE", "AI", "TRAINING"]
+    assert listing[0].split() == ["HANDLE", "ROLE", "LICENCE", "AI", "TRAINING"]
     assert any(line.startswith("@ana@localhost:8123") and "CC BY-NC-ND 4.0" in line for line in listing)
     assert any(line.startswith("@bob@localhost:8123") and line.endswith("allowed") for line in listing)
     show = run("user", "show", "ana").stdout

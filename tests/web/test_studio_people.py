@@ -62,6 +62,8 @@ async def test_reject_sends_reject_and_removes_the_request(client, services, net
     follow = await _follow_from(client, services, carol)
     carol_id = await _actor_id(services, carol.uri)
     form = await studio_form(client, "/studio/requests", f"/studio/requests/{carol_id}/reject")
+    assert (await client.post(form.action, data={"csrf_token": "forged"})).status_code == 403
+    assert len(await _followers(services)) == 1
     answered = await client.post(form.action, data=form.submit())
     assert answered.status_code == 303 and answered.headers["location"].endswith("?done=rejected")
     await run_due_work(services)

@@ -43,6 +43,7 @@ class ReportLine:
     reporter: str | None
     comment: str
     when: str
+    when_iso: str
     posts: list[PostLine]
 
 
@@ -50,7 +51,7 @@ def _report_line(view: reports.ReportView) -> ReportLine:
     r = view.report
     return ReportLine(r.id, r.state, r.direction, r.domain, handle_of(view.target),
                       handle_of(view.reporter) if view.reporter else None, r.comment,
-                      f"{r.created_at:%Y-%m-%d %H:%M} UTC",
+                      f"{r.created_at:%Y-%m-%d %H:%M} UTC", f"{r.created_at:%Y-%m-%dT%H:%MZ}",
                       [PostLine(plain_excerpt(p.text, EXCERPT) if p.text else "", p.url) for p in view.posts])
 
 

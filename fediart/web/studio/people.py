@@ -56,6 +56,7 @@ class Notice:
     who: Person
     says: str
     when: str
+    when_iso: str
     excerpt: str = ""
     post_url: str | None = None  # checked with safe_url in the template when it is remote
 
@@ -159,7 +160,8 @@ async def _notices(services: Services, account: Account, rows: list[Notification
             actor = actors.get(n.actor_id)
             if actor is None:
                 continue
-            notice = Notice(n.id, _person(actor), SAYS.get(n.kind, n.kind), f"{n.created_at:%Y-%m-%d %H:%M} UTC")
+            notice = Notice(n.id, _person(actor), SAYS.get(n.kind, n.kind),
+                            f"{n.created_at:%Y-%m-%d %H:%M} UTC", f"{n.created_at:%Y-%m-%dT%H:%MZ}")
             if n.remote_post_id is not None:
                 remote = await session.get(RemotePost, n.remote_post_id)
                 if remote is not None and remote.deleted_at is None:
