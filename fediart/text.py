@@ -72,3 +72,13 @@ def terminal_safe(value: object) -> str:
     """Text from elsewhere made printable on one terminal line: escapes and controls removed, line breaks as spaces."""
     text = _ESCAPE_SEQUENCE.sub("", str(value))
     return _INVISIBLE.sub("", _LINE_BREAK.sub(" ", text))
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>", re.IGNORECASE)
+
+
+def plain_excerpt(markup: str, limit: int = 60) -> str:
+    """Stored HTML as one short line of text (tags dropped, entities decoded, controls removed, whitespace folded)."""
+    text = terminal_safe(html.unescape(nh3.clean(_BREAKS.sub(" ", markup), tags=set())))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import html
-import re
 import shlex
 
-import nh3
 
 from fediart.actions.notifications import recent
 from fediart.activitypub.webfinger_client import acct_of
@@ -15,18 +12,9 @@ from fediart.commands import CliError, CommandContext, add_parser
 from fediart.services import Services, build_services
 from fediart.store.accounts import get_account
 from fediart.store.tables import Notification, Post, Actor, RemotePost
-from fediart.text import terminal_safe
+from fediart.text import plain_excerpt, terminal_safe
 
 EXCERPT = 60
-_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>", re.IGNORECASE)
-
-
-def plain_excerpt(markup: str, limit: int = EXCERPT) -> str:
-    """Stored HTML as one short line of text (tags dropped, entities decoded, controls removed, whitespace folded)."""
-    text = terminal_safe(html.unescape(nh3.clean(_BREAKS.sub(" ", markup), tags=set())))
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
 
 def _post_ref(post: Post | None) -> str:
     if post is None:

@@ -6,7 +6,8 @@ from fediart.actions.accounts import find_actor
 from fediart.actions.errors import ActionError
 from fediart.actions.reports import ReportView, file_report, get_report, list_reports, resolve_report
 from fediart.commands import CliError, CommandContext, add_parser
-from fediart.commands.notifications import handle_of, plain_excerpt
+from fediart.commands.notifications import handle_of
+from fediart.text import plain_excerpt
 from fediart.services import running_services
 from fediart.text import terminal_safe
 

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from fediart.actions import domain_blocks, reports
 from fediart.actions.accounts import handle_of
 from fediart.actions.domain_blocks import BlockOptions
-from fediart.commands.notifications import plain_excerpt
+from fediart.text import plain_excerpt
 from fediart.store.ids import parse_id
 from fediart.store.states import DomainSeverity
 from fediart.web.studio.base import Refused, Studio, studio_page, text

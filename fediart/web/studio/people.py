@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from fediart.actions import follows, notifications
 from fediart.actions.accounts import actor_by_id, find_actor, handle_of
-from fediart.commands.notifications import plain_excerpt
+from fediart.text import plain_excerpt
 from fediart.services import Services
 from fediart.store.pages import Page
 from fediart.store.states import NotificationKind
