@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import shlex
 
-
 from fediart.actions.notifications import recent
 from fediart.activitypub.webfinger_client import acct_of
 from fediart.commands import CliError, CommandContext, add_parser
@@ -15,6 +14,7 @@ from fediart.store.tables import Notification, Post, Actor, RemotePost
 from fediart.text import plain_excerpt, terminal_safe
 
 EXCERPT = 60
+
 
 def _post_ref(post: Post | None) -> str:
     if post is None:
