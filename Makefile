@@ -32,7 +32,7 @@ ifneq ($(origin PORT),file)
 		     "delete fediart.toml to write a new one for localhost:$(PORT), or run without PORT" >&2; exit 1; }
 endif
 	$(BIN)/fediart migrate
-	$(BIN)/fediart user create demo --display-name "Demo Artist" --if-no-users \
+	$(BIN)/fediart user create demo --display-name "Demo Artist" --if-no-users --admin --generate-password \
 		--bio "A demo account. Posts here are not licensed for AI training."
 	$(BIN)/fediart serve
 

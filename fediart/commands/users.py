@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import secrets
 import sys
 from pathlib import Path
 
@@ -60,8 +61,15 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         if args.admin:
             account = await _set_role(session, account, AccountRole.ADMIN)
+        # Like `tootctl accounts create`: a first account can sign in at once, with a password shown once.
+        generated = secrets.token_urlsafe(12) if args.generate_password else None
+        if generated:
+            await set_password(session, account, generated)
     print(f"created @{account.username}@{config.domain}" + (" (admin)" if args.admin else ""))
     _print_account(config, account)
+    if generated:
+        print(f"password: {generated}  (shown once; sign in at {config.base_url}/login, "
+              f"change it with `fediart user password {account.username}`)")
     return 0
 
 
@@ -249,6 +257,8 @@ def register(sub) -> None:
     c.add_argument("--if-no-users", action="store_true", help="do nothing if any artist account exists")
     c.add_argument("--admin", action="store_true",
                    help="make the account an admin (it can manage domain blocks and reports in the studio)")
+    c.add_argument("--generate-password", action="store_true",
+                   help="set a random password and print it once, for signing in to the studio and apps")
     c.set_defaults(run=create)
     add_parser(actions, "list", "list artist accounts").set_defaults(run=list_)
     u = add_parser(actions, "update", "change an artist's profile or licence (followers' servers are told)")

@@ -64,3 +64,16 @@ async def test_the_role_set_on_the_command_line_opens_the_admin_pages(cli, clien
     assert (await client.get("/studio/admin/blocks")).status_code == 200
     await cli("user", "update", "ana", "--role", "artist")
     assert (await client.get("/studio/admin/reports")).status_code == 403
+
+
+async def test_a_generated_password_is_printed_once_and_signs_in(cli, client, services):
+    out = await cli("user", "create", "mira", "--admin", "--generate-password")
+    line = next(line for line in out.splitlines() if line.startswith("password: "))
+    password = line.split()[1]
+    assert len(password) >= 16 and "shown once" in line
+    assert (await sign_in(client, "mira", password, next_path="/studio")).status_code == 303
+    assert (await client.get("/studio/admin/blocks")).status_code == 200
+    plain = await cli("user", "create", "ana")
+    assert "password:" not in plain
+    async with services.sessions() as session:
+        assert (await get_account(session, "ana")).password_hash is None
