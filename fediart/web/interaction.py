@@ -1,8 +1,9 @@
 """/authorize_interaction?uri=…: the page WebFinger's `subscribe` template sends people to.
 
-fediart has no web sign-in, so nobody can follow or reply from here. The page names the account
-or post and says what to paste into the visitor's own server's search box. A uri that is not an
-acct: handle or an http(s) URL is refused with a 400 page; remote uris are shown as text only.
+Another server's "follow from your own server" box sends an artist here with the account they want to
+follow: signed in, they get a Follow button (a CSRF-protected form to the studio's follow action). Anyone
+else is told what to paste into their own server's search box. A uri that is not an acct: handle or an
+http(s) URL is refused with a 400 page; remote uris are shown as text only, never as links.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fediart.activitypub.webfinger import BadResource, username_for_resource
+from fediart.auth.sessions import current_login
 from fediart.services import Services, services_of
 from fediart.store.accounts import INSTANCE_ACTOR_USERNAME, USERNAME_RE, get_account
 from fediart.store.posts import PUBLICLY_VISIBLE, get_post
@@ -82,4 +84,13 @@ async def authorize_interaction(request: Request) -> Response:
     target = await describe(services, uri) if 0 < len(uri) <= MAX_URI else None
     if target is None:
         return render_page(services, "interaction.html", services.site_licence, status=400, target=None)
-    return render_page(services, "interaction.html", services.site_licence, target=target)
+    login = await current_login(services, request)
+    me = login.account if login is not None and login.account.kind == "person" else None
+    # An artist may follow any account but their own from here; posts are opened in their apps.
+    can_follow = me is not None and target.kind != TargetKind.POST and target.paste != f"@{me.username}@{services.config.domain}"
+    response = render_page(services, "interaction.html", services.site_licence, target=target, me=me,
+                           can_follow=can_follow, csrf_token=login.row.csrf_token if login else None,
+                           login_url=f"{services.urls.base}/login?next=" + quote(request.url.path + "?" + request.url.query, safe="/"))
+    if me is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
