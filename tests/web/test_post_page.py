@@ -232,6 +232,7 @@ async def test_replies_from_the_fediverse_are_shown_sanitised_oldest_first(clien
     await send(client, services, bob, activity(bob, "Create", first))
     later = note(bob, "<p>Behind a warning</p>", inReplyTo=post_url(post), summary="spoilers",
                  url="https://remote.example/@bob/2", published="2026-03-02T08:00:00Z",
+                 license="https://creativecommons.org/licenses/by/4.0/",
                  attachment=[{"type": "Document", "mediaType": "image/png", "url": "https://remote.example/a.png"}])
     await send(client, services, bob, activity(bob, "Create", later))
     local = await publish(services, "zoe", text="A local reply", reply_to=post_url(post))
@@ -254,6 +255,9 @@ async def test_replies_from_the_fediverse_are_shown_sanitised_oldest_first(clien
     assert "1 attachment, not shown here: see the original." in replies and "remote.example/a.png" not in replies
     assert ('<a href="https://remote.example/@bob/2" rel="nofollow noopener noreferrer">'
             '<time datetime="2026-03-02T08:00:00Z">2026-03-02</time></a>') in replies
+    # The reply's own licence, as it came (no rel="license": that would claim it for the whole page).
+    assert ' · <a href="https://creativecommons.org/licenses/by/4.0/" rel="nofollow noopener noreferrer">' in replies
+    assert 'rel="license"' not in replies[:replies.index("</section>")]
     assert f'<a href="https://art.example/@zoe/{local.id}" rel="nofollow noopener noreferrer">' in replies
     assert '<span class="count-replies">3 replies</span>' in html and json_ld(html)["commentCount"] == 3
 
@@ -264,21 +268,30 @@ async def test_replies_of_blocked_limited_deleted_or_private_authors_are_left_ou
     post = await publish(services, text="Heron")
     bob, carol = network.add_actor("bob"), network.add_actor("carol")
     limited, dave = network.add_actor("lim", host="limited.example"), network.add_actor("dave")
-    for who, text in ((bob, "kept reply"), (carol, "blocked reply"), (limited, "limited reply")):
+    fay = network.add_actor("fay")
+    for who, text in ((bob, "kept reply"), (carol, "blocked reply"), (limited, "limited reply"),
+                      (fay, "reply of a deleted account")):
         await send(client, services, who, activity(who, "Create", note(who, f"<p>{text}</p>", inReplyTo=post_url(post))))
     private = note(dave, "<p>followers-only reply</p>", inReplyTo=post_url(post), to=[dave.uri + "/followers"])
     await send(client, services, dave, activity(dave, "Create", private))
     gone = note(dave, "<p>deleted reply</p>", inReplyTo=post_url(post))
     await send(client, services, dave, activity(dave, "Create", gone))
     await send(client, services, dave, activity(dave, "Delete", {"id": gone["id"], "type": "Tombstone"}))
-    assert len(await rows(services, RemotePost)) == 5
+    assert len(await rows(services, RemotePost)) == 6
 
+    async with services.sessions() as session:
+        [fay_row] = (await session.exec(Actor.__table__.select().where(Actor.uri == fay.uri))).all()
+        deleted_account = await session.get(Actor, fay_row.id)
+        deleted_account.gone = True  # as a Delete of the account leaves it
+        session.add(deleted_account)
+        await session.commit()
     [carol_row] = await rows(services, Actor, Actor.uri == carol.uri)
     await block(services, ana, carol_row)
     await add_block(services.sessions, "limited.example", BlockOptions(severity="silence"), policy=services.policy)
     html = (await page(client, f"/@ana/{post.id}")).text
     assert "kept reply" in html
-    for hidden in ("blocked reply", "limited reply", "followers-only reply", "deleted reply"):
+    for hidden in ("blocked reply", "limited reply", "followers-only reply", "deleted reply",
+                   "reply of a deleted account"):
         assert hidden not in html, hidden
 
 
@@ -308,3 +321,26 @@ async def test_the_page_is_cached_for_the_document_cache_lifetime(client, servic
     await send(client, services, bob, activity(bob, "Create", note(bob, "<p>fresh</p>", inReplyTo=post_url(post))))
     services.cache.clear()  # what the lifetime running out does
     assert "fresh" in (await page(client, f"/@ana/{post.id}")).text
+
+
+async def test_stored_remote_text_and_links_are_cleaned_again_as_they_are_rendered(client, services, network,
+                                                                                   make_artist):
+    """Rows written before a sanitiser fix, or by a bug, still cannot put script or javascript: on the page."""
+    ana = await make_artist("ana")
+    post = await add_post(services, ana, visibility="public")
+    eve = await add_remote(services, network, "eve")
+    async with services.sessions() as session:
+        [row] = (await session.exec(Actor.__table__.select().where(Actor.uri == eve.uri))).all()
+        actor = await session.get(Actor, row.id)
+        actor.url, actor.display_name = "javascript:alert(1)", '"><script>alert(2)</script>'
+        session.add(actor)
+        session.add(RemotePost(uri=f"{eve.uri}/statuses/1", actor_id=actor.id, in_reply_to=post_url(post),
+                               url="javascript:alert(3)", content=HOSTILE,
+                               licence={"signals": {"licence_url": "javascript:alert(6)", "licence_name": "x"},
+                                        "raw": {"license": "javascript:alert(6)"}}))
+        await session.commit()
+    html = (await page(client, f"/@ana/{post.id}")).text
+    replies = html[html.index('<section class="replies"'):]
+    assert "Lovely <b>colours</b>" in replies and "<script" not in replies and "onerror" not in replies
+    assert "tracker.example" not in replies and "javascript:" not in html
+    assert "&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in replies
