@@ -3,7 +3,8 @@
 Replies come from other servers (RemotePost rows, stored by the inbox) and from artists here (Post rows),
 oldest first. Left out, as the public timelines and threads leave them out: deleted replies, those not
 public or unlisted, those of actors the artist blocked or muted, of deleted actors, and of servers the
-admin limited or suspended. Remote text is kept as stored (already sanitised) and cleaned again by the
+admin limited or suspended, and those whose licence signals refuse public listing (as public feeds
+leave them out: a reply to an artist is not consent to be shown on an indexable page). Remote text is kept as stored (already sanitised) and cleaned again by the
 template's `safe_html`; the template links remote URLs only through `safe_url`.
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from fediart.actions.timelines import remote_consents_to_public_feeds
 from fediart.activitypub.convert import iso, post_licence
 from fediart.licence.remote_signals import signals_of
 from fediart.policy.scope import remote_actors_on
@@ -99,7 +101,8 @@ async def public_replies(session: AsyncSession, services: Services, account: Acc
     unwanted = _unwanted_actors(account)
     remote = (select(RemotePost, Actor).join(Actor, Actor.id == RemotePost.actor_id)
               .where(RemotePost.in_reply_to.in_(targets), visible_remote_posts(None),
-                     Actor.gone.is_(False), RemotePost.actor_id.not_in(unwanted)))
+                     Actor.gone.is_(False), RemotePost.actor_id.not_in(unwanted),
+                     remote_consents_to_public_feeds()))
     # Limited (silenced) servers never appear in public views; suspended ones' posts are removed anyway.
     hidden = await services.policy.hidden_domains()
     if hidden:

@@ -301,11 +301,16 @@ async def test_replies_are_capped_with_a_note(client, services, network, make_ar
     bob = await add_remote(services, network, "bob")
     async with services.sessions() as session:
         [actor] = (await session.exec(Actor.__table__.select().where(Actor.uri == bob.uri))).all()
+        # One whose signals refuse public listing (FEP-5feb search denied) is left out, as public feeds do.
+        session.add(RemotePost(uri=f"{bob.uri}/statuses/refusing", actor_id=actor.id, in_reply_to=post_url(post),
+                               content="<p>do not list me</p>", licence={"raw": {}, "signals": {"search": "denied"}}))
+        await session.commit()
         for number in range(MAX_REPLIES + 1):
             session.add(RemotePost(uri=f"{bob.uri}/statuses/{number}", actor_id=actor.id, in_reply_to=post_url(post),
                                    content=f"<p>reply number {number}.</p>"))
         await session.commit()
     html = (await page(client, f"/@ana/{post.id}")).text
+    assert "do not list me" not in html
     assert html.count('<li class="reply">') == MAX_REPLIES
     assert "reply number 0." in html and f"reply number {MAX_REPLIES}." not in html
     assert f"Only the first {MAX_REPLIES} replies are shown here." in html
