@@ -3,7 +3,8 @@
 `process_upload` is pure (bytes in, bytes out; no database, no HTTP). It validates the upload,
 strips everything the artist did not mean to publish (GPS, camera, editing history, comments),
 keeps what is needed to show the picture correctly (ICC profile, orientation, animation), writes
-the licence XMP into the original and the thumbnail, and computes the blurhash placeholder.
+the licence XMP into the original, the display rendition and the thumbnail, and computes the blurhash
+placeholder.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from fediart.media.validate import MediaError, Upload, open_upload
 MAX_BYTES = 16 * 2**20
 MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = 640
+# The long edge of the rendition post pages show: sharp on a 2x screen across the 960 px column
+# (less its padding), a fraction of a 6000 px original's weight; the link around it opens the file.
+DISPLAY_SIZE = 1600
 _BLURHASH_SOURCE = 64  # blurhash cost grows with pixels × components; 64 px loses nothing visible
 
 
@@ -51,6 +55,13 @@ class ProcessedImage:
     thumbnail_height: int
     animated: bool = False  # more than one frame (GIF, WebP or APNG)
     focal_point: tuple[float, float] = (0.0, 0.0)  # Mastodon's focus: x, y in -1.0 … 1.0
+    # A still of at most DISPLAY_SIZE, with the licence XMP; None when pages show the original itself
+    # (it is small enough already, or an animation, which a still would break).
+    display: bytes | None = None
+    display_media_type: str = ""
+    display_extension: str = ""
+    display_width: int = 0
+    display_height: int = 0
 
 
 def _blurhash(image: Image.Image) -> str:
@@ -98,13 +109,17 @@ def _jpeg_subsampling(image: Image.Image) -> int:
     return 2 if sampling == -1 else sampling  # 2 = 4:2:0 when the source does not say
 
 
+def _is_lossless(upload: Upload, data: bytes) -> bool:
+    return upload.format == "PNG" or (upload.format == "WEBP" and webp_is_lossless(data))
+
+
 def _encode_original(upload: Upload, data: bytes, packet: bytes) -> tuple[bytes, Image.Image]:
     """The stored original, and the frame the thumbnail is made from."""
     image, fmt = upload.image, upload.format
     icc = image.info.get("icc_profile") or None
     if fmt == "GIF":
         return encode_gif(data, packet), image
-    lossless = fmt == "PNG" or (fmt == "WEBP" and webp_is_lossless(data))
+    lossless = _is_lossless(upload, data)
     if upload.frames > 1:
         # Animations keep their frames as Pillow composites them; EXIF orientation on an
         # animation is rare enough that we do not rotate every frame.
@@ -129,10 +144,14 @@ def _encode_original(upload: Upload, data: bytes, packet: bytes) -> tuple[bytes,
     return original, image
 
 
-def _fit(width: int, height: int, box: int) -> tuple[int, int]:
-    """The size that fits in a `box`×`box` square keeping the aspect ratio; never enlarged."""
-    scale = min(1.0, box / max(width, height))
+def rendition_size(width: int, height: int, box: int) -> tuple[int, int]:
+    """The size that fits in a `box`×`box` square keeping the aspect ratio; never enlarged.
+
+    The size of the thumbnail (box THUMBNAIL_SIZE) and of the display rendition (DISPLAY_SIZE) made
+    from an image of `width`×`height`, so pages can state them without opening the files."""
+    scale = min(1.0, box / max(width, height, 1))
     return max(1, round(width * scale)), max(1, round(height * scale))
+
 
 
 def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
@@ -151,7 +170,7 @@ def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
         frame = frame.convert(mode)
     # resize() rather than thumbnail(): no full-size copy, the shrink happens first.
     thumb = frame.resize(
-        _fit(frame.width, frame.height, size), Image.Resampling.LANCZOS, reducing_gap=3.0
+        rendition_size(frame.width, frame.height, size), Image.Resampling.LANCZOS, reducing_gap=3.0
     )
     thumb = thumb if thumb.mode == mode else thumb.convert(mode)
     thumb.info = {}
@@ -165,16 +184,23 @@ def process_upload(
     max_bytes: int = MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
     thumbnail_size: int = THUMBNAIL_SIZE,
+    display_size: int | None = DISPLAY_SIZE,
 ) -> ProcessedImage:
-    """Validate an upload and produce its stored original and thumbnail; MediaError if refused."""
+    """Validate an upload and produce its stored original, display rendition and thumbnail; MediaError
+    if refused. `display_size` None makes no display rendition (avatars and headers need none)."""
     upload = open_upload(data, max_bytes=max_bytes, max_pixels=max_pixels)
     packet = xmp_packet(licence)
     source_mode = upload.image.mode
     icc = upload.image.info.get("icc_profile") or None
+    # The display rendition keeps the upload's chroma subsampling, as the original does.
+    subsampling = _jpeg_subsampling(upload.image) if upload.format == "JPEG" else 2
+    display_image = None
     try:
         original, first_frame = _encode_original(upload, data, packet)
         thumb = _thumbnail(first_frame, thumbnail_size)
         width, height = first_frame.size
+        if display_size and upload.frames == 1 and max(width, height) > display_size:
+            display_image = _thumbnail(first_frame, display_size)
     finally:
         upload.image.close()
 
@@ -188,6 +214,19 @@ def process_upload(
         icc_profile=icc if _same_colour_space(source_mode, thumb.mode) else None,
         quality=THUMBNAIL_QUALITY,
     )
+    display = None
+    if display_image is not None:
+        # As the original is written (format, quality, lossless, chroma subsampling), only smaller;
+        # a GIF's is PNG for the thumbnail's reason.
+        display = encode_still(
+            display_image,
+            thumb_format,
+            packet,
+            icc_profile=icc if _same_colour_space(source_mode, display_image.mode) else None,
+            quality=ORIGINAL_WEBP_QUALITY if thumb_format == "WEBP" else ORIGINAL_JPEG_QUALITY,
+            lossless=_is_lossless(upload, data),
+            jpeg_subsampling=subsampling,
+        )
     return ProcessedImage(
         original=original,
         media_type=MEDIA_TYPES[upload.format],
@@ -202,7 +241,12 @@ def process_upload(
         thumbnail_height=thumb.height,
         animated=upload.frames > 1,
         focal_point=(0.0, 0.0),
+        display=display,
+        display_media_type=MEDIA_TYPES[thumb_format] if display else "",
+        display_extension=EXTENSIONS[thumb_format] if display else "",
+        display_width=display_image.width if display_image is not None else 0,
+        display_height=display_image.height if display_image is not None else 0,
     )
 
 
-__all__ = ["MediaError", "ProcessedImage", "process_upload"]
+__all__ = ["DISPLAY_SIZE", "MediaError", "ProcessedImage", "process_upload", "rendition_size"]

@@ -112,26 +112,38 @@ class Rewritten:
     replaced: list[str]
 
 
+_SUFFIXES = ("-small", "-display")  # what save_image appends to the stem of a rendition's name
+
+
 def _renamed(name: str) -> str:
     directory, _, file = name.rpartition("/")
-    suffix = "-small" if file.rpartition(".")[0].endswith("-small") else ""
-    return f"{directory}/{secrets.token_hex(12)}{suffix}.{file.rpartition('.')[2]}"
+    stem, _, extension = file.rpartition(".")
+    suffix = next((s for s in _SUFFIXES if stem.endswith(s)), "")
+    return f"{directory}/{secrets.token_hex(12)}{suffix}.{extension}"
 
 
 def relicence_files(media_dir: Path, rows: list[Media], packet: bytes) -> Rewritten:
-    """Give these uploads' files `packet` as their XMP where they carry another one (a thumbnail only if
+    """Give these uploads' files `packet` as their XMP where they carry another one (a rendition only if
     it carries XMP at all), under new names set on the rows; the old files stay until the caller
-    commits the rows and removes them. On a failure, nothing new is left behind."""
+    commits the rows and removes them. On a failure, nothing new is left behind.
+
+    A display rendition that is the file itself follows the file's new name; "" (older uploads) stays."""
     written: list[str] = []
     replaced: list[str] = []
     changed: list[tuple[Media, str, str]] = []
     try:
         for row in rows:
-            for attribute in ("file", "thumbnail_file"):
+            file_before = row.file
+            for attribute in ("file", "display_file", "thumbnail_file"):
                 name = getattr(row, attribute)
+                if attribute == "display_file" and name in ("", file_before):
+                    if name and row.file != file_before:
+                        changed.append((row, attribute, name))
+                        row.display_file = row.file
+                    continue
                 data = (media_dir / name).read_bytes()
                 current = embedded_xmp(data)
-                if current == packet or (current is None and attribute == "thumbnail_file"):
+                if current == packet or (current is None and attribute != "file"):
                     continue
                 new_name = _renamed(name)
                 write_atomically(media_dir / new_name, replace_xmp(data, packet))

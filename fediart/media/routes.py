@@ -2,7 +2,7 @@
 
 Receivers cache and re-serve these files, so the licence headers on the file itself matter most.
 The path is checked against a strict pattern and the file must be one the database knows
-(an attachment, thumbnail, avatar or header): a deleted post's files stop being served at once,
+(an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop being served at once,
 and nothing outside the media directory can be named.
 """
 
@@ -20,14 +20,16 @@ from fediart.activitypub.convert import post_licence
 from fediart.cache import Rendered
 from fediart.http import error
 from fediart.licence.headers import http_headers
+from fediart.media.encode import EXTENSIONS, MEDIA_TYPES
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 from fediart.store.tables import Media, Post
 
-# What save_image writes ("<hex>.<ext>", "<hex>-small.<ext>") and what avatars look like; no dots
+# What save_image writes ("<hex>.<ext>", "<hex>-small.<ext>", "<hex>-display.<ext>") and what avatars look like; no dots
 # but the extension, so no "..", and no hidden temporary files.
 FILE_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}\.[a-z0-9]{2,5}$")
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+_TYPE_BY_EXTENSION = {extension: MEDIA_TYPES[fmt] for fmt, extension in EXTENSIONS.items()}
 _NOT_FOUND = Rendered(b"", "", {}, status=404)
 
 
@@ -44,7 +46,8 @@ async def _describe(services: Services, username: str, name: str) -> Rendered:
         if account is not None:
             row = (await session.exec(
                 select(Media, Post).join(Post, Post.id == Media.post_id, isouter=True)
-                .where(Media.account_id == account.id, or_(Media.file == relative, Media.thumbnail_file == relative))
+                .where(Media.account_id == account.id,
+                       or_(Media.file == relative, Media.display_file == relative, Media.thumbnail_file == relative))
             )).first()
     if account is None or account.kind != "person":
         found = _NOT_FOUND
@@ -54,7 +57,12 @@ async def _describe(services: Services, username: str, name: str) -> Rendered:
             found = _NOT_FOUND
         else:
             licence = post_licence(services.licence_for(account), post.licence_key if post else None)
-            kind = media.media_type if relative == media.file else media.thumbnail_media_type
+            if relative == media.file:
+                kind = media.media_type
+            elif relative == media.thumbnail_file:
+                kind = media.thumbnail_media_type
+            else:  # the display rendition: the file's format, or PNG for a GIF's (no column of its own)
+                kind = _TYPE_BY_EXTENSION.get(name.rpartition(".")[2], "")
             found = Rendered(b"", kind, http_headers(licence))
     elif relative in (account.avatar_file, account.header_file):
         kind = mimetypes.guess_type(name)[0] or ""

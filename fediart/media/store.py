@@ -1,4 +1,4 @@
-"""Storing processed images under [media] dir, and removing them when their post is deleted.
+"""Storing processed images (original, display rendition, thumbnail) under [media] dir, and removing them when their post is deleted.
 
 Files are named "<username>/<random>.<ext>": unguessable, because media of followers-only posts
 is served to whoever has the URL (remote servers fetch attachments unsigned). Each file is written
@@ -53,26 +53,35 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account_id: int, alt: str,
                position: int = 0) -> Media:
-    """Write the original and thumbnail; the Media row describing them (added to no session).
+    """Write the original, the display rendition (when it is not the original itself) and the
+    thumbnail; the Media row describing them (added to no session).
 
-    If either write fails, neither file remains.
+    If any write fails, none of the files remains.
     """
     directory = media_dir / username
     directory.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(12)
     original = f"{username}/{stem}.{image.extension}"
     thumbnail = f"{username}/{stem}-small.{image.thumbnail_extension}"
-    write_atomically(media_dir / original, image.original)
+    display = f"{username}/{stem}-display.{image.display_extension}" if image.display is not None else original
+    files = [(original, image.original), (thumbnail, image.thumbnail)]
+    if image.display is not None:
+        files.append((display, image.display))
+    written: list[Path] = []
     try:
-        write_atomically(media_dir / thumbnail, image.thumbnail)
+        for name, data in files:
+            write_atomically(media_dir / name, data)
+            written.append(media_dir / name)
     except BaseException:
-        (media_dir / original).unlink(missing_ok=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
     return Media(
         account_id=account_id,
         position=position,
         file=original,
         thumbnail_file=thumbnail,
+        display_file=display,
         media_type=image.media_type,
         thumbnail_media_type=image.thumbnail_media_type,
         width=image.width,
@@ -84,11 +93,17 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
     )
 
 
+def stored_names(row: Media) -> list[str]:
+    """The files one Media row names, each once: the display rendition may be the file itself, and
+    images stored before it existed have none ("")."""
+    return list(dict.fromkeys(name for name in (row.file, row.display_file, row.thumbnail_file) if name))
+
+
 def delete_files(media_dir: Path, media: Iterable[Media]) -> None:
     """Remove the files of these Media rows; missing files are fine, other failures are logged."""
     root = media_dir.resolve()
     for row in media:
-        for name in (row.file, row.thumbnail_file):
+        for name in stored_names(row):
             path = (media_dir / name).resolve()
             if not path.is_relative_to(root):
                 log.error("refusing to delete %s: outside the media directory", path)
