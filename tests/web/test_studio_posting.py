@@ -342,3 +342,29 @@ async def test_the_works_list_is_newest_first_thirty_a_page_with_every_visibilit
     older = re.search(r'href="https://art.example/studio/works\?max_id=(\d+)">Older works', first.text)
     second = await client.get(f"/studio/works?max_id={older.group(1)}")
     assert re.findall(r"Work number (\d\d)", second.text) == ["00"] and "Older works" not in second.text
+
+
+async def test_a_form_posted_twice_makes_one_post_and_leaves_no_stray_uploads(client, services, make_artist):
+    ana = await signed_in(client, services, make_artist)
+    data = {**await form_on(client, "/studio/new", "/studio/new"), "text": "Once", "alt_1": "Red"}
+    for _ in range(2):  # a double click on "Post"
+        response = await client.post("/studio/new", data=data, files=[("image_1", ("a.png", png(), "image/png"))])
+        assert response.status_code == 303, response.text
+    [post] = await rows(services, Post, Post.account_id == ana.id)
+    [media] = await rows(services, Media)
+    assert media.post_id == post.id
+    assert len(media_files(services)) == len({media.file, media.thumbnail_file, media.display_file} - {""})
+    again = await post_new(client, text="A second post from a new form")
+    assert again.status_code == 303 and len(await rows(services, Post, Post.account_id == ana.id)) == 2
+
+
+@pytest.mark.parametrize("config", [{"media": {"max_upload_mb": 1}}], indirect=True)
+async def test_files_over_the_size_limit_are_refused_before_anything_is_stored(client, services, make_artist):
+    await signed_in(client, services, make_artist)
+    big = jpeg() + bytes(2**20)
+    response = await post_new(client, [(1, "a.png", png()), (2, "big.jpg", big)], text="Big", alt_1="a", alt_2="b")
+    assert response.status_code == 422
+    assert alert_of(response.text) == "Image 2: the file is 1.1 MB; the limit is 1 MB."
+    huge = await post_new(client, [(n, f"{n}.jpg", big) for n in (1, 2, 3, 4)] + [(1, "x.jpg", big)], text="Huge")
+    assert huge.status_code == 413 and "too large together" in alert_of(huge.text)
+    assert await rows(services, Post) == [] and await rows(services, Media) == [] and media_files(services) == []

@@ -8,6 +8,8 @@ with the message, status 422 (or the action's), so the artist loses nothing but 
 
 from __future__ import annotations
 
+import math
+import secrets
 from dataclasses import dataclass, field
 
 from sqlmodel import select
@@ -53,6 +55,8 @@ class Draft:
     licence: str = "all-rights-reserved"
     alts: dict[str, str] = field(default_factory=dict)     # by slot (new) or media id (edit)
     focuses: dict[str, str] = field(default_factory=dict)
+    # One per opened form, sent as the Idempotency-Key: a double click on "Post" makes one post.
+    form_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
 
 def _plain(message: str) -> str:
@@ -65,7 +69,8 @@ def _draft(form: FormData, keys: tuple[str, ...], default_licence: str) -> Draft
                  sensitive=text(form, "sensitive") == "1", visibility=text(form, "visibility", "public"),
                  licence=text(form, "licence", default_licence),
                  alts={k: text(form, f"alt_{k}").strip() for k in keys},
-                 focuses={k: text(form, f"focus_{k}").strip() for k in keys})
+                 focuses={k: text(form, f"focus_{k}").strip() for k in keys},
+                 form_id=text(form, "form_id")[:64] or secrets.token_urlsafe(16))
 
 
 def _licence_options(selected: str) -> list[dict]:
@@ -109,7 +114,11 @@ def _check_new(studio: Studio, draft: Draft, images: list[tuple[int, UploadFile]
         raise ActionError("Choose a licence from the list.")
     if not images and not draft.text.strip():
         raise ActionError("Write some text or choose at least one image.")
-    for n, _ in images:
+    max_mb = studio.services.config.media.max_upload_mb
+    for n, file in images:
+        if (file.size or 0) > max_mb * 2**20:  # the pipeline would say so too, but after earlier images are in
+            size = math.ceil(file.size * 10 / 2**20) / 10  # rounded up: never "1.0 MB" over a 1 MB limit
+            raise ActionError(f"Image {n}: the file is {size} MB; the limit is {max_mb} MB.")
         if studio.services.config.media.require_alt_text and not draft.alts[str(n)]:
             raise ActionError(ALT_MISSING.format(n=n))
         try:
@@ -135,13 +144,17 @@ async def _publish(studio: Studio, draft: Draft, images: list[tuple[int, UploadF
             except ActionError as exc:
                 raise ActionError(f"Image {n}: {_plain(exc.message)}", exc.status) from None
             uploaded.append(media.id)
-        return await create_status(services, account, text=draft.text, media_ids=[str(i) for i in uploaded],
+        post = await create_status(services, account, text=draft.text, media_ids=[str(i) for i in uploaded],
                                    sensitive=draft.sensitive, spoiler_text=draft.spoiler_text,
-                                   visibility=VISIBILITIES[draft.visibility], licence_key=licence_key)
+                                   visibility=VISIBILITIES[draft.visibility], licence_key=licence_key,
+                                   idempotency_key=f"studio:{draft.form_id}")
     except BaseException:
         if uploaded:
             await discard_uploads(services, account, uploaded)
         raise
+    # A repeated form gets the post the first one made; this request's uploads were not taken by it.
+    await discard_uploads(services, account, uploaded)
+    return post
 
 
 @studio_page
@@ -149,8 +162,20 @@ async def new_form(request: Request, studio: Studio) -> Response:
     return _new_page(studio, Draft(licence=studio.account.licence_key))
 
 
+def _too_large(studio: Studio) -> bool:
+    """Whether the request announces more bytes than the images and the text can take together."""
+    limit = MAX_IMAGES * studio.services.config.media.max_upload_mb * 2**20 + 2**20
+    announced = studio.request.headers.get("content-length", "")
+    return announced.isdigit() and int(announced) > limit
+
+
 @studio_page
 async def new_post(request: Request, studio: Studio) -> Response:
+    if _too_large(studio):
+        # Refused before reading: the parser would otherwise spool all of it to disk first.
+        message = (f"The files are too large together: each image may have up to "
+                   f"{studio.services.config.media.max_upload_mb} MB.")
+        return _new_page(studio, Draft(licence=studio.account.licence_key), error=message, status=413)
     # Twice the slots, so that a form with too many files is read and refused with a clear message.
     form = await studio.form(max_files=2 * MAX_IMAGES, max_fields=40)
     draft = _draft(form, tuple(str(n) for n in SLOTS), studio.account.licence_key)
@@ -219,8 +244,8 @@ def _edit_page(studio: Studio, post: Post, media: list[Media], draft: Draft, *, 
                status: int = 200) -> Response:
     licence_key = post.licence_key or studio.account.licence_key
     images = [{"id": m.id, "n": i, "thumbnail": studio.services.urls.media(m.thumbnail_file),
-               "alt": draft.alts.get(str(m.id), m.description), "focus": draft.focuses.get(str(m.id), _focus_text(m))}
-              for i, m in enumerate(media, start=1)]
+               "stored_alt": m.description, "alt": draft.alts.get(str(m.id), m.description),
+               "focus": draft.focuses.get(str(m.id), _focus_text(m))} for i, m in enumerate(media, start=1)]
     return studio.render("studio/edit.html", status=status, post=post, draft=draft, images=images, error=error,
                          visibilities=_visibility_options(draft.visibility), licences=_licence_options(licence_key),
                          require_alt=studio.services.config.media.require_alt_text)
@@ -272,8 +297,11 @@ async def edit_post(request: Request, studio: Studio) -> Response:
     try:
         _check_unchangeable(post, studio.account, form)
         changes = _media_changes(studio, form, draft, media)
-        await edit_status(studio.services, studio.account, post.id, text=draft.text,
-                          spoiler_text=draft.spoiler_text, sensitive=draft.sensitive, media_attributes=changes)
+        # A field the form did not send is left as it is (None), never emptied.
+        await edit_status(studio.services, studio.account, post.id,
+                          text=draft.text if "text" in form else None,
+                          spoiler_text=draft.spoiler_text if "spoiler_text" in form else None,
+                          sensitive=draft.sensitive, media_attributes=changes)
     except ActionError as exc:
         if exc.status == 404:
             raise
