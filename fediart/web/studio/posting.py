@@ -283,14 +283,14 @@ def _check_unchangeable(post: Post, account: Account, form: FormData) -> None:
 
 @studio_page
 async def edit_form(request: Request, studio: Studio) -> Response:
-    post, media = await _editable(studio, request.path_params["post_id"])
+    post, media = await _editable(studio, request.path_params["status_id"])
     return _edit_page(studio, post, media, _draft_of(post, studio.account))
 
 
 @studio_page
 async def edit_post(request: Request, studio: Studio) -> Response:
     form = await studio.form(max_fields=40)
-    post, media = await _editable(studio, request.path_params["post_id"])
+    post, media = await _editable(studio, request.path_params["status_id"])
     shown = _draft_of(post, studio.account)
     draft = _draft(form, tuple(str(m.id) for m in media), shown.licence)
     draft.visibility, draft.licence = shown.visibility, shown.licence  # read-only on this form
@@ -312,15 +312,16 @@ async def edit_post(request: Request, studio: Studio) -> Response:
 @studio_page
 async def delete_post(request: Request, studio: Studio) -> Response:
     await studio.form()
-    await delete_status(studio.services, studio.account, request.path_params["post_id"])
+    await delete_status(studio.services, studio.account, request.path_params["status_id"])
     return studio.done("/studio/works", "deleted")
 
 
+# "status_id": the name the client API gives a post's id in its paths (and tests/web/test_headers.py fills in).
 routes = [
     Route("/studio/new", new_form, methods=["GET"]),
     Route("/studio/new", new_post, methods=["POST"]),
     Route("/studio/works", works, methods=["GET"]),
-    Route("/studio/works/{post_id}/edit", edit_form, methods=["GET"]),
-    Route("/studio/works/{post_id}/edit", edit_post, methods=["POST"]),
-    Route("/studio/works/{post_id}/delete", delete_post, methods=["POST"]),
+    Route("/studio/works/{status_id}/edit", edit_form, methods=["GET"]),
+    Route("/studio/works/{status_id}/edit", edit_post, methods=["POST"]),
+    Route("/studio/works/{status_id}/delete", delete_post, methods=["POST"]),
 ]
