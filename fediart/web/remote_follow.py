@@ -62,14 +62,15 @@ def visitor_of(text: str) -> Visitor:
         if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
             raise NotAHandle("that is a web address, not a handle")
         value = parts.netloc
-    if "@" in value.lstrip("@"):
+    value = value.removeprefix("@")
+    if "@" in value:
         try:
             user, authority = parse_handle(value)
         except ValueError:
             raise NotAHandle("that is not a handle like @you@server.example") from None
         host = authority.rsplit(":", 1)[0]  # parse_handle refuses IPv6 literals, so ":" starts a port
     else:
-        user, authority = None, value.lstrip("@")
+        user, authority = None, value
         host = authority
     try:
         host = normalise_domain(host)
