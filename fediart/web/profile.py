@@ -49,7 +49,8 @@ async def profile_page(request: Request) -> Response:
         remote_follow_url=urls.profile(username) + "/remote_follow",
         avatar_url=urls.media(account.avatar_file) if account.avatar_file else None,
         header_url=urls.media(account.header_file) if account.header_file else None,
-        works=[work_tile(services, account, w.post, w.cover, w.images) for w in works[:PER_PAGE]],
+        works=[{**work_tile(services, account, w.post, w.cover, w.images), "pinned": w.post.pinned_at is not None}
+               for w in works[:PER_PAGE]],
         pages=pages,
     )
     return allow_follow_redirect(response)

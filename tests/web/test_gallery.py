@@ -30,6 +30,7 @@ async def test_pinned_works_come_first_then_the_newest(client, services, make_ar
     await pin_status(services, ana, pinned.id)
     html = await profile(client)
     assert tile_ids(html) == [pinned.id, new.id, old.id]
+    assert ['<span class="work-pin">Pinned</span>' in tile for tile in tiles(html)] == [True, False, False]
     assert "unlisted heron" not in html and "friends heron" not in html and "Words only" not in html
 
 
@@ -128,3 +129,12 @@ async def test_the_profile_offers_to_follow_from_your_server(client, make_artist
     policy = response.headers["content-security-policy"]
     assert "form-action 'self' https:;" in policy and "script-src 'none'" in policy
     assert "form-action 'self';" in (await client.get("/about")).headers["content-security-policy"]
+
+
+async def test_a_pinned_old_work_opens_the_first_page_and_is_not_repeated(client, services, make_artist):
+    ana = await make_artist("ana")
+    oldest = await add_work(services, ana, pinned=True)
+    others = [await add_work(services, ana) for _ in range(25)]
+    newest_first = [p.id for p in reversed(others)]
+    assert tile_ids(await profile(client)) == [oldest.id, *newest_first[:23]]
+    assert tile_ids(await profile(client, "/@ana?page=2")) == newest_first[23:]
