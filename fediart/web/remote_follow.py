@@ -58,7 +58,10 @@ def visitor_of(text: str) -> Visitor:
     """@you@server.example, you@server.example, server.example or https://server.example/; else NotAHandle."""
     value = text.strip().removeprefix("acct:")
     if value.startswith(("https://", "http://")):
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. an unclosed [ in the host
+            raise NotAHandle("that is not a web address of a server") from None
         if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
             raise NotAHandle("that is a web address, not a handle")
         value = parts.netloc
@@ -111,10 +114,18 @@ def follow_url(template: str, acct: str, visitor: Visitor) -> str | None:
         return None
     # acct: rather than the actor URL: Mastodon, Misskey and Pleroma all resolve it.
     url = safe_url(template.replace("{uri}", quote(f"acct:{acct}", safe="")))
-    if url is None or urlsplit(url).username is not None or urlsplit(url).password is not None:
+    # Browsers read "\" as "/" in http(s) URLs, Python does not: https://evil.example\.visitor.example/
+    # would be the visitor's server here and evil.example in the browser.
+    if url is None or "\\" in url:
         return None
-    host = host_of(url)
-    return url if host and domain_matches(host, visitor.host) else None
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        return None
+    try:
+        host = normalise_domain(parts.hostname or "")
+    except BadDomain:
+        return None
+    return url if host == host_of(url) and domain_matches(host, visitor.host) else None
 
 
 async def remote_follow(request: Request) -> Response:

@@ -147,6 +147,10 @@ async def test_an_unreachable_server_gets_the_search_page(client, make_artist, n
     "//evil.example/{uri}",
     "ftp://mastodon.example/{uri}",
     "https://mastodon.example/a b?uri={uri}",
+    "https://evil.example\\.mastodon.example/authorize_interaction?uri={uri}",
+    "https://evil.example%2F.mastodon.example/authorize_interaction?uri={uri}",
+    "https://mastodon.example\\@evil.example/{uri}",
+    "https:/\\evil.example/{uri}",
 ])
 async def test_the_template_may_only_lead_to_the_visitors_own_server(client, make_artist, webfinger, template):
     await make_artist("ana")
@@ -168,7 +172,7 @@ async def test_a_subdomain_of_the_visitors_server_is_theirs(client, make_artist,
 @pytest.mark.parametrize("typed", [
     "", "   ", "bob@", "@", "@@mastodon.example", "a@b@c.example", "bob@mastodon.example/path", "not a handle!",
     "javascript:alert(1)", "<script>alert(1)</script>", "https://mastodon.example/@bob", "bob@127.0.0.1",
-    "bob@[::1]", "x" * 300,
+    "bob@[::1]", "x" * 300, "https://[::1", "https://", "acct:", "bob@host:99999", "bob@exa mple.org",
 ])
 async def test_what_is_not_a_handle_is_refused_with_the_form_again(client, make_artist, network, webfinger, typed):
     await make_artist("ana")
