@@ -26,6 +26,7 @@ from fediart.media.routes import routes as media_routes
 from fediart.services import build_services
 from fediart.streaming.routes import routes as streaming_routes
 from fediart.store.migrate import current_and_head
+from fediart.web.feeds import routes as feed_routes
 from fediart.web.headers import SecurityHeadersMiddleware
 from fediart.web.posts import routes as post_page_routes
 from fediart.web.routes import routes as web_routes
@@ -66,7 +67,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
             await services.close()
 
     app = Starlette(
-        routes=[*activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
+        routes=[*feed_routes, *activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
                 *licence_routes, *post_page_routes, *streaming_routes, *api_routes, *web_routes],
         middleware=[Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),

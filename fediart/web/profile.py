@@ -1,4 +1,4 @@
-"""The artist's profile page: a portfolio with their bio, fields, gallery and licence in words."""
+"""The artist's profile page: a portfolio with their bio, fields, licence, a follow box and the gallery."""
 
 from __future__ import annotations
 
@@ -8,38 +8,49 @@ from starlette.responses import Response
 from fediart.licence.html import schema_org
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account
-from fediart.store.posts import gallery
+from fediart.store.posts import works_page
 from fediart.web.pages import render_page
+from fediart.web.paging import PER_PAGE, BadPage, Pages, page_number
+from fediart.web.remote_follow import allow_follow_redirect
+from fediart.web.works import artist_name, work_tile
 
 
 async def profile_page(request: Request) -> Response:
     services = services_of(request)
     username = request.path_params["username"].lower()
     account = None
-    works = []
     if USERNAME_RE.match(username):
         async with services.sessions() as session:
             account = await get_account(session, username)
-            if account is not None:
-                works = await gallery(session, account.id)
     if account is None or account.kind != "person":
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message=f"There is no artist called @{username} here.")
     licence = services.licence_for(account)
     urls = services.urls
-    schema = schema_org(licence, kind="ProfilePage", url=urls.profile(username),
-                        name=account.display_name or username,
+    try:
+        number = page_number(request.query_params.get("page"))
+    except BadPage:
+        return render_page(services, "bad_page.html", licence, status=400, back=urls.profile(username),
+                           message="That is not a page of this gallery: pages are numbered 1, 2, 3…")
+    async with services.sessions() as session:
+        # One more than a page: whether an older page exists, without counting.
+        works = await works_page(session, account.id, offset=(number - 1) * PER_PAGE, limit=PER_PAGE + 1)
+    pages = Pages(urls.profile(username), number, has_older=len(works) > PER_PAGE)
+    schema = schema_org(licence, kind="ProfilePage", url=urls.profile(username), name=artist_name(account),
                         image=urls.media(account.avatar_file) if account.avatar_file else None,
                         creator_url=urls.profile(username))
-    return render_page(
+    response = render_page(
         services, "profile.html", licence, schema=schema,
         account=account,
         handle=f"@{username}@{services.config.domain}",
         actor_url=urls.actor(username),
         profile_url=urls.profile(username),
+        feed_url=urls.profile(username) + ".atom",
+        remote_follow_url=urls.profile(username) + "/remote_follow",
         avatar_url=urls.media(account.avatar_file) if account.avatar_file else None,
         header_url=urls.media(account.header_file) if account.header_file else None,
-        posts=[{"url": urls.status_page(username, post.id), "thumbnail": urls.media(media.thumbnail_file),
-                "alt": media.description, "sensitive": bool(post.sensitive or post.summary),
-                "width": media.width, "height": media.height} for post, media in works],
+        works=[{**work_tile(services, account, w.post, w.cover, w.images), "pinned": w.post.pinned_at is not None}
+               for w in works[:PER_PAGE]],
+        pages=pages,
     )
+    return allow_follow_redirect(response)

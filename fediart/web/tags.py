@@ -1,4 +1,4 @@
-"""/tags/NAME: the page a post's Hashtag `href` points to, listing the artists' public posts with that tag."""
+"""/tags/NAME: the page a post's Hashtag `href` points to, the artists' public works with that tag as a grid."""
 
 from __future__ import annotations
 
@@ -12,30 +12,30 @@ from fediart.activitypub.convert import post_licence
 from fediart.services import Services, services_of
 from fediart.store.posts import media_for, tagged_posts
 from fediart.web.pages import render_page
+from fediart.web.paging import PER_PAGE, BadPage, Pages, page_number
+from fediart.web.works import artist_name, work_tile
 
 # What outbox/compose.py links as a hashtag.
 TAG_RE = re.compile(r"^\w{1,100}$")
 
 
-async def tagged(services: Services, name: str) -> list[dict[str, Any]]:
-    """What the page shows of each public post tagged `name`, newest first."""
+async def tagged(services: Services, name: str, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
+    """What the page shows of each public post tagged `name` on page `page`, newest first, and
+    whether an older page exists."""
     urls = services.urls
     async with services.sessions() as session:
-        found = await tagged_posts(session, urls.tag(name))
-        media = await media_for(session, [post.id for _, post in found])
+        # One more than a page: whether an older page exists, without counting.
+        found = await tagged_posts(session, urls.tag(name), limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+        media = await media_for(session, [post.id for _, post in found[:PER_PAGE]])
     posts = []
-    for account, post in found:
-        first = media[post.id][0] if media[post.id] else None
-        posts.append({
-            "url": urls.status_page(account.username, post.id), "content": post.content,
-            "author": account.display_name or account.username,
-            "handle": f"@{account.username}@{services.config.domain}", "profile_url": urls.profile(account.username),
-            "licence": post_licence(services.licence_for(account), post.licence_key),
-            "hidden": bool(post.summary or post.sensitive), "summary": post.summary,
-            "thumbnail": urls.media(first.thumbnail_file) if first else None, "alt": first.description if first else "",
-            "published": post.published.strftime("%Y-%m-%d"),
-        })
-    return posts
+    for account, post in found[:PER_PAGE]:
+        images = media[post.id]
+        tile = work_tile(services, account, post, images[0] if images else None, len(images))
+        tile.update(author=artist_name(account), handle=f"@{account.username}@{services.config.domain}",
+                    profile_url=urls.profile(account.username),
+                    licence=post_licence(services.licence_for(account), post.licence_key))
+        posts.append(tile)
+    return posts, len(found) > PER_PAGE
 
 
 async def tag_page(request: Request) -> Response:
@@ -44,5 +44,11 @@ async def tag_page(request: Request) -> Response:
     if not TAG_RE.match(name):
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message="That is not a hashtag.")
-    return render_page(services, "tag.html", services.site_licence, tag=name.lower(),
-                       posts=await tagged(services, name))
+    try:
+        number = page_number(request.query_params.get("page"))
+    except BadPage:
+        return render_page(services, "bad_page.html", services.site_licence, status=400,
+                           back=services.urls.tag(name), message="That is not a page of this tag: pages are numbered 1, 2, 3…")
+    posts, has_older = await tagged(services, name, number)
+    return render_page(services, "tag.html", services.site_licence, tag=name.lower(), posts=posts,
+                       pages=Pages(services.urls.tag(name), number, has_older))

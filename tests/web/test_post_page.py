@@ -110,9 +110,12 @@ async def test_profile_gallery_shows_public_works_with_alt_text(client, services
     html = (await page(client, "/@ana")).text
     gallery = html[html.index('class="gallery"'):]
     links = re.findall(r'<a href="https://art.example/@ana/(\d+)"><img src="([^"]+)" alt="([^"]*)"', gallery)
-    assert [(int(i), alt) for i, _, alt in links] == [(cw.id, "behind a warning"), (shown.id, "A red square")]
+    assert [(int(i), alt) for i, _, alt in links] == [(shown.id, "A red square")]
     assert all(re.match(r"https://art.example/media/ana/[0-9a-f]{24}-small\.png$", src) for _, src, _ in links)
-    assert '<li class="sensitive"><a href="https://art.example/@ana/%d"' % cw.id in gallery
+    # The warned work: blurred under its warning, its description shown once the visitor opens it.
+    assert re.search(r'<details class="work-cw">\s*<summary>\s*<img src="https://art.example/media/ana/[0-9a-f]{24}'
+                     r'-small\.png" alt="Blurred preview"', gallery)
+    assert '<a href="https://art.example/@ana/%d">Open the work</a>: behind a warning' % cw.id in gallery
     assert not any(str(p.id) in [i for i, _, _ in links] for p in hidden)
 
 

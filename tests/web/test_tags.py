@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fakes import signed_get
 from helpers import AP_ACCEPT, BROWSER_ACCEPT, assert_licence_headers
 from posting import delete, png, publish
+from works_support import add_work, tile_ids, tiles
 
 
 async def hashtag_hrefs(client, network, post_id: int) -> dict[str, str]:
@@ -19,7 +20,8 @@ async def hashtag_hrefs(client, network, post_id: int) -> dict[str, str]:
 async def tag_page(client, href: str):
     parts = urlsplit(href)
     assert f"{parts.scheme}://{parts.netloc}" == "https://art.example"
-    response = await client.get(parts.path, headers={"Accept": BROWSER_ACCEPT})
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    response = await client.get(path, headers={"Accept": BROWSER_ACCEPT})
     assert response.status_code == 200, href
     assert response.headers["content-type"].startswith("text/html")
     assert_licence_headers(response)
@@ -78,4 +80,36 @@ async def test_a_content_warning_hides_the_post_on_the_tag_page_too(client, serv
     post = await publish(services, text="Gory heron #ink", images=[(png(), "a gory heron")], cw="blood")
     html = await tag_page(client, "https://art.example/tags/ink")
     assert listed(html) == [str(post.id)]
-    assert "blood" in html and "Gory heron" not in html and "a gory heron" not in html
+    # Closed, a <details> shows only its summary: the warning over a blurred thumbnail.
+    [tile] = tiles(html)
+    summary = re.search(r"<summary>(.*?)</summary>", tile, re.S).group(1)
+    assert "blood" in summary and "<img" in summary and 'alt="Blurred preview"' in summary
+    assert "heron" not in summary.lower()
+    assert "Gory heron" not in tile.split("</details>")[1]
+    assert tile.split("</summary>")[1].split("</details>")[0].count("a gory heron") == 1
+
+
+async def test_tagged_works_are_a_grid_with_pages(client, services, make_artist):
+    ana = await make_artist("ana")
+    bea = await make_artist("bea", display_name="Bea Sol", licence_key="cc-by-4.0")
+    tag = [{"type": "Hashtag", "href": "https://art.example/tags/ink", "name": "#ink"}]
+    works = [await add_work(services, ana if n % 2 else bea, tags=tag, images=1 + n % 3) for n in range(26)]
+    await add_work(services, ana, tags=tag, visibility="unlisted")
+    words = await add_work(services, ana, tags=tag, images=0, source="Only words about ink")
+    newest_first = [words.id] + [w.id for w in reversed(works)]
+    first = await tag_page(client, "https://art.example/tags/ink")
+    assert tile_ids(first) == newest_first[:24]
+    assert '<ul class="grid">' in first and "3 images" in first
+    assert '<a class="work-text" href="https://art.example/@ana/%d">Only words about ink</a>' % words.id in first
+    assert '<a href="https://art.example/@bea">Bea Sol</a>' in first
+    assert '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in first
+    assert '<a rel="next" href="https://art.example/tags/ink?page=2">Older works →</a>' in first
+    second = await tag_page(client, "https://art.example/tags/ink?page=2")
+    assert tile_ids(second) == newest_first[24:]
+    assert '<a rel="prev" href="https://art.example/tags/ink">← Newer works</a>' in second and 'rel="next"' not in second
+    beyond = await tag_page(client, "https://art.example/tags/ink?page=3")
+    assert tile_ids(beyond) == [] and "There are no works on page 3." in beyond
+    for value in ("0", "x", "-2", "2.0"):
+        response = await client.get(f"/tags/ink?page={value}", headers={"Accept": BROWSER_ACCEPT})
+        assert response.status_code == 400, value
+        assert "That is not a page of this tag" in response.text
