@@ -68,18 +68,6 @@ async def has_public_posts(session: AsyncSession, account_id: int, *, below: int
     return (await session.exec(query.limit(1))).first() is not None
 
 
-async def gallery(session: AsyncSession, account_id: int, limit: int = 60) -> list[tuple[Post, Media]]:
-    """Public posts with images, newest first, each with its first image (unlisted ones stay unlisted)."""
-    first = (select(func.min(Media.position)).where(Media.post_id == Post.id).correlate(Post).scalar_subquery())
-    rows = await session.exec(
-        select(Post, Media).join(Media, Media.post_id == Post.id)
-        .where(Post.account_id == account_id, Post.visibility == "public", Post.deleted_at.is_(None),
-               Media.position == first)
-        .order_by(Post.id.desc()).limit(limit)
-    )
-    return [(post, media) for post, media in rows.all()]
-
-
 @dataclass(frozen=True)
 class Work:
     """A public post shown as a work: the post, its first image and how many images it has."""
