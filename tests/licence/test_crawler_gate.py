@@ -11,7 +11,8 @@ GPT = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.1
 AP_ACCEPT = "application/activity+json"
 
 
-@pytest.mark.parametrize("path", ["/", "/@ana", "/tags/art", "/media/ana/missing.webp"])
+@pytest.mark.parametrize("path", ["/", "/@ana", "/users/ana", "/@ana.atom", "/users/ana.atom", "/tags/art",
+                                  "/media/ana/missing.webp"])
 async def test_a_listed_crawler_is_refused_on_pages_and_media_with_the_licence_on(client, make_artist, path):
     await make_artist("ana")
     response = await client.get(path, headers={"User-Agent": GPT})
