@@ -93,3 +93,25 @@ def sign_in(page, base_url: str, username: str, password: str = PASSWORD, next_p
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}{next_path}*")
+
+
+# Elements whose box reaches past the right edge of the viewport. A parent with overflow: hidden keeps
+# scrollWidth small while its text is cut off, so the boxes are checked as well as the scroll width.
+_PAST_THE_EDGE = """() => {
+  const limit = window.innerWidth + 1;
+  const out = [];
+  if (document.documentElement.scrollWidth > limit) out.push(`page is ${document.documentElement.scrollWidth}px wide`);
+  for (const e of document.querySelectorAll('body *')) {
+    const box = e.getBoundingClientRect();
+    if (box.width > 0 && box.height > 0 && box.right > limit) {
+      const text = (e.innerText || e.getAttribute('alt') || '').trim().slice(0, 40);
+      out.push(`<${e.tagName.toLowerCase()} class="${e.className}"> right=${Math.round(box.right)} "${text}"`);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+def past_the_edge(page) -> list[str]:
+    """What does not fit the viewport's width (empty when the page fits)."""
+    return page.evaluate(_PAST_THE_EDGE)

@@ -103,15 +103,18 @@ def module_database() -> dict:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, module_database, browser):
-    """A factory: `servers("a")` starts a fediart instance for this module; all stop when it ends.
+    """A factory: `servers("a", title=...)` starts a fediart instance for this module; all stop when it ends.
 
     Asks for `browser` so that a machine without Chromium skips before any server starts.
     """
     root = tmp_path_factory.mktemp("servers")
     started: list[Instance] = []
 
-    def start(name: str) -> Instance:
+    def start(name: str, title: str | None = None) -> Instance:
         instance = Instance(root, module_database, name)
+        if title:  # the name shown in page headers (Instance uses its short name, also a folder name)
+            config = instance.config_path.read_text()
+            instance.config_path.write_text(config.replace(f'instance_name = "{name}"', f'instance_name = "{title}"'))
         started.append(instance)
         in_thread(instance.start)
         return instance

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from browsing import PASSWORD, sign_in
+from browsing import PASSWORD, past_the_edge, sign_in
 from PIL import Image
 
 PHONE = {"width": 375, "height": 740}
@@ -43,7 +43,7 @@ PAGES = [
 @pytest.fixture(scope="module")
 def site(servers, tmp_path_factory):
     """A server with a locked artist who has a password, three works and a pending follow request."""
-    art = servers("art")
+    art = servers("art", title="Millpond Art Collective")
     art.cli("user", "create", "mira", "--display-name", "Mira Okafor", "--manual-approval",
             "--bio", "Ink and watercolour. Nothing here is licensed for AI training.")
     art.cli("user", "password", "mira", "--password-stdin", input=PASSWORD + "\n")
@@ -99,13 +99,8 @@ def test_no_serious_accessibility_violations(new_context, site, axe_script, page
 @pytest.mark.parametrize("page_spec", PAGES, ids=[p.path.strip("/{}") or "front" for p in PAGES])
 def test_fits_a_phone_without_sideways_scrolling(new_context, site, page_spec):
     page = visit(new_context, site, page_spec, viewport=PHONE, is_mobile=True, has_touch=True)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    if width > PHONE["width"]:
-        wide = page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > limit + 1)
-            .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${e.className} right=${e.getBoundingClientRect().right}`)""",
-                             PHONE["width"])
-        pytest.fail(f"{page.url} is {width}px wide at {PHONE['width']}px; too wide: {wide}")
+    too_wide = past_the_edge(page)
+    assert not too_wide, f"{page.url} does not fit {PHONE['width']}px:\n  " + "\n  ".join(too_wide)
 
 
 def test_the_checks_see_what_they_look_for(new_context, axe_script):
@@ -116,4 +111,4 @@ def test_the_checks_see_what_they_look_for(new_context, axe_script):
     page.add_script_tag(path=str(axe_script))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     assert "image-alt" in {v["id"] for v in results["violations"] if v["impact"] in SEVERE}
-    assert page.evaluate("() => document.documentElement.scrollWidth") > PHONE["width"]
+    assert past_the_edge(page)

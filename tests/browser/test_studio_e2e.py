@@ -16,7 +16,7 @@ import re
 
 import httpx
 import pytest
-from browsing import PASSWORD, query, sign_in, wait_for
+from browsing import PASSWORD, past_the_edge, query, sign_in, wait_for
 from PIL import Image, ImageDraw
 
 TEXT = "Kingfisher over the millpond, ink and watercolour. #painting"
@@ -66,12 +66,12 @@ def loaded(image) -> bool:
 
 def test_a_locked_artist_approves_a_follower_and_posts_a_work_from_the_studio(
         servers, new_context, screenshots, tmp_path):
-    a = servers("a")
+    a = servers("a", title="Millpond Art Collective")
     if not studio_is_built(a.base_url):
         if os.environ.get("FEDIART_REQUIRE_BROWSER"):
             pytest.fail("/studio/new does not exist")
         pytest.skip("the studio's upload form is not built on this branch yet")
-    b = servers("b")
+    b = servers("b", title="Harbour Social")
     a.cli("user", "create", "mira", "--display-name", "Mira Okafor", "--manual-approval",
           "--bio", "Ink and watercolour from the river valley. Nothing here is licensed for AI training.")
     a.cli("user", "password", "mira", "--password-stdin", input=PASSWORD + "\n")
@@ -93,8 +93,9 @@ def test_a_locked_artist_approves_a_follower_and_posts_a_work_from_the_studio(
     requester = f"@bo@{b.domain}"
     assert requester in page.inner_text("main")
     page.get_by_role("button", name="Approve").click()
-    page.wait_for_load_state()
-    assert requester not in page.inner_text("main") or "approved" in page.inner_text("main").lower()
+    page.wait_for_url(re.compile(r".*/studio/requests\?done=approved$"))
+    assert "Follow request approved." in page.inner_text("main")
+    assert requester not in page.inner_text("main")  # no longer waiting
     wait_for(lambda: following_state(b, a.domain) == "accepted", what="the Accept at B")
 
     # She posts a work through the upload form.
@@ -124,7 +125,7 @@ def test_a_locked_artist_approves_a_follower_and_posts_a_work_from_the_studio(
     # On a phone the gallery fits the screen.
     phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     phone.goto(a.base_url + "/@mira")
-    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not past_the_edge(phone)
     phone.screenshot(path=screenshots / "gallery-phone.png", full_page=True)
 
     # bo's server receives the work, with its description.
