@@ -22,7 +22,7 @@ SEVERE = ("serious", "critical")
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # may name {post}: the page of mira's newest work
+    path: str  # may name {post} (the page of mira's newest work) and {post_id} (its number)
     signed_in: bool = False
 
 
@@ -36,8 +36,14 @@ PAGES = [
     Page("/studio", signed_in=True),
     Page("/studio/new", signed_in=True),
     Page("/studio/works", signed_in=True),
+    Page("/studio/works/{post_id}/edit", signed_in=True),
     Page("/studio/requests", signed_in=True),
+    Page("/studio/followers", signed_in=True),
+    Page("/studio/following", signed_in=True),
+    Page("/studio/notifications", signed_in=True),
+    Page("/studio/profile", signed_in=True),
 ]
+IDS = [p.path.replace("{post_id}", "N").strip("/{}") or "front" for p in PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +65,7 @@ def site(servers, tmp_path_factory):
         out = art.cli("post", "mira", "--text", text, "--image", str(picture), "--alt", alt).stdout
         newest = re.search(r"(https?://\S+/@mira/\d+)", out).group(1)
     art.cli("follow", "bo", art.handle("mira"))  # a request waiting on /studio/requests
-    return {"base_url": art.base_url, "post": newest.removeprefix(art.base_url)}
+    return {"base_url": art.base_url, "post": newest.removeprefix(art.base_url), "post_id": newest.rsplit("/", 1)[1]}
 
 
 def visit(new_context, site, page_spec: Page, **context_options):
@@ -67,7 +73,7 @@ def visit(new_context, site, page_spec: Page, **context_options):
     page = new_context(**context_options).new_page()
     if page_spec.signed_in:
         sign_in(page, site["base_url"], "mira")
-    path = page_spec.path.format(post=site["post"])
+    path = page_spec.path.format(post=site["post"], post_id=site["post_id"])
     response = page.goto(site["base_url"] + path)
     if response.status == 404 and page_spec.signed_in and not os.environ.get("FEDIART_REQUIRE_BROWSER"):
         pytest.skip(f"{path} is not built on this branch yet")
@@ -85,7 +91,7 @@ def readable(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("page_spec", PAGES, ids=[p.path.strip("/{}") or "front" for p in PAGES])
+@pytest.mark.parametrize("page_spec", PAGES, ids=IDS)
 def test_no_serious_accessibility_violations(new_context, site, axe_script, page_spec):
     # axe is injected as a script; the site's CSP (script-src 'none') would refuse it, so only this
     # context bypasses it.
@@ -96,7 +102,7 @@ def test_no_serious_accessibility_violations(new_context, site, axe_script, page
     assert not severe, f"{page.url}:\n{readable(severe)}"
 
 
-@pytest.mark.parametrize("page_spec", PAGES, ids=[p.path.strip("/{}") or "front" for p in PAGES])
+@pytest.mark.parametrize("page_spec", PAGES, ids=IDS)
 def test_fits_a_phone_without_sideways_scrolling(new_context, site, page_spec):
     page = visit(new_context, site, page_spec, viewport=PHONE, is_mobile=True, has_touch=True)
     too_wide = past_the_edge(page)
