@@ -159,6 +159,8 @@ def main() -> int:
             return 130
         except (RuntimeError, ValueError, OSError) as exc:
             print(f"\nbench_gallery: {exc}", file=sys.stderr)
+            for server in servers:
+                print(f"--- {server.name} log:\n{server.log_tail()}", file=sys.stderr)
             return 1
         finally:
             for server in reversed(servers):
