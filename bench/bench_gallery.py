@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import os
 import shutil
 import signal
 import statistics
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace, tmp: Path, servers: list) -> tuple[list, int]:
     body_file.write_bytes(body)
     baseline = common.Server("baseline", [sys.executable, str(BENCH_DIR / "baseline_app.py"),
                                           "--port", str(baseline_port), "--workers", "1"],
-                             {**common.os.environ, "BASELINE_BODY_FILE": str(body_file)}, tmp / "baseline.log", 1)
+                             {**os.environ, "BASELINE_BODY_FILE": str(body_file)}, tmp / "baseline.log", 1)
     servers.append(baseline)
     # baseline_app's one route is /users/{username}; it puts the same bytes on the wire (its
     # Content-Type says JSON, which costs the server nothing different).
