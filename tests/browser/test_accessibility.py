@@ -42,17 +42,22 @@ PAGES = [
     Page("/studio/following", signed_in=True),
     Page("/studio/notifications", signed_in=True),
     Page("/studio/profile", signed_in=True),
+    Page("/studio/admin/blocks", signed_in=True),
+    Page("/studio/admin/reports", signed_in=True),
 ]
 IDS = [p.path.replace("{post_id}", "N").strip("/{}") or "front" for p in PAGES]
 
 
 @pytest.fixture(scope="module")
 def site(servers, tmp_path_factory):
-    """A server with a locked artist who has a password, three works and a pending follow request."""
+    """A server whose admin is a locked artist with a password, three works and a pending follow request."""
     art = servers("art", title="Millpond Art Collective")
     art.cli("user", "create", "mira", "--display-name", "Mira Okafor", "--manual-approval",
             "--bio", "Ink and watercolour. Nothing here is licensed for AI training.")
     art.cli("user", "password", "mira", "--password-stdin", input=PASSWORD + "\n")
+    # mira also administers the server, for the admin pages; a fediart without roles has no admin pages
+    # either (they are skipped as not built), so a refusal here is not an error.
+    art.cli("user", "update", "mira", "--role", "admin", check=False)
     art.cli("user", "create", "bo", "--display-name", "Bo")
     folder = tmp_path_factory.mktemp("works")
     works = [("Harbour at dusk #painting", "navy", "A harbour at dusk in deep blue washes"),
