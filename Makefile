@@ -13,8 +13,11 @@ PEER_STAMP := $(PEER)/node_modules/.installed
 # masto (npm), the client library Phanpy and Elk are built on, drives the client API in the tests.
 MASTO := tests/clients/masto
 MASTO_STAMP := $(MASTO)/node_modules/.installed
+# axe-core (npm) checks pages for accessibility in the headless Chromium tests (tests/browser).
+BROWSER := tests/browser
+BROWSER_STAMP := $(BROWSER)/node_modules/.installed
 
-.PHONY: run test test-sqlite test-postgres bench clean
+.PHONY: run test test-sqlite test-postgres bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,20 +47,28 @@ $(MASTO_STAMP): $(MASTO)/package-lock.json
 	npm ci --prefix $(MASTO) --no-audit --no-fund --loglevel=error
 	touch $(MASTO_STAMP)
 
+$(BROWSER_STAMP): $(BROWSER)/package-lock.json
+	npm ci --prefix $(BROWSER) --no-audit --no-fund --loglevel=error
+	touch $(BROWSER_STAMP)
+
 # The whole suite, on SQLite and on PostgreSQL (PG_URL), side by side: each pass mostly waits on real
 # servers and sockets, so two at once finish in little more than the time of one. Each pass's output is
 # printed whole when it ends.
-test: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP)
+test: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP)
+test-sqlite: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
 	FEDIART_TEST_DATABASE=sqlite $(BIN)/pytest -q
 
-test-postgres: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP)
+test-postgres: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
 	FEDIART_TEST_DATABASE=postgresql FEDIART_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_http.py
+
+# The studio flow in headless Chromium, keeping its screenshots in docs/screenshots (shown in the README).
+screenshots: $(STAMP) $(BROWSER_STAMP)
+	FEDIART_SCREENSHOTS=docs/screenshots FEDIART_REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/browser/test_studio_e2e.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
