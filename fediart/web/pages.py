@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import HTMLResponse
 
+from fediart.cache import Rendered
 from fediart.licence.headers import http_headers
 from fediart.licence.html import schema_org_script
 from fediart.licence.model import Licence
@@ -23,3 +24,9 @@ def render_page(services: Services, template: str, licence: Licence, *, schema: 
     )
     headers = {**http_headers(licence), "Vary": "Accept"}
     return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def as_rendered(page: HTMLResponse) -> Rendered:
+    """A rendered page as the document cache keeps it (its length and type are set again when served)."""
+    headers = {k: v for k, v in page.headers.items() if k not in ("content-length", "content-type")}
+    return Rendered(page.body, "text/html; charset=utf-8", headers, status=page.status_code)

@@ -23,16 +23,14 @@ from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE
 from fediart.store.posts import PUBLICLY_VISIBLE, get_post, media_for
 from fediart.store.tables import Account, Media, Post
-from fediart.web.pages import render_page
+from fediart.web.pages import as_rendered, render_page
 from fediart.web.post_thread import Thread, thread_of
 
 _EXCERPT = 200
 
 
 def _rendered(services: Services, template: str, licence: Licence, *, status: int = 200, **context: Any) -> Rendered:
-    page = render_page(services, template, licence, status=status, **context)
-    headers = {k: v for k, v in page.headers.items() if k not in ("content-length", "content-type")}
-    return Rendered(page.body, "text/html; charset=utf-8", headers, status=status)
+    return as_rendered(render_page(services, template, licence, status=status, **context))
 
 
 def _excerpt(text: str) -> str:

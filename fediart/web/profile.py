@@ -6,18 +6,37 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fediart.licence.html import schema_org
-from fediart.services import services_of
+from fediart.http import respond
+from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 from fediart.store.posts import works_page
-from fediart.web.pages import render_page
+from fediart.web.pages import as_rendered, render_page
 from fediart.web.paging import PER_PAGE, BadPage, Pages, page_number
 from fediart.web.remote_follow import allow_follow_redirect
 from fediart.web.works import artist_name, work_tile
 
 
 async def profile_page(request: Request) -> Response:
+    """The portfolio page, kept in the document cache per artist and page like the post pages: it is the
+    page visitors open most, and rendering it costs several queries and a template."""
     services = services_of(request)
     username = request.path_params["username"].lower()
+    try:
+        number: int | None = page_number(request.query_params.get("page"))
+    except BadPage:
+        number = None
+    key = ("profile-page", username, number)
+    cached = services.cache.get(key) if number is not None else None
+    if cached is not None:
+        return respond(cached)
+    response = await _render(services, username, number)
+    if number is not None:
+        # Publishing, editing, pinning and profile changes forget the artist's entries (cache.forget_account).
+        services.cache.put(key, as_rendered(response))
+    return response
+
+
+async def _render(services: Services, username: str, number: int | None) -> Response:
     account = None
     if USERNAME_RE.match(username):
         async with services.sessions() as session:
@@ -27,9 +46,7 @@ async def profile_page(request: Request) -> Response:
                            message=f"There is no artist called @{username} here.")
     licence = services.licence_for(account)
     urls = services.urls
-    try:
-        number = page_number(request.query_params.get("page"))
-    except BadPage:
+    if number is None:
         return render_page(services, "bad_page.html", licence, status=400, back=urls.profile(username),
                            message="That is not a page of this gallery: pages are numbered 1, 2, 3…")
     async with services.sessions() as session:

@@ -138,3 +138,17 @@ async def test_a_pinned_old_work_opens_the_first_page_and_is_not_repeated(client
     newest_first = [p.id for p in reversed(others)]
     assert tile_ids(await profile(client)) == [oldest.id, *newest_first[:23]]
     assert tile_ids(await profile(client, "/@ana?page=2")) == newest_first[23:]
+
+
+async def test_the_cached_page_is_forgotten_when_the_artist_posts_pins_or_deletes(client, services, make_artist):
+    from fediart.actions.posts import delete_status
+
+    ana = await make_artist("ana")
+    first = await publish(services, text="First", images=[(png(), "first heron")])
+    assert tile_ids(await profile(client)) == [first.id]
+    second = await publish(services, text="Second", images=[(png(), "second heron")])
+    assert tile_ids(await profile(client)) == [second.id, first.id]
+    await pin_status(services, ana, first.id)
+    assert tile_ids(await profile(client)) == [first.id, second.id]
+    await delete_status(services, ana, second.id)
+    assert tile_ids(await profile(client)) == [first.id]
