@@ -15,6 +15,14 @@ from fediart.text import terminal_safe
 from fediart.web.albums import album_url
 
 
+def _failed(args: argparse.Namespace) -> str:
+    """What could not be done, for the one line a refusal prints."""
+    album = getattr(args, "album_id", "")
+    return {"list": "cannot list the albums", "create": "cannot create the album",
+            "add": f"cannot add to album {album}", "remove": f"cannot remove from album {album}",
+            "delete": f"cannot delete album {album}"}[args.album_command]
+
+
 async def _as_artist(ctx: CommandContext, args: argparse.Namespace,
                      work: Callable[[Services, Account], Awaitable[str]]) -> int:
     """Run `work` for the artist named in args; an action's refusal becomes one line on stderr."""
@@ -26,7 +34,7 @@ async def _as_artist(ctx: CommandContext, args: argparse.Namespace,
         try:
             print(await work(services, account))
         except ActionError as exc:
-            raise CliError(f"cannot {args.album_command} the album: {exc.message}") from None
+            raise CliError(f"{_failed(args)}: {exc.message}") from None
     return 0
 
 
