@@ -225,10 +225,14 @@ async def album_page(services: Services, album: Album, page: int = 1, per_page: 
     return AlbumPage(works[:per_page], len(works) > per_page, total)
 
 
-async def album_post_ids(services: Services, album: Album, *, offset: int = 0, limit: int = 100) -> list[int]:
-    """The ids of the album's posts in its order (for its ActivityPub collection)."""
+async def album_post_ids(services: Services, album: Album, *, offset: int = 0,
+                         limit: int = 100) -> tuple[int, list[int]]:
+    """How many posts the album lists, and the ids of `limit` of them from `offset` in its order (for
+    its ActivityPub collection; limit 0 gives the count alone)."""
     async with services.sessions() as session:
-        return await store.album_post_ids(session, album.id, offset=offset, limit=limit)
+        total = await store.count_items(session, album.id)
+        ids = await store.album_post_ids(session, album.id, offset=offset, limit=limit) if limit else []
+    return total, ids
 
 
 async def addable_posts(services: Services, account: Account, limit: int = 60) -> list[Post]:

@@ -27,7 +27,6 @@ from fediart.licence.jsonld import object_terms
 from fediart.licence.model import Licence
 from fediart.services import Services, services_of
 from fediart.store.album_tables import Album
-from fediart.store.albums import count_items
 from fediart.store.tables import Account
 from fediart.urls import Urls
 from fediart.web.albums import album_page, album_uri, album_url
@@ -79,10 +78,11 @@ async def album_document(services: Services, username: str, album_id: int, page:
         account, album = await find_album(services, username, album_id)
     except ActionError:
         return services.cache.put(key, NOT_FOUND)
-    async with services.sessions() as session:
-        total = await count_items(session, album.id)
+    # The collection itself lists the items only when they fit on one page; else its pages do.
     offset = 0 if page is None else (page - 1) * PAGE_SIZE
-    ids = await album_post_ids(services, album, offset=offset, limit=PAGE_SIZE) if total <= PAGE_SIZE or page else []
+    total, ids = await album_post_ids(services, album, offset=offset, limit=PAGE_SIZE)
+    if page is None and total > PAGE_SIZE:
+        ids = []
     licence = services.licence_for(account)
     doc = album_to_ap(album, account, services.urls, licence, ids, total, page)
     return services.cache.put(key, render_ap(doc, licence))

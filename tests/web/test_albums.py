@@ -225,3 +225,19 @@ async def test_ai_crawlers_are_refused_the_album_pages(client, make_artist, serv
         response = await client.get(path, headers={"User-Agent": GPT})
         assert response.status_code == 403, path
         assert response.headers["tdm-reservation"] == "1"
+
+
+async def test_a_refused_album_form_comes_back_filled_in(client, services, make_artist):
+    ana = await signed_in(client, services, make_artist)
+    form = await studio_form(client, "/studio/albums", "/studio/albums")
+    refused = await client.post(form.action, data=form.submit(title="   ", description="Grey <birds>"))
+    assert refused.status_code == 422 and "Give the album a title." in refused.text
+    assert ">Grey &lt;birds&gt;</textarea>" in refused.text and await _albums(services) == []
+    album = await create_album(services, ana, "Herons", "Kept")
+    path = f"/studio/albums/{album.id}"
+    rename = await studio_form(client, path, path)
+    refused = await client.post(path, data={**rename.fields, "title": "", "description": "Changed"})
+    assert refused.status_code == 422 and "Give the album a title." in refused.text
+    assert ">Changed</textarea>" in refused.text
+    [stored] = await _albums(services)
+    assert (stored.title, stored.description) == ("Herons", "Kept")

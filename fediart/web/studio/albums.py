@@ -24,38 +24,61 @@ def _path(album_id: int) -> str:
     return f"/studio/albums/{album_id}"
 
 
+async def _albums(studio: Studio, *, error: str | None = None, status: int = 200, title: str = "",
+                  description: str = "") -> Response:
+    albums = await list_albums(studio.services, studio.account)
+    return studio.render("studio/albums.html", status=status, albums=albums, error=error, title=title,
+                         description=description)
+
+
 @studio_page
 async def albums_page(request: Request, studio: Studio) -> Response:
-    albums = await list_albums(studio.services, studio.account)
-    return studio.render("studio/albums.html", albums=albums)
+    return await _albums(studio)
 
 
 @studio_page
 async def create(request: Request, studio: Studio) -> Response:
     form = await studio.form()
-    album = await create_album(studio.services, studio.account, text(form, "title"), text(form, "description"))
+    title, description = text(form, "title"), text(form, "description")
+    try:
+        album = await create_album(studio.services, studio.account, title, description)
+    except ActionError as exc:
+        # The form comes back filled in: the artist loses nothing they typed.
+        return await _albums(studio, error=exc.message, status=exc.status, title=title, description=description)
     return studio.done(_path(album.id), "album_created")
 
 
-@studio_page
-async def album_editor(request: Request, studio: Studio) -> Response:
+async def _editor(studio: Studio, album_id: int, *, error: str | None = None, status: int = 200,
+                  draft: dict[str, str] | None = None) -> Response:
     services, account = studio.services, studio.account
-    album = await own_album(services, account, request.path_params["album_id"])
+    album = await own_album(services, account, album_id)
     found = await album_page(services, album, 1, MAX_ITEMS)
     works = [{**work_tile(services, account, w.post, w.cover, w.images), "id": w.post.id} for w in found.works]
     inside = {w["id"] for w in works}
     offered = [{"id": p.id, "label": f"{excerpt(p.source, 60) or 'Untitled'} ({iso(p.published)[:10]})"}
                for p in await addable_posts(services, account) if p.id not in inside]
-    return studio.render("studio/album.html", album=album, works=works, offered=offered,
+    return studio.render("studio/album.html", status=status, album=album, works=works, offered=offered,
+                         error=error, draft=draft or {"title": album.title, "description": album.description},
                          public_url=album_url(services.urls, account.username, album.id))
+
+
+@studio_page
+async def album_editor(request: Request, studio: Studio) -> Response:
+    return await _editor(studio, request.path_params["album_id"])
 
 
 @studio_page
 async def update(request: Request, studio: Studio) -> Response:
     form = await studio.form()
-    album = await update_album(studio.services, studio.account, request.path_params["album_id"],
-                               title=text(form, "title"), description=text(form, "description"))
-    return studio.done(_path(album.id), "album_saved")
+    album_id = request.path_params["album_id"]
+    draft = {"title": text(form, "title"), "description": text(form, "description")}
+    try:
+        await update_album(studio.services, studio.account, album_id, **draft)
+    except ActionError as exc:
+        if exc.status == 404:
+            raise
+        return await _editor(studio, album_id, error=exc.message, status=exc.status, draft=draft)
+    return studio.done(_path(album_id), "album_saved")
 
 
 @studio_page
