@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -132,10 +133,13 @@ async def _addable_post(session: AsyncSession, account: Account, value: str | in
 async def add_to_album(services: Services, account: Account, album_id: str | int,
                        post_ids: Sequence[str | int]) -> int:
     """Add one's posts at the end of one's album, in the order given; returns how many were new."""
+    if len(post_ids) > MAX_ITEMS:
+        raise ActionError(f"An album can hold at most {MAX_ITEMS} works.")
     async with services.sessions() as session:
         album = await _own_album(session, account, album_id)
         posts = [await _addable_post(session, account, value) for value in post_ids]
-        new = [p for p in dict((p.id, p) for p in posts).values() if await store.item_of(session, album.id, p.id) is None]
+        unique = {p.id: p for p in posts}.values()  # the same post named twice is added once
+        new = [p for p in unique if await store.item_of(session, album.id, p.id) is None]
         if await store.count_items(session, album.id) + len(new) > MAX_ITEMS:
             raise ActionError(f"An album can hold at most {MAX_ITEMS} works.")
         position = await store.last_position(session, album.id)
@@ -144,7 +148,11 @@ async def add_to_album(services: Services, account: Account, album_id: str | int
             session.add(AlbumItem(album_id=album.id, post_id=post.id, position=position))
         album.updated_at = utcnow()
         session.add(album)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            # Another request added one of these posts, or deleted the album, at the same moment.
+            raise ActionError("The album changed meanwhile; reload it and try again.", 409) from None
     _changed(services, account)
     return len(new)
 

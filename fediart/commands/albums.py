@@ -42,7 +42,8 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def work(services: Services, account: Account) -> str:
         albums = await list_albums(services, account)
         if not albums:
-            return f"@{account.username} has no albums yet; create one with `fediart album create {account.username} TITLE`"
+            return (f"@{account.username} has no albums yet; "
+                    f"create one with `fediart album create {account.username} TITLE`")
         lines = [f"{'ID':<20}  {'WORKS':>5}  TITLE"]
         lines += [f"{s.album.id:<20}  {s.count:>5}  {terminal_safe(s.album.title)}" for s in albums]
         return "\n".join(lines)
