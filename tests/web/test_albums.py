@@ -165,7 +165,8 @@ async def test_public_album_list_and_page_show_the_works_in_order_with_the_licen
     secret = await add_work(services, ana, source="Secret heron", visibility="followers")
     gone = await add_work(services, ana, source="Gone heron")
     album = await create_album(services, ana, "Herons <2026>", "Grey birds\nby the river")
-    await add_to_album(services, ana, album.id, [warned.id, first.id, words.id, gone.id])
+    touchy = await add_work(services, ana, source="Touchy", sensitive=True)
+    await add_to_album(services, ana, album.id, [warned.id, first.id, words.id, gone.id, touchy.id])
     await create_album(services, ana, "Empty one")
     async with services.sessions() as session:
         # A row no form can make (followers-only post), and a post deleted after it was added.
@@ -181,7 +182,7 @@ async def test_public_album_list_and_page_show_the_works_in_order_with_the_licen
     assert_licence_headers(listing, policy="https://art.example/@ana/tdm-policy.json")
     assert '<meta name="tdm-reservation" content="1">' in listing.text
     assert "Herons &lt;2026&gt;" in listing.text and "<2026>" not in listing.text
-    assert "3 works" in listing.text and "0 works" in listing.text
+    assert "4 works" in listing.text and "0 works" in listing.text
     # The first work is warned: it is not shown as the cover.
     assert f"ana/{warned.id}-0.thumb.jpg" not in listing.text
     assert f'href="https://art.example/@ana/albums/{album.id}"' in listing.text
@@ -191,8 +192,9 @@ async def test_public_album_list_and_page_show_the_works_in_order_with_the_licen
     assert_licence_headers(page, policy="https://art.example/@ana/tdm-policy.json")
     assert 'rel="license"' in page.text and "not licensed for AI training" in page.text
     assert "<p>Grey birds</p><p>by the river</p>" in page.text
-    assert tile_ids(page.text) == [warned.id, first.id, words.id]
-    [warned_tile, first_tile, words_tile] = tiles(page.text)
+    assert tile_ids(page.text) == [warned.id, first.id, words.id, touchy.id]
+    [warned_tile, first_tile, words_tile, touchy_tile] = tiles(page.text)
+    assert page.text.count('class="work work-hidden"') == 2 and "sensitive content" in touchy_tile
     assert "Content warning:</strong> fish guts" in warned_tile and "2 images" in warned_tile
     assert 'alt="a heron standing"' in first_tile and "Words about herons" in words_tile
     assert "Secret heron" not in page.text and "Gone heron" not in page.text
