@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from fediart.activitypub import documents, nodeinfo, webfinger
+from fediart.activitypub import albums, documents, nodeinfo, webfinger
 
 routes = [
     Route("/.well-known/webfinger", webfinger.webfinger),
@@ -13,4 +13,5 @@ routes = [
     Route("/users/{username}", documents.actor),
     Route("/actor", documents.instance_actor),
     Route("/ns/fediart.jsonld", documents.extension_context),
+    *albums.routes,
 ]

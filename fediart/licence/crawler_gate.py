@@ -15,7 +15,7 @@ log = logging.getLogger("fediart.crawlers")
 
 # Pages and files people look at; everything else (inbox, WebFinger, NodeInfo, robots.txt,
 # /.well-known, the client API, terms and policies) stays open so that servers and consent readers work.
-_GATED = re.compile(r"^/(?:$|about$|tags/[^/]+$|@[^/]+(?:/\d+)?$|media/|users/[^/]+(?:/statuses/\d+)?$)")
+_GATED = re.compile(r"^/(?:$|about$|tags/[^/]+$|@[^/]+(?:/\d+|/albums(?:/\d+)?)?$|media/|users/[^/]+(?:/statuses/\d+|/albums/\d+)?$)")
 _ACTIVITYPUB = ("application/activity+json", "application/ld+json")
 
 

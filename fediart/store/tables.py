@@ -441,3 +441,4 @@ guard_columns(Actor, RemotePost, Mention, InboxItem, Follower, Interaction, Noti
 # The admin's federation policy and reports live in their own module; imported here so that every
 # table is registered whenever the tables are.
 import fediart.store.policy_tables  # noqa: E402,F401
+import fediart.store.album_tables  # noqa: E402,F401

@@ -8,6 +8,7 @@ from helpers import AP_ACCEPT, BROWSER_ACCEPT
 from posting import png, publish
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from fediart.actions.albums import add_to_album, create_album
 from fediart.store.accounts import get_account
 from fediart.store.posts import media_for
 
@@ -23,8 +24,11 @@ async def every_get_path(app, services) -> list[str]:
     post = await publish(services, text="Heron #ink", images=[(png(), "a heron")])
     async with services.sessions() as session:
         [media] = (await media_for(session, [post.id]))[post.id]
+        ana = await get_account(session, "ana")
+    album = await create_album(services, ana, "Herons")
+    await add_to_album(services, ana, album.id, [post.id])
     values = {"username": "ana", "status_id": str(post.id), "name": "ink", "version": "2.1",
-              "media_id": str(media.id), "id": "1",  # id: API rows
+              "media_id": str(media.id), "id": "1", "album_id": str(album.id),  # id: API rows
               "rest": "v1/no/such/thing"}  # the JSON 404 for unknown /api paths
     paths = []
     for route in app.routes:

@@ -43,6 +43,12 @@ NOTICES = {
     "follow_sent": "Follow request sent; you follow them once their server accepts.",
     "followed": "You follow them now.",
     "unfollowed": "You no longer follow them.",
+    "album_created": "Album created. Add works to it below.",
+    "album_saved": "Album saved.",
+    "album_deleted": "Album deleted; its works stay posted.",
+    "album_added": "Added to the album.",
+    "album_moved": "Moved.",
+    "album_item_removed": "Removed from the album; the work stays posted.",
 }
 
 
