@@ -82,6 +82,14 @@ async def get_account(session: AsyncSession, username: str) -> Account | None:
     return result.first()
 
 
+async def get_artist(session: AsyncSession, username: str) -> Account | None:
+    """The artist (not the instance actor) called `username`, or None; any string from a URL is safe here."""
+    if not USERNAME_RE.match(username.lower()):
+        return None
+    account = await get_account(session, username)
+    return account if account is not None and account.kind == "person" else None
+
+
 async def list_accounts(session: AsyncSession) -> list[Account]:
     result = await session.exec(select(Account).where(Account.kind == "person").order_by(Account.username))
     return list(result.all())

@@ -13,7 +13,7 @@ from fediart.actions.albums import PAGE_SIZE, album_page as works_of_album, find
 from fediart.actions.errors import ActionError
 from fediart.licence.html import schema_org
 from fediart.services import Services, services_of
-from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.accounts import get_artist
 from fediart.store.albums import AlbumWork
 from fediart.store.tables import Account
 from fediart.urls import Urls
@@ -47,11 +47,9 @@ def _not_found(services: Services, message: str) -> Response:
 async def albums_list(request: Request) -> Response:
     services = services_of(request)
     username = request.path_params["username"].lower()
-    account = None
-    if USERNAME_RE.match(username):
-        async with services.sessions() as session:
-            account = await get_account(session, username)
-    if account is None or account.kind != "person":
+    async with services.sessions() as session:
+        account = await get_artist(session, username)
+    if account is None:
         return _not_found(services, f"There is no artist called @{username} here.")
     urls = services.urls
     albums = [{"title": s.album.title, "count": s.count, "url": album_url(urls, username, s.album.id),

@@ -18,7 +18,7 @@ from fediart.activitypub.convert import iso, post_licence
 from fediart.licence.headers import http_headers
 from fediart.licence.model import Licence
 from fediart.services import Services, services_of
-from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.accounts import get_artist
 from fediart.store.posts import feed_posts, media_for
 from fediart.store.tables import Account, Media, Post
 from fediart.web.pages import render_page
@@ -111,14 +111,12 @@ def feed_xml(services: Services, account: Account, posts: list[Post], media: dic
 async def feed(request: Request) -> Response:
     services = services_of(request)
     username = request.path_params["username"].lower()
-    account = None
-    if USERNAME_RE.match(username):
-        async with services.sessions() as session:
-            account = await get_account(session, username)
-            if account is not None and account.kind == "person":
-                posts = await feed_posts(session, account.id, ENTRIES)
-                media = await media_for(session, [p.id for p in posts])
-    if account is None or account.kind != "person":
+    async with services.sessions() as session:
+        account = await get_artist(session, username)
+        if account is not None:
+            posts = await feed_posts(session, account.id, ENTRIES)
+            media = await media_for(session, [p.id for p in posts])
+    if account is None:
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message=f"There is no artist called @{username} here.")
     return Response(feed_xml(services, account, posts, media), media_type=ATOM_TYPE + "; charset=utf-8",

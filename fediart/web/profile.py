@@ -8,7 +8,7 @@ from starlette.responses import Response
 from fediart.licence.html import schema_org
 from fediart.http import respond
 from fediart.services import Services, services_of
-from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.accounts import get_artist
 from fediart.store.posts import works_page
 from fediart.web.pages import as_rendered, render_page
 from fediart.web.paging import PER_PAGE, BadPage, Pages, page_number
@@ -37,11 +37,9 @@ async def profile_page(request: Request) -> Response:
 
 
 async def _render(services: Services, username: str, number: int | None) -> Response:
-    account = None
-    if USERNAME_RE.match(username):
-        async with services.sessions() as session:
-            account = await get_account(session, username)
-    if account is None or account.kind != "person":
+    async with services.sessions() as session:
+        account = await get_artist(session, username)
+    if account is None:
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message=f"There is no artist called @{username} here.")
     licence = services.licence_for(account)

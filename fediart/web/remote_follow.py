@@ -22,7 +22,7 @@ from fediart.activitypub.hosts import domain_matches, host_of
 from fediart.activitypub.webfinger_client import parse_handle
 from fediart.policy.hosts import BadDomain, normalise_domain
 from fediart.services import Services, services_of
-from fediart.store.accounts import USERNAME_RE, get_account
+from fediart.store.accounts import get_artist
 from fediart.store.tables import Account
 from fediart.web.headers import PAGE_POLICY
 from fediart.web.pages import render_page
@@ -131,11 +131,9 @@ def follow_url(template: str, acct: str, visitor: Visitor) -> str | None:
 async def remote_follow(request: Request) -> Response:
     services = services_of(request)
     username = request.path_params["username"].lower()
-    account = None
-    if USERNAME_RE.match(username):
-        async with services.sessions() as session:
-            account = await get_account(session, username)
-    if account is None or account.kind != "person":
+    async with services.sessions() as session:
+        account = await get_artist(session, username)
+    if account is None:
         return render_page(services, "not_found.html", services.site_licence, status=404,
                            message=f"There is no artist called @{username} here.")
     typed = request.query_params.get("handle")
