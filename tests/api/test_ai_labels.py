@@ -179,3 +179,14 @@ async def test_hide_ai_media_leaves_ai_labelled_posts_out_of_home_public_and_tag
     # Other viewers, and visitors, still see everything; the filter is ana's own.
     assert set(await _ids(client, "/api/v1/timelines/public", zoe_headers)) == set(everything_public)
     assert set(await _ids(client, "/api/v1/timelines/public")) == set(everything_public)
+
+
+async def test_a_remote_ai_image_is_labelled_in_the_client_api(client, network, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    bob, _ = await follow_remote(services, network, ana, "bob")
+    sent = note(bob, "<p>made</p>", attachment=[{"type": "Image", "url": "https://remote.example/a.png",
+                                                 "mediaType": "image/png", "digitalSourceType": AI}])
+    await deliver(client, services, bob, "Create", sent)
+    [status] = (await client.get("/api/v1/timelines/home", headers=await bearer(ana))).json()
+    assert status["ai_generated"] is True
+    assert status["media_attachments"][0]["digital_source_type"] == AI
