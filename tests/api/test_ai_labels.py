@@ -190,3 +190,15 @@ async def test_a_remote_ai_image_is_labelled_in_the_client_api(client, network, 
     [status] = (await client.get("/api/v1/timelines/home", headers=await bearer(ana))).json()
     assert status["ai_generated"] is True
     assert status["media_attachments"][0]["digital_source_type"] == AI
+
+
+async def test_a_status_edit_relabels_its_image(client, bearer, ana):
+    headers = await bearer(ana)
+    status = await post_with(client, headers, jpeg(), digital_source_type="trainedAlgorithmicMedia")
+    media_id = status["media_attachments"][0]["id"]
+    edited = await client.put(f"/api/v1/statuses/{status['id']}", headers=headers, json={
+        "status": "A work", "media_ids": [media_id],
+        "media_attributes": [{"id": media_id, "description": "A picture", "digital_source_type": "humanEdits"}]})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["ai_generated"] is False
+    assert edited.json()["media_attachments"][0]["digital_source_type"] == IPTC_BASE + "humanEdits"
