@@ -13,12 +13,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediart.media.provenance import is_ai_generated
 from fediart.activitypub.convert import iso, post_licence
 from fediart.cache import Rendered
 from fediart.http import respond
 from fediart.licence.html import schema_org
 from fediart.licence.model import Licence
+from fediart.media.provenance import is_ai_generated
 from fediart.media.renditions import Shown, shown
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fediart.media.provenance import is_ai_generated
 from fediart.media.images import THUMBNAIL_SIZE
+from fediart.media.provenance import is_ai_generated
 from fediart.services import Services
 from fediart.store.tables import Account, Media, Post
 
