@@ -69,11 +69,11 @@ def _without_ai_posts() -> Any:
 
 def _without_ai_remote_posts() -> Any:
     """Remote posts none of whose stored attachments is labelled AI-generated. The inbox stores only
-    normalised IPTC URLs, so the text of the JSON holds them verbatim; the leading '/' keeps
-    trainedAlgorithmicMedia from matching inside compositeWithTrainedAlgorithmicMedia even where LIKE
-    ignores case (SQLite)."""
+    normalised IPTC URLs, so the JSON's text holds each as a whole JSON string (quotes included, as
+    the tag filters match): trainedAlgorithmicMedia never matches inside compositeWithTrainedAlgorithmicMedia,
+    even where LIKE ignores case (SQLite)."""
     text = cast(RemotePost.attachments, Text)
-    return and_(*(~text.like(_like("/" + url.rsplit("/", 1)[-1] + '"'), escape="\\") for url in sorted(AI_GENERATED)))
+    return and_(*(~text.like(_like(json.dumps(url)), escape="\\") for url in sorted(AI_GENERATED)))
 
 
 def _hides_ai(viewer: Account | None) -> bool:

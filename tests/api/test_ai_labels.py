@@ -157,7 +157,7 @@ async def test_hide_ai_media_leaves_ai_labelled_posts_out_of_home_public_and_tag
     remote_ai = note(bob, "<p>#heron</p>", tag=[{"type": "Hashtag", "name": "#heron"}],
                      attachment=[{**image, "digitalSourceType": AI}])
     remote_plain = note(bob, "<p>#heron painted</p>", tag=[{"type": "Hashtag", "name": "#heron"}],
-                        attachment=[{**image, "url": "https://remote.example/m/p.png",
+                        attachment=[{**image, "url": "https://remote.example/m/trainedAlgorithmicMedia",
                                      "digitalSourceType": HUMAN}])
     await deliver(client, services, bob, "Create", remote_ai)
     await deliver(client, services, bob, "Create", remote_plain)
