@@ -48,6 +48,8 @@ class MediaConfig:
     max_upload_mb: int = 16
     max_megapixels: int = 40
     require_alt_text: bool = True  # the studio refuses an image without a description
+    # Art-only instances: refuse uploads whose metadata or declaration says AI-generated.
+    refuse_ai_generated: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import select
 from fediart.actions.errors import ActionError, NotFound
 from fediart.activitypub.convert import post_licence
 from fediart.media.images import MediaError, process_upload
+from fediart.media.provenance import is_ai_generated, normalise_source_type, read_source_type
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
 from fediart.services import Services
@@ -38,16 +39,53 @@ def _check_description(description: str | None) -> None:
         raise ActionError(f"the description is longer than {MAX_ALT} characters")
 
 
+def parse_source_type(value: str | None) -> str | None:
+    """An artist's declaration of how an image was made: None when not given, else its IPTC URL
+    (from a short name like `humanEdits` or the URL); ActionError 422 for anything else."""
+    if value is None or not str(value).strip():
+        return None
+    found = normalise_source_type(str(value))
+    if not found:
+        raise ActionError(f"Validation failed: digital_source_type {value!r} is not an IPTC digital source "
+                          "type (e.g. digitalCreation, humanEdits, compositeWithTrainedAlgorithmicMedia, "
+                          "trainedAlgorithmicMedia)")
+    return found
+
+
+def declared_source_type(services: Services, value: str | None) -> str | None:
+    """parse_source_type, refused (422) when it says AI-generated on an instance that refuses those."""
+    declared = parse_source_type(value)
+    if declared is not None:
+        _refuse_ai(services, declared, declared=True)
+    return declared
+
+
+def _refuse_ai(services: Services, source_type: str, *, declared: bool) -> None:
+    if services.config.media.refuse_ai_generated and is_ai_generated(source_type):
+        said = "you declared it" if declared else "its metadata says it is"
+        raise ActionError(f"Validation failed: this instance does not accept AI-generated images ({said} "
+                          f"{source_type.rsplit('/', 1)[-1]})")
+
+
 async def upload_media(services: Services, account: Account, data: bytes, *, description: str | None = None,
-                       focus: str | None = None, licence_key: str | None = None) -> Media:
+                       focus: str | None = None, licence_key: str | None = None,
+                       digital_source_type: str | None = None, ai_metadata_wins: bool = False) -> Media:
     """Process and store an upload; the unattached Media row. The type is read from the bytes, never
     from a file name; ActionError 422 names what is wrong with a file that is not a usable image.
 
     The file carries the account's licence, or the post's when the caller knows it (`licence_key`; the
     CLI does, a client API upload does not).
+
+    How it was made (`Media.digital_source_type`): the artist's declaration when given (a short IPTC
+    name or URL; it wins over the file, so an artist can correct a wrong tag, and is theirs to answer
+    for), else what the file's C2PA manifest or IPTC XMP says, read before the pipeline strips them.
+    With `[media] refuse_ai_generated`, an upload either one labels AI-generated is refused (422).
+    `ai_metadata_wins` (the studio, whose select always sends a value): a file whose metadata says
+    AI-generated keeps that label over a non-AI declaration; the artist changes it on the edit page.
     """
     _check_description(description)
     focal = parse_focus(focus)
+    declared = declared_source_type(services, digital_source_type)
     try:
         licence = post_licence(services.licence_for(account), licence_key)
     except KeyError as exc:
@@ -60,8 +98,13 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
             max_pixels=config.max_megapixels * 1_000_000)
     except MediaError as exc:
         raise ActionError(f"Validation failed: {exc}") from None
+    # Read only once the bytes proved to be a usable image; the native C2PA reader runs off the loop.
+    found = await asyncio.to_thread(read_source_type, data)
+    _refuse_ai(services, found, declared=False)
     media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
                                     account_id=account.id, alt=description or "")
+    overridden = ai_metadata_wins and is_ai_generated(found) and not is_ai_generated(declared)
+    media.digital_source_type = found if declared is None or overridden else declared
     if focal is not None:
         media.focal_x, media.focal_y = focal
     try:
@@ -88,8 +131,9 @@ async def get_media(services: Services, account: Account, media_id: str | int) -
 
 
 async def update_media(services: Services, account: Account, media_id: str | int, *,
-                       description: str | None = None, focus: str | None = None) -> Media:
-    """Change an upload's description or focal point before it is posted.
+                       description: str | None = None, focus: str | None = None,
+                       digital_source_type: str | None = None) -> Media:
+    """Change an upload's description, focal point or declared digital source type before it is posted.
 
     Once attached, a post's images change through the post's edit (it federates an Update), as Mastodon
     requires: changing them here would leave other servers with the old description.
@@ -99,10 +143,13 @@ async def update_media(services: Services, account: Account, media_id: str | int
         raise ActionError("this image is already posted; edit the post to change its description")
     _check_description(description)
     focal = parse_focus(focus)
+    declared = declared_source_type(services, digital_source_type)
     async with services.sessions() as session:
         row = await session.get(Media, media.id)
         if description is not None:
             row.description = description
+        if declared is not None:
+            row.digital_source_type = declared
         if focal is not None:
             row.focal_x, row.focal_y = focal
         session.add(row)

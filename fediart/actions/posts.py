@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import ActionError, NotFound
-from fediart.actions.media import parse_focus
+from fediart.actions.media import declared_source_type, parse_focus
 from fediart.activitypub.convert import post_licence
 from fediart.licence.catalogue import licence_by_key
 from fediart.licence.xmp import xmp_packet
@@ -190,6 +190,12 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             description = item.get("description")
             changes[media_id] = (None if description is None else str(description),
                                  parse_focus(item.get("focus")))
+            # fediart: how the image was made, declared again; it federates with the Update below.
+            made = declared_source_type(services, item.get("digital_source_type"))
+            row = await session.get(Media, media_id) if made is not None else None
+            if row is not None and row.post_id == post.id:
+                row.digital_source_type = made
+                session.add(row)
         # Images added by the edit carry the account's licence until now; the post's are unchanged.
         rewritten = await _relicence(services, account, media or [], post.licence_key)
         try:

@@ -37,6 +37,7 @@ class ProfileChanges:
     discoverable: bool | None = None
     indexable: bool | None = None  # search engines may index the artist's pages
     hide_collections: bool | None = None  # followers and following show their counts only
+    hide_ai_media: bool | None = None  # the artist's own timelines leave out AI-labelled images
     licence_key: str | None = None
     ai_training_reserved: bool | None = None
     generative_only: bool | None = None
@@ -69,6 +70,10 @@ def _web_address(url: str) -> bool:
             and not any(c.isspace() or ord(c) < 32 for c in url)
     except ValueError:
         return False
+
+
+# A setting only the artist's own timelines read: changing it alone tells no other server anything.
+_AI_FILTER = "AI media filter"
 
 
 def _apply(account: Account, changes: ProfileChanges) -> list[str]:
@@ -123,6 +128,9 @@ def _apply(account: Account, changes: ProfileChanges) -> list[str]:
     if changes.hide_collections is not None:
         account.hide_collections = changes.hide_collections
         changed.append("hidden collections")
+    if changes.hide_ai_media is not None:
+        account.hide_ai_media = changes.hide_ai_media
+        changed.append(_AI_FILTER)
     return changed
 
 
@@ -152,10 +160,11 @@ async def update_profile(services: Services, account: Account, changes: ProfileC
                 changed.append(what)
         if not changed:
             return row, []
-        row.updated_at = utcnow()
         session.add(row)
-        await local_actor(session, services.urls, row)  # its display name is a copy for joins
-        await send_profile_update(session, services, row)
+        if changed != [_AI_FILTER]:
+            row.updated_at = utcnow()
+            await local_actor(session, services.urls, row)  # its display name is a copy for joins
+            await send_profile_update(session, services, row)
         await session.commit()
         await session.refresh(row)
     services.cache.forget_account(row.username)

@@ -3,7 +3,9 @@ Interaction) newest first, one page at a time.
 
 Posts, remote posts and boosts share one snowflake id space, so each page is read from up to three
 queries with the same cursor conditions and merged by id. Who may see what comes from store/visibility.py;
-the viewer's blocks and mutes (ActorRestriction) are left out of every list.
+the viewer's blocks and mutes (ActorRestriction) are left out of every list, and, for a viewer who asked
+(`Account.hide_ai_media`), the home, public and hashtag timelines leave out posts with an image labelled
+AI-generated (and boosts of them); an account's own page still lists everything it may see.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
 from fediart.services import Services
+from fediart.media.provenance import AI_GENERATED
 from fediart.policy.scope import remote_actors_on
 from fediart.store.actors import local_actor
 from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility
@@ -56,6 +59,25 @@ def _accounts_of(actor_ids: Any) -> Any:
 
 def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _without_ai_posts() -> Any:
+    """Local posts none of whose images is labelled AI-generated."""
+    return ~exists(select(Media.id).where(Media.post_id == Post.id,
+                                          Media.digital_source_type.in_(sorted(AI_GENERATED))))
+
+
+def _without_ai_remote_posts() -> Any:
+    """Remote posts none of whose stored attachments is labelled AI-generated. The inbox stores only
+    normalised IPTC URLs, so the JSON's text holds each as a whole JSON string (quotes included, as
+    the tag filters match): trainedAlgorithmicMedia never matches inside compositeWithTrainedAlgorithmicMedia,
+    even where LIKE ignores case (SQLite)."""
+    text = cast(RemotePost.attachments, Text)
+    return and_(*(~text.like(_like(json.dumps(url)), escape="\\") for url in sorted(AI_GENERATED)))
+
+
+def _hides_ai(viewer: Account | None) -> bool:
+    return viewer is not None and bool(viewer.hide_ai_media)
 
 
 def _post_filters(services: Services, filters: Filters) -> list[Any]:
@@ -138,11 +160,11 @@ class _BoundViewer:
 
 # The home statement, built once per page shape (which cursors, limit <= 40: at most 320 entries) and
 # reused: building and hashing this expression cost more than running it.
-_home_statements: dict[tuple[bool, bool, bool, int], Any] = {}
+_home_statements: dict[tuple[bool, bool, bool, int, bool], Any] = {}
 
 
-def _home_statement(page: Page) -> Any:
-    shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None, page.limit)
+def _home_statement(page: Page, hide_ai: bool = False) -> Any:
+    shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None, page.limit, hide_ai)
     found = _home_statements.get(shape)
     if found is not None:
         return found
@@ -159,15 +181,19 @@ def _home_statement(page: Page) -> Any:
         Post.account_id.not_in(_accounts_of(restricted)))
     remotes = select(RemotePost).where(visible_remote_posts(me), RemotePost.actor_id.in_(followed),
                                        RemotePost.actor_id.not_in(restricted))
+    if hide_ai:
+        posts, remotes = posts.where(_without_ai_posts()), remotes.where(_without_ai_remote_posts())
     boosters = (or_(Interaction.actor_id.in_(followed), Interaction.actor_id == me.id)
                 & Interaction.actor_id.not_in(restricted))
-    found = _merge_statement(page, [(Post, posts), (RemotePost, remotes), *_boost_queries(me, restricted, boosters)],
+    found = _merge_statement(page, [(Post, posts), (RemotePost, remotes),
+                                    *_boost_queries(me, restricted, boosters, hide_ai=hide_ai)],
                              _bound_cursor(page))
     _home_statements[shape] = found
     return found
 
 
-def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list[tuple[Any, Any]]:
+def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any, *, hide_ai: bool = False
+                   ) -> list[tuple[Any, Any]]:
     """Boosts by `boosters` (a condition on Interaction.actor_id) of posts the viewer may see."""
     of_posts = (select(Interaction).join(Post, Post.id == Interaction.post_id)
                 .where(Interaction.kind == InteractionKind.BOOST, boosters, visible_posts(viewer),
@@ -175,6 +201,8 @@ def _boost_queries(viewer: Actor | None, restricted: Any, boosters: Any) -> list
     of_remote = (select(Interaction).join(RemotePost, RemotePost.id == Interaction.remote_post_id)
                  .where(Interaction.kind == InteractionKind.BOOST, boosters, visible_remote_posts(viewer),
                         RemotePost.actor_id.not_in(restricted)))
+    if hide_ai:
+        of_posts, of_remote = of_posts.where(_without_ai_posts()), of_remote.where(_without_ai_remote_posts())
     return [(Interaction, of_posts), (Interaction, of_remote)]
 
 
@@ -189,7 +217,8 @@ def remote_consents_to_public_feeds() -> Any:
 async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
     async with services.sessions() as session:
-        return await _page_rows(session, page, _home_statement(page), {"account": account.id, **_cursor_values(page)})
+        return await _page_rows(session, page, _home_statement(page, _hides_ai(account)),
+                                {"account": account.id, **_cursor_values(page)})
 
 
 async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,
@@ -201,7 +230,8 @@ async def public(services: Services, viewer: Account | None, page: Page, *, loca
         if not remote:
             queries.append((Post, select(Post).join(Account, Account.id == Post.account_id).where(
                 Post.deleted_at.is_(None), Post.visibility == Visibility.PUBLIC, Account.kind == "person",
-                Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters))))
+                Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters),
+                *([_without_ai_posts()] if _hides_ai(viewer) else []))))
         if not local:
             # Limited (silenced) servers' posts never appear in public views, as on Mastodon.
             hidden = await services.policy.hidden_domains()
@@ -209,7 +239,7 @@ async def public(services: Services, viewer: Account | None, page: Page, *, loca
             queries.append((RemotePost, select(RemotePost).where(
                 RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
                 RemotePost.actor_id.not_in(restricted), *limited, remote_consents_to_public_feeds(),
-                *_remote_filters(filters))))
+                *_remote_filters(filters), *([_without_ai_remote_posts()] if _hides_ai(viewer) else []))))
         return await _merged(session, page, queries)
 
 

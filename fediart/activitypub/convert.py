@@ -71,6 +71,8 @@ def mentioned_uris(post: Post) -> list[str]:
 def attachment_to_ap(media: Media, urls: Urls, licence: Licence) -> dict[str, Any]:
     """One image: Mastodon reads `name`, GoToSocial `summary`, Pixelfed `name` only, so alt goes in both."""
     alt = media.description or None
+    # How it was made (schema.org digitalSourceType, an IPTC URL), only when the file or artist said.
+    made = {"digitalSourceType": media.digital_source_type} if media.digital_source_type else {}
     return {
         "type": "Image",
         "mediaType": media.media_type,
@@ -81,6 +83,7 @@ def attachment_to_ap(media: Media, urls: Urls, licence: Licence) -> dict[str, An
         "height": media.height,
         "blurhash": media.blurhash or None,
         "focalPoint": [media.focal_x, media.focal_y],
+        **made,
         **attachment_terms(licence),
     }
 

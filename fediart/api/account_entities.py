@@ -184,6 +184,7 @@ async def credential_account_to_api(services: Any, session: AsyncSession, actor:
         "indexable": account.indexable,
         "hide_collections": bool(account.hide_collections),
         "discoverable": account.discoverable,
+        "hide_ai_media": bool(account.hide_ai_media),  # fediart: timelines leave out AI-labelled images
         # fediart's own: the artist's licence choices, so a client (or the studio) can show and edit them.
         "licence": licence_to_api(services.licence_for(account)),
     }

@@ -100,7 +100,8 @@ async def update_credentials(request: Request) -> Response:
         display_name=params.text("display_name"), bio=params.text("note"), fields=fields,
         avatar=await _image(params, "avatar"), header=await _image(params, "header"),
         locked=_optional_flag(params, "locked"), discoverable=_optional_flag(params, "discoverable"),
-        indexable=_optional_flag(params, "indexable"), hide_collections=_optional_flag(params, "hide_collections"))
+        indexable=_optional_flag(params, "indexable"), hide_collections=_optional_flag(params, "hide_collections"),
+        hide_ai_media=_optional_flag(params, "hide_ai_media"))  # fediart extension
     _licence_changes(params, changes)
     # source[privacy], source[sensitive], source[language], bot: accepted and not kept;
     # fediart has no per-artist posting defaults yet, and an artist is never a bot.

@@ -1,5 +1,7 @@
 """Mastodon's media endpoints: upload an image before posting it (v1 and v2 alike, processed at once,
-so the answer is 200 with `url` set), read an upload back, change its description or focal point."""
+so the answer is 200 with `url` set), read an upload back, change its description or focal point.
+
+fediart extension: `digital_source_type` (an IPTC short name or URL) declares how the image was made."""
 
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ async def upload(request: Request) -> Response:
     # One byte over the limit is enough for the pipeline to name the limit; the rest is never read.
     data = await file.read(services.config.media.max_upload_mb * 2**20 + 1)
     media = await upload_media(services, account, data, description=params.text("description"),
-                               focus=params.text("focus"))
+                               focus=params.text("focus"),
+                               digital_source_type=params.text("digital_source_type"))
     return api_json(media_to_api(media, services.urls))
 
 
@@ -42,7 +45,8 @@ async def update(request: Request) -> Response:
     params = await read_params(request)
     services = services_of(request)
     media = await update_media(services, account, request.path_params["media_id"],
-                               description=params.text("description"), focus=params.text("focus"))
+                               description=params.text("description"), focus=params.text("focus"),
+                               digital_source_type=params.text("digital_source_type"))
     return api_json(media_to_api(media, services.urls))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fediart.media.provenance import is_ai_generated, normalise_source_type
 from fediart.store.tables import Media
 
 def _meta(width: int | None, height: int | None) -> dict[str, Any]:
@@ -31,6 +32,9 @@ def media_to_api(media: Media, urls: Any) -> dict[str, Any]:
         },
         "description": media.description or None,
         "blurhash": media.blurhash or None,
+        # fediart extensions: how it was made (IPTC URL, null when unknown) and the label it earns.
+        "digital_source_type": media.digital_source_type or None,
+        "ai_generated": is_ai_generated(media.digital_source_type),
     }
 
 
@@ -58,4 +62,6 @@ def remote_attachment_to_api(post_id: int, index: int, item: dict[str, Any]) -> 
                  "focus": {"x": item.get("focal_x") or 0.0, "y": item.get("focal_y") or 0.0}},
         "description": item.get("description") or None,
         "blurhash": item.get("blurhash") or None,
+        "digital_source_type": normalise_source_type(item.get("digital_source_type")) or None,
+        "ai_generated": is_ai_generated(normalise_source_type(item.get("digital_source_type"))),
     }

@@ -273,6 +273,8 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
             "pinned": False,
             "licence": raw_of(item.licence),  # the terms as the author sent them
         }
+    # fediart extension: any image labelled AI-generated (declared or signed metadata), for filters.
+    doc["ai_generated"] = any(m["ai_generated"] for m in doc["media_attachments"])
     counts = rows.counts.get(key, {})
     mine = rows.mine.get(key, set())
     parent = rows.reply_targets.get(item.in_reply_to or "")
@@ -322,6 +324,7 @@ def _boost_to_api(services: Any, boost: Interaction, inner: dict[str, Any], rows
         "spoiler_text": "",
         "sensitive": False,
         "media_attachments": [],
+        "ai_generated": False,
         "mentions": [],
         "tags": [],
         "in_reply_to_id": None,

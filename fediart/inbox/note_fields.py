@@ -12,6 +12,7 @@ from typing import Any
 from fediart.activitypub.refs import id_of, ids_of, type_of
 from fediart.activitypub.vocab import PUBLIC
 from fediart.licence.remote_signals import post_record
+from fediart.media.provenance import normalise_source_type
 from fediart.store.fit import fit_text, fit_url
 from fediart.store.states import Visibility
 from fediart.text import sanitize_html
@@ -114,8 +115,26 @@ def _attachment_url(item: dict[str, Any]) -> str | None:
     return fit_url(item.get("href"))
 
 
+# schema.org digitalSourceType by the names a sender may compact it to. Mastodon, Pixelfed and Misskey
+# send no equivalent (an AI label is an open request in each: mastodon #30277, pixelfed #5911), so this
+# is the one field read; it may also sit on the Note, for every image of it.
+_SOURCE_TYPE_NAMES = ("digitalSourceType", "schema:digitalSourceType", "http://schema.org/digitalSourceType",
+                      "https://schema.org/digitalSourceType", "http://schema.org#digitalSourceType")
+
+
+def source_type_of(item: dict[str, Any]) -> str:
+    """The IPTC URL a remote object's digitalSourceType names; "" when absent or not an IPTC type."""
+    for name in _SOURCE_TYPE_NAMES:
+        for value in _list(item.get(name))[:4]:
+            found = normalise_source_type((value.get("@id") or value.get("id")) if isinstance(value, dict) else value)
+            if found:
+                return found
+    return ""
+
+
 def attachments_of(note: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
+    note_source_type = source_type_of(note)
     for item in _list(note.get("attachment"))[:ATTACHMENTS_MAX]:
         if not isinstance(item, dict):
             continue
@@ -135,6 +154,7 @@ def attachments_of(note: dict[str, Any]) -> list[dict[str, Any]]:
             "height": _number(item.get("height")),
             "focal_x": focal_x,
             "focal_y": focal_y,
+            **({"digital_source_type": made} if (made := source_type_of(item) or note_source_type) else {}),
         })
     return found
 

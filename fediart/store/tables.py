@@ -57,6 +57,7 @@ class Account(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id; None: cannot log in
     hide_collections: bool = False  # followers and following show their counts only
     role: str = Field(default="artist", max_length=16)  # AccountRole
+    hide_ai_media: bool = False  # timelines leave out posts whose images are labelled AI-generated
 
 
 class Actor(SQLModel, table=True):
@@ -155,6 +156,9 @@ class Media(SQLModel, table=True):
     focal_x: float = 0.0
     focal_y: float = 0.0
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # alt text
+    # How it was made: an IPTC digital source type URL (fediart.media.provenance), read from the file or
+    # declared by the artist; "" when neither said.
+    digital_source_type: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -229,7 +233,8 @@ class RemotePost(SQLModel, table=True):
     visibility: str = Field(default="public", max_length=16)  # Visibility, read from the addressing
     sensitive: bool = False
     language: str | None = Field(default=None, max_length=35)
-    # [{url, media_type, description, blurhash, width, height, focal_x, focal_y}], shown by remote URL
+    # [{url, media_type, description, blurhash, width, height, focal_x, focal_y, digital_source_type}],
+    # shown by remote URL; digital_source_type (an IPTC URL) only when the sender declared one
     attachments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # names
     mentions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # actor URIs

@@ -18,6 +18,7 @@ from fediart.cache import Rendered
 from fediart.http import respond
 from fediart.licence.html import schema_org
 from fediart.licence.model import Licence
+from fediart.media.provenance import is_ai_generated
 from fediart.media.renditions import Shown, shown
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE
@@ -105,7 +106,8 @@ async def _render(services: Services, username: str, post_id: int) -> Rendered:
     if thread is None:  # the post was deleted
         return _rendered(services, "gone.html", licence, status=410, **profile)
     title = f"{name} ({handle})"
-    images = [_image(shown(m, services.media_dir, urls.media), m.description) for m in media]
+    images = [{**_image(shown(m, services.media_dir, urls.media), m.description),
+               "ai_generated": is_ai_generated(m.digital_source_type)} for m in media]
     hidden = bool(post.summary or post.sensitive)
     return _rendered(
         services, "post.html", licence, schema=_schema(services, account, post, media, licence, title, thread),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fediart.media.images import THUMBNAIL_SIZE
+from fediart.media.provenance import is_ai_generated
 from fediart.services import Services
 from fediart.store.tables import Account, Media, Post
 
@@ -52,5 +53,7 @@ def work_tile(services: Services, account: Account, post: Post, cover: Media | N
             thumbnail=urls.media(cover.thumbnail_file), width=width, height=height,
             # No image goes unlabelled: the artist's description, else their words, else who made it.
             alt=cover.description.strip() or words or f"Artwork by {artist_name(account)}",
+            # Labelled from the cover's declared or signed metadata (fediart.media.provenance).
+            ai_generated=is_ai_generated(cover.digital_source_type),
         )
     return tile

@@ -22,6 +22,7 @@ from fediart.actions.errors import ActionError
 from fediart.actions.media import discard_uploads, parse_focus, upload_media
 from fediart.actions.posts import create_status, delete_status, edit_status, status_source
 from fediart.licence.catalogue import LICENCES
+from fediart.media.provenance import STUDIO_CHOICES, normalise_source_type, short_name
 from fediart.outbox.publish import MAX_IMAGES
 from fediart.services import Services
 from fediart.store.ids import parse_id
@@ -42,6 +43,9 @@ VISIBILITY_LABELS = {"public": "Public: on your profile and in public timelines"
 FORM_VISIBILITY = {stored: name for name, stored in VISIBILITIES.items()}
 LICENCE_KEYS = tuple(entry.key for entry in LICENCES)
 ALT_MISSING = "Add alt text to image {n}: describe what it shows for people who cannot see it."
+# "How was this made?": IPTC digital source types by short name, the first the default.
+MADE_CHOICES = tuple((member.short, label) for member, label in STUDIO_CHOICES)
+MADE_DEFAULT = MADE_CHOICES[0][0]
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Draft:
     licence: str = "all-rights-reserved"
     alts: dict[str, str] = field(default_factory=dict)     # by slot (new) or media id (edit)
     focuses: dict[str, str] = field(default_factory=dict)
+    made: dict[str, str] = field(default_factory=dict)  # how each image was made: an IPTC short name
     # One per opened form, sent as the Idempotency-Key: a double click on "Post" makes one post.
     form_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
@@ -70,6 +75,7 @@ def _draft(form: FormData, keys: tuple[str, ...], default_licence: str) -> Draft
                  licence=text(form, "licence", default_licence),
                  alts={k: text(form, f"alt_{k}").strip() for k in keys},
                  focuses={k: text(form, f"focus_{k}").strip() for k in keys},
+                 made={k: text(form, f"made_{k}").strip() for k in keys},
                  form_id=text(form, "form_id")[:64] or secrets.token_urlsafe(16))
 
 
@@ -81,10 +87,25 @@ def _visibility_options(selected: str) -> list[dict]:
     return [{"value": v, "label": VISIBILITY_LABELS[v], "selected": v == selected} for v in VISIBILITIES]
 
 
+def _made_options(selected: str, stored: str | None = None) -> list[dict]:
+    """The "How was this made?" choices; on the edit page a stored value the studio does not offer (read
+    from the file, or declared through the API; "" when nobody said) comes first, so saving keeps it."""
+    options = [{"value": v, "label": label} for v, label in MADE_CHOICES]
+    if stored is not None and stored not in {v for v, _ in MADE_CHOICES}:
+        options.insert(0, {"value": stored, "label": f"As stored: {stored}" if stored else "Not stated"})
+    return [{**o, "selected": o["value"] == selected} for o in options]
+
+
+def _check_made(made: str, n: int, stored: str | None = None) -> None:
+    if made and made != stored and made not in {v for v, _ in MADE_CHOICES}:
+        raise ActionError(f"Image {n}: choose how it was made from the list.")
+
+
 # ---- /studio/new ---------------------------------------------------------------------------------------
 
 def _new_page(studio: Studio, draft: Draft, *, error: str | None = None, status: int = 200) -> Response:
-    return studio.render("studio/new.html", status=status, draft=draft, error=error, slots=SLOTS,
+    made = {str(n): _made_options(draft.made.get(str(n)) or MADE_DEFAULT) for n in SLOTS}
+    return studio.render("studio/new.html", status=status, draft=draft, error=error, slots=SLOTS, made=made,
                          licences=_licence_options(draft.licence), visibilities=_visibility_options(draft.visibility),
                          require_alt=studio.services.config.media.require_alt_text,
                          max_mb=studio.services.config.media.max_upload_mb)
@@ -125,6 +146,7 @@ def _check_new(studio: Studio, draft: Draft, images: list[tuple[int, UploadFile]
             parse_focus(draft.focuses[str(n)])
         except ActionError as exc:
             raise ActionError(f"Focal point for image {n}: {exc.message}") from None
+        _check_made(draft.made[str(n)], n)
 
 
 async def _publish(studio: Studio, draft: Draft, images: list[tuple[int, UploadFile]]) -> Post:
@@ -140,7 +162,10 @@ async def _publish(studio: Studio, draft: Draft, images: list[tuple[int, UploadF
             try:
                 media = await upload_media(services, account, data, description=draft.alts[str(n)],
                                            focus=draft.focuses[str(n)] or None,
-                                           licence_key=draft.licence)
+                                           licence_key=draft.licence,
+                                           digital_source_type=draft.made[str(n)] or MADE_DEFAULT,
+                                           # the select's default must not hide what the file says
+                                           ai_metadata_wins=True)
             except ActionError as exc:
                 raise ActionError(f"Image {n}: {_plain(exc.message)}", exc.status) from None
             uploaded.append(media.id)
@@ -245,7 +270,10 @@ def _edit_page(studio: Studio, post: Post, media: list[Media], draft: Draft, *, 
     licence_key = post.licence_key or studio.account.licence_key
     images = [{"id": m.id, "n": i, "thumbnail": studio.services.urls.media(m.thumbnail_file),
                "stored_alt": m.description, "alt": draft.alts.get(str(m.id), m.description),
-               "focus": draft.focuses.get(str(m.id), _focus_text(m))} for i, m in enumerate(media, start=1)]
+               "focus": draft.focuses.get(str(m.id), _focus_text(m)),
+               "made": _made_options(draft.made.get(str(m.id)) or short_name(m.digital_source_type),
+                                     short_name(m.digital_source_type))}
+              for i, m in enumerate(media, start=1)]
     return studio.render("studio/edit.html", status=status, post=post, draft=draft, images=images, error=error,
                          visibilities=_visibility_options(draft.visibility), licences=_licence_options(licence_key),
                          require_alt=studio.services.config.media.require_alt_text)
@@ -266,7 +294,11 @@ def _media_changes(studio: Studio, form: FormData, draft: Draft, media: list[Med
             continue  # a form without this image's fields leaves it as it is
         if studio.services.config.media.require_alt_text and not draft.alts[key]:
             raise ActionError(ALT_MISSING.format(n=n))
-        changes.append({"id": key, "description": draft.alts[key], "focus": draft.focuses[key] or "0,0"})
+        change = {"id": key, "description": draft.alts[key], "focus": draft.focuses[key] or "0,0"}
+        _check_made(draft.made[key], n, short_name(m.digital_source_type))
+        if draft.made[key] and normalise_source_type(draft.made[key]) != m.digital_source_type:
+            change["digital_source_type"] = draft.made[key]
+        changes.append(change)
     return changes
 
 

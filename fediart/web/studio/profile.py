@@ -32,7 +32,7 @@ def _current(account: Account) -> dict[str, Any]:
     return {
         "display_name": account.display_name, "bio": html_to_text(account.summary or ""), "fields": fields,
         "locked": account.manually_approves_followers, "hide_collections": account.hide_collections,
-        "licence_key": account.licence_key,
+        "hide_ai_media": account.hide_ai_media, "licence_key": account.licence_key,
         "ai_training": "reserved" if account.ai_training_reserved else "allowed",
         "generative_only": account.generative_only, "indexable": account.search_indexing,
         "acquire_licence_url": account.acquire_licence_url or "", "copyright_holder": account.copyright_holder or "",
@@ -49,7 +49,7 @@ def _posted(form: FormData) -> dict[str, Any]:
         "fields": [{"name": text(form, f"field_name_{i}").strip(), "value": text(form, f"field_value_{i}").strip()}
                    for i in range(MAX_FIELDS)],
         "locked": "locked" in form, "hide_collections": "hide_collections" in form,
-        "licence_key": text(form, "licence_key"), "ai_training": training,
+        "hide_ai_media": "hide_ai_media" in form, "licence_key": text(form, "licence_key"), "ai_training": training,
         "generative_only": "generative_only" in form, "indexable": "indexable" in form,
         "acquire_licence_url": text(form, "acquire_licence_url").strip(),
         "copyright_holder": text(form, "copyright_holder").strip(),
@@ -66,6 +66,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> ProfileChanges:
     return ProfileChanges(
         display_name=changed("display_name"), bio=changed("bio"), fields=fields,
         locked=changed("locked"), hide_collections=changed("hide_collections"),
+        hide_ai_media=changed("hide_ai_media"),
         licence_key=changed("licence_key"),
         ai_training_reserved=None if training is None else training == "reserved",
         generative_only=changed("generative_only"), indexable=changed("indexable"),
