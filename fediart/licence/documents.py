@@ -38,7 +38,7 @@ CONTENT_SIGNALS_POLICY = """\
 
 
 def content_signal(licence: Licence) -> str:
-    """The Content Signals value (docs/licence.md §6 gives the mapping and why).
+    """The Content Signals value (docs/licence.md §4.2 gives the mapping and why).
 
     ai-train and ai-input are both "no" whenever AI training is reserved, generative-only included:
     the vocabulary cannot say "generative training only", a "yes" would grant the generative

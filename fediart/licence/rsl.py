@@ -1,7 +1,7 @@
 """Licence rendered as RSL 1.0 (Really Simple Licensing, application/rsl+xml): the instance and per-artist files.
 
 Built with ElementTree, so names and URLs from accounts are escaped by the serialiser, never by hand.
-The mapping from a Licence to usage tokens is in docs/licence.md §6.
+The mapping from a Licence to usage tokens is in docs/licence.md §4.2.
 """
 
 from __future__ import annotations
