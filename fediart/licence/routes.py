@@ -6,10 +6,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from fediart.activitypub.convert import post_licence
 from fediart.http import error, render_json, respond
 from fediart.licence.crawlers import crawler_list
 from fediart.licence.documents import ai_txt, odrl_policy, robots_txt, tdmrep_json
 from fediart.licence.headers import RSL_MEDIA_TYPE, http_headers
+from fediart.licence.post_overrides import licence_overrides, override_blocks
 from fediart.licence.rsl import artist_rsl, site_rsl
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account, list_accounts
@@ -36,11 +38,17 @@ async def tdmrep(request: Request) -> Response:
     return respond(render_json(rules, "application/json", services.site_licence))
 
 
+def _post_licence(services):
+    return lambda account, key: post_licence(services.licence_for(account), key)
+
+
 async def site_licence_file(request: Request) -> Response:
     services = services_of(request)
     async with services.sessions() as session:
         accounts = await list_accounts(session)
-    body = site_rsl(services.site_licence, [(a.username, services.licence_for(a)) for a in accounts])
+        overrides = await licence_overrides(session, accounts)
+    body = site_rsl(services.site_licence, [(a.username, services.licence_for(a)) for a in accounts],
+                    override_blocks(overrides, _post_licence(services)))
     return Response(body, media_type=RSL_MEDIA_TYPE, headers=http_headers(services.site_licence))
 
 
@@ -48,8 +56,11 @@ async def artist_licence_file(request: Request) -> Response:
     services, account = await _artist(request)
     if account is None:
         return error(404, "no such artist here")
+    async with services.sessions() as session:
+        overrides = await licence_overrides(session, [account])
     licence = services.licence_for(account)
-    return Response(artist_rsl(account.username, licence), media_type=RSL_MEDIA_TYPE, headers=http_headers(licence))
+    body = artist_rsl(account.username, licence, override_blocks(overrides, _post_licence(services)))
+    return Response(body, media_type=RSL_MEDIA_TYPE, headers=http_headers(licence))
 
 
 async def _artist(request: Request):

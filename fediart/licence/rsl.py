@@ -79,22 +79,28 @@ def _serialise(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def artist_rsl(username: str, licence: Licence) -> bytes:
-    """/@NAME/license.xml: the artist's terms for each of their paths."""
+def artist_rsl(username: str, licence: Licence, posts: Sequence[tuple[str, Licence]] = ()) -> bytes:
+    """/@NAME/license.xml: the artist's terms for each of their paths, then posts under another licence."""
     root = ET.Element(f"{{{RSL_NS}}}rsl")
     for path in artist_paths(username):
         content_element(root, path, licence)
+    for path, post_licence in posts:
+        content_element(root, path, post_licence)
     return _serialise(root)
 
 
-def site_rsl(site: Licence, per_artist: Sequence[tuple[str, Licence]]) -> bytes:
-    """/license.xml: each artist's paths with their own terms, then the instance default for the rest.
+def site_rsl(site: Licence, per_artist: Sequence[tuple[str, Licence]],
+             posts: Sequence[tuple[str, Licence]] = ()) -> bytes:
+    """/license.xml: each artist's paths with their own terms, single posts, then the instance default.
 
-    RSL applies the narrower scope first, so "/" only governs what no artist block matches.
+    RSL applies the narrower scope first, so "/" only governs what no artist block matches, and a
+    post's own block wins over its artist's.
     """
     root = ET.Element(f"{{{RSL_NS}}}rsl")
     for username, licence in per_artist:
         for path in artist_paths(username):
             content_element(root, path, licence)
+    for path, post_licence in posts:
+        content_element(root, path, post_licence)
     content_element(root, "/", site, holder="organization")
     return _serialise(root)

@@ -136,3 +136,23 @@ async def test_ai_crawlers_still_get_the_licence_files(client, make_artist):
     assert (await client.get("/@ana", headers={**gptbot, "Accept": BROWSER_ACCEPT})).status_code == 403
     for path in ("/license.xml", "/@ana/license.xml", "/robots.txt"):
         assert (await client.get(path, headers=gptbot)).status_code == 200, path
+
+
+async def test_a_post_under_its_own_licence_gets_its_own_blocks(client, services, make_artist):
+    await make_artist("ana", licence_key="cc-by-nc-nd-4.0")
+    shared = await publish(services, text="Free heron", images=[(png(), "a heron")], licence_key="cc-by-4.0")
+    same = await publish(services, text="Usual", licence_key="cc-by-nc-nd-4.0")
+    hidden = await publish(services, text="Friends", licence_key="cc-by-4.0", visibility="followers")
+    for path in ("/license.xml", "/@ana/license.xml"):
+        found = blocks(parse(await client.get(path)))
+        own = [url for url in found if url not in ANA_PATHS and url != "/"]
+        assert f"/@ana/{shared.id}$" in own and f"/users/ana/statuses/{shared.id}$" in own
+        files = [url for url in own if url.startswith("/media/ana/")]
+        assert files and all(url.endswith("$") for url in files)
+        for url in own:
+            assert str(shared.id) in url or url.startswith("/media/ana/")
+            payment = found[url].find("rsl:license/rsl:payment/rsl:standard", NS)
+            assert payment.text == "https://creativecommons.org/licenses/by/4.0/", url
+            # Only the copyright licence changes; the AI reservation stays the artist's.
+            assert "ai-train" in usage(found[url], "prohibits")
+        assert not any(str(same.id) in url or str(hidden.id) in url for url in found)
