@@ -14,7 +14,7 @@ from fediart.store.tables import Follower, Actor
 SCHEMA = "http://schema.org/"
 AS = "https://www.w3.org/ns/activitystreams#"
 DMI = "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"
-LICENCE_IRIS = (SCHEMA + "license", SCHEMA + "usageInfo", SCHEMA + "copyrightNotice", SCHEMA + "creditText",
+LICENCE_IRIS = ("http://purl.org/dc/terms/license", SCHEMA + "usageInfo", SCHEMA + "copyrightNotice", SCHEMA + "creditText",
                 "http://www.w3.org/ns/tdmrep#reservation", "http://www.w3.org/ns/tdmrep#policy",
                 "https://w3id.org/fediart/ns#contentUsage")
 

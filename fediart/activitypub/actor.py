@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from fediart.activitypub.vocab import CONTEXT
-from fediart.licence.jsonld import actor_fields, object_terms
+from fediart.licence.jsonld import actor_fields, actor_terms, object_terms
 from fediart.licence.model import Licence
 from fediart.store.tables import Account
 from fediart.urls import Urls
@@ -86,7 +86,7 @@ def person_to_ap(account: Account, urls: Urls, licence: Licence, domain: str) ->
         doc["icon"] = _image(urls, account.avatar_file)
     if account.header_file:
         doc["image"] = _image(urls, account.header_file)
-    doc.update(object_terms(licence, actor))
+    doc.update(actor_terms(licence, actor))
     return doc
 
 

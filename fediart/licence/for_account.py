@@ -10,6 +10,15 @@ from fediart.store.tables import Account
 from fediart.urls import Urls
 
 
+def site_rsl_url(urls: Urls) -> str:
+    """The instance's RSL licence file; robots.txt's `License:` line must be this absolute URL."""
+    return f"{urls.base}/license.xml"
+
+
+def artist_rsl_url(urls: Urls, username: str) -> str:
+    return f"{urls.profile(username)}/license.xml"
+
+
 def account_licence(account: Account, urls: Urls, domain: str) -> Licence:
     """The licence an artist chose, with the URLs of their terms and policy pages."""
     name = account.display_name or account.username
@@ -26,6 +35,7 @@ def account_licence(account: Account, urls: Urls, domain: str) -> Licence:
         usage_info_url=urls.terms(account.username),
         tdm_policy_url=urls.tdm_policy(account.username),
         acquire_licence_url=account.acquire_licence_url or urls.licensing(account.username),
+        rsl_url=artist_rsl_url(urls, account.username),
     )
 
 
@@ -43,4 +53,5 @@ def instance_licence(config: Config, urls: Urls) -> Licence:
         usage_info_url=urls.site_terms,
         tdm_policy_url=urls.site_tdm_policy,
         acquire_licence_url=None,
+        rsl_url=site_rsl_url(urls),
     )

@@ -225,7 +225,7 @@ def parse_level(doc: Any, level: str) -> Signals:
         return Signals()
     s: dict[str, Any] = {"ai_training": Permission.UNKNOWN, "search": Permission.UNKNOWN}
     sources: list[Source] = []
-    indexable = searchable_by = None
+    indexable = searchable_by = usage_info = None
 
     def note(vocab: str, prop: str, value: Any, meaning: str) -> None:
         sources.append(Source(level, vocab, prop, _raw(value), meaning))
@@ -268,6 +268,8 @@ def parse_level(doc: Any, level: str) -> Signals:
         elif name == "creditText" and _text(_unwrap(value)):
             s["credit"] = _text(_unwrap(value))
             note(vocab or "schema.org", name, value, "credit line")
+        elif name == "usageInfo" and _http_url(value):
+            usage_info = _http_url(value)
         elif name == "acquireLicensePage" and _http_url(value):
             s["acquire_page"] = _http_url(value)
             note(vocab or "schema.org", name, value, "where to acquire a licence")
@@ -337,6 +339,10 @@ def parse_level(doc: Any, level: str) -> Signals:
         verdict = Permission.UNKNOWN
     # An explicit noindex / search=n beats an opt-in at the same level.
     s["search"] = _stricter(s["search"], verdict)
+    if s.get("licence_url") and s["licence_url"] == usage_info:
+        # The licence is the sender's own terms page (fediart does this for all rights reserved,
+        # since FEP-6757 wants a licence IRI): no standard licence is granted.
+        s.update(licence_url=None, licence_name="All rights reserved", all_rights_reserved=True)
     if s.get("licence_url") and not s.get("licence_name"):
         s["licence_name"] = _name_for(s["licence_url"])
     return Signals(sources=tuple(sources), **s)

@@ -29,6 +29,12 @@ class Licence:
     tdm_policy_url: str  # machine-readable ODRL/TDMRep policy
     acquire_licence_url: str | None  # where to ask for or buy a licence (schema:acquireLicensePage)
     creator: str  # the artist's display name
+    rsl_url: str | None = None  # the RSL 1.0 licence file (application/rsl+xml) that covers this work
+
+    @property
+    def document_url(self) -> str:
+        """What `license` points to: the licence document, or for all rights reserved the terms page."""
+        return self.url or self.usage_info_url
 
     @property
     def all_rights_reserved(self) -> bool:
@@ -85,6 +91,7 @@ def build_licence(
     usage_info_url: str,
     tdm_policy_url: str,
     acquire_licence_url: str | None = None,
+    rsl_url: str | None = None,
 ) -> Licence:
     """Make a Licence from a catalogue key; raises KeyError naming the unknown key."""
     entry = licence_by_key(key)
@@ -101,6 +108,7 @@ def build_licence(
         tdm_policy_url=tdm_policy_url,
         acquire_licence_url=acquire_licence_url,
         creator=creator,
+        rsl_url=rsl_url,
     )
 
 

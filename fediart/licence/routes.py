@@ -1,4 +1,4 @@
-"""Routes that publish the licence itself: robots.txt, ai.txt, TDMRep, ODRL policies, terms pages."""
+"""Routes that publish the licence itself: robots.txt, ai.txt, TDMRep, ODRL policies, RSL files, terms pages."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from fediart.activitypub.convert import post_licence
 from fediart.http import error, render_json, respond
 from fediart.licence.crawlers import crawler_list
 from fediart.licence.documents import ai_txt, odrl_policy, robots_txt, tdmrep_json
-from fediart.licence.headers import http_headers
+from fediart.licence.headers import RSL_MEDIA_TYPE, http_headers
+from fediart.licence.post_overrides import licence_overrides, override_blocks
+from fediart.licence.rsl import artist_rsl, site_rsl
 from fediart.services import services_of
 from fediart.store.accounts import USERNAME_RE, get_account, list_accounts
 from fediart.web.pages import render_page
@@ -33,6 +36,31 @@ async def tdmrep(request: Request) -> Response:
         accounts = await list_accounts(session)
     rules = tdmrep_json(services.site_licence, [(a.username, services.licence_for(a)) for a in accounts])
     return respond(render_json(rules, "application/json", services.site_licence))
+
+
+def _post_licence(services):
+    return lambda account, key: post_licence(services.licence_for(account), key)
+
+
+async def site_licence_file(request: Request) -> Response:
+    services = services_of(request)
+    async with services.sessions() as session:
+        accounts = await list_accounts(session)
+        overrides = await licence_overrides(session, accounts)
+    body = site_rsl(services.site_licence, [(a.username, services.licence_for(a)) for a in accounts],
+                    override_blocks(overrides, _post_licence(services)))
+    return Response(body, media_type=RSL_MEDIA_TYPE, headers=http_headers(services.site_licence))
+
+
+async def artist_licence_file(request: Request) -> Response:
+    services, account = await _artist(request)
+    if account is None:
+        return error(404, "no such artist here")
+    async with services.sessions() as session:
+        overrides = await licence_overrides(session, [account])
+    licence = services.licence_for(account)
+    body = artist_rsl(account.username, licence, override_blocks(overrides, _post_licence(services)))
+    return Response(body, media_type=RSL_MEDIA_TYPE, headers=http_headers(licence))
 
 
 async def _artist(request: Request):
@@ -96,6 +124,8 @@ routes = [
     Route("/ai.txt", ai),
     Route("/.well-known/tdmrep.json", tdmrep),
     Route("/tdm-policy.json", site_policy),
+    Route("/license.xml", site_licence_file),
+    Route("/@{username}/license.xml", artist_licence_file),
     Route("/terms", site_terms),
     Route("/@{username}/tdm-policy.json", artist_policy),
     Route("/@{username}/terms", artist_terms),

@@ -61,7 +61,7 @@ async def test_a_signed_fetch_gets_the_ordered_collection_with_the_licence(clien
     assert doc["searchableBy"] == [ACTOR]
     expanded = expand(doc)[0]
     assert not [key for key in expanded if key.startswith("_:")]
-    for iri in ("http://schema.org/license", "http://schema.org/usageInfo", "http://schema.org/copyrightNotice",
+    for iri in ("http://purl.org/dc/terms/license", "http://schema.org/usageInfo", "http://schema.org/copyrightNotice",
                 "http://www.w3.org/ns/tdmrep#reservation", "http://www.w3.org/ns/tdmrep#policy",
                 "https://w3id.org/fediart/ns#contentUsage"):
         assert expanded.get(iri), iri

@@ -27,6 +27,7 @@ NOTE = ANA + "/statuses/7"
 CC_NC_ND = "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 DMI = "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"
 SCHEMA = "http://schema.org/"
+DC_LICENSE = "http://purl.org/dc/terms/license"
 AS = "https://www.w3.org/ns/activitystreams#"
 
 
@@ -160,7 +161,8 @@ def test_update_needs_an_edit_time():
 def test_per_post_licence_overrides_the_licence_but_not_the_reservation():
     acct = account(licence_key="all-rights-reserved")
     mine = note_for(post(), [image()], acct)
-    assert "license" not in mine and "All rights reserved" in mine["content"]
+    # FEP-6757 wants a licence IRI; with all rights reserved it is the artist's terms page.
+    assert mine["license"] == "https://art.example/@ana/terms" and "All rights reserved" in mine["content"]
     shared = note_for(post(licence_key="cc-by-4.0"), [image()], acct)
     assert shared["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert shared["attachment"][0]["license"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -183,11 +185,23 @@ def test_documents_expand_without_undefined_terms():
             assert not [k for k in current if k.startswith("_:")], current
             for values in current.values():
                 stack += [v for v in values if isinstance(v, dict)] if isinstance(values, list) else []
-            if SCHEMA + "license" in current:
-                assert current[SCHEMA + "license"] == [{"@id": CC_NC_ND}]
+            assert SCHEMA + "license" not in current
+            if DC_LICENSE in current:
+                assert current[DC_LICENSE] == [{"@id": CC_NC_ND}]
     [node] = expand(note)
     [attachment] = node[AS + "attachment"]
     assert attachment["http://ns.useplus.org/ldf/xmp/1.0/DataMining"] == [{"@id": DMI}]
     assert attachment[AS + "name"] == [{"@value": "Ink drawing of a grey heron"}]
     assert attachment["http://joinmastodon.org/ns#blurhash"] == [{"@value": "LKO2?U%2Tw=w]~RBVZRi};RPxuwH"}]
     assert attachment["http://joinmastodon.org/ns#focalPoint"] == [{"@list": [{"@value": 0.25}, {"@value": -0.5}]}]
+
+
+def test_fep_6757_and_5e53_terms_on_the_note_and_each_image_expand_to_their_iris():
+    note = note_for(post(), [image()])
+    assert note["license"] == note["attachment"][0]["license"] == CC_NC_ND
+    assert note["xRobotsTag"] == "noai, noimageai, noarchive, noindex"
+    [node] = expand(note)
+    assert node[DC_LICENSE] == [{"@id": CC_NC_ND}]
+    assert node["https://w3id.org/fediart/ns#xRobotsTag"] == [{"@value": "noai, noimageai, noarchive, noindex"}]
+    [attachment] = node[AS + "attachment"]
+    assert attachment["@type"] == [AS + "Image"] and attachment[DC_LICENSE] == [{"@id": CC_NC_ND}]

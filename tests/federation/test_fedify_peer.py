@@ -24,7 +24,7 @@ from peers.fedify_peer import FedifyPeer, fedify_available
 
 pytestmark = pytest.mark.skipif(fedify_available() is not None, reason=str(fedify_available()))
 
-LICENCE_IRIS = ("http://schema.org/license", "http://www.w3.org/ns/tdmrep#reservation",
+LICENCE_IRIS = ("http://purl.org/dc/terms/license", "http://www.w3.org/ns/tdmrep#reservation",
                 "https://w3id.org/fediart/ns#contentUsage", "http://schema.org/creditText")
 
 

@@ -36,7 +36,7 @@ async def signed_by(instance, url: str) -> dict[str, str]:
     headers.update(sign_request("GET", url, headers, None, f"{instance.base_url}/actor#main-key",
                                 load_private_key(account.private_key_pem)))
     return headers
-LICENCE_IRIS = ("http://schema.org/license", "http://www.w3.org/ns/tdmrep#reservation",
+LICENCE_IRIS = ("http://purl.org/dc/terms/license", "http://www.w3.org/ns/tdmrep#reservation",
                 "https://w3id.org/fediart/ns#contentUsage", "http://schema.org/copyrightNotice")
 
 

@@ -17,10 +17,13 @@ from fediart.activitypub.jsonld import expand
 from fediart.worker import run_due_work
 
 SCHEMA = "http://schema.org/"
+# FEP-6757: `license` is Dublin Core's, and the actor names the licence it prefers.
+DC_LICENSE = "http://purl.org/dc/terms/license"
+PREFERRED_LICENSE = "https://w3id.org/fep/6757#preferredLicense"
 AS = "https://www.w3.org/ns/activitystreams#"
 BY_NC_ND = "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 # docs/licence.md §3: the object terms, and what an image attachment carries instead.
-OBJECT_IRIS = {SCHEMA + "license", SCHEMA + "usageInfo", SCHEMA + "acquireLicensePage", SCHEMA + "copyrightNotice",
+OBJECT_IRIS = {DC_LICENSE, SCHEMA + "usageInfo", SCHEMA + "acquireLicensePage", SCHEMA + "copyrightNotice",
                SCHEMA + "creditText", "http://www.w3.org/ns/tdmrep#reservation", "http://www.w3.org/ns/tdmrep#policy",
                "https://w3id.org/fediart/ns#contentUsage", "https://w3id.org/fediart/ns#xRobotsTag",
                "http://fedibird.com/ns#searchableBy"}
@@ -108,18 +111,19 @@ def _assert_licensed(kind: str, node: dict, licence_key: str) -> None:
     undefined = [key for key in node if key.startswith("_:")]
     assert not undefined, f"{kind}: terms the @context does not define: {undefined}"
     expected = IMAGE_IRIS if kind == AS + "Image" else OBJECT_IRIS
-    if LICENCES[licence_key] is None:
-        # All rights reserved has no licence document to point at; usageInfo names the terms.
-        expected = expected - {SCHEMA + "license"}
-        assert SCHEMA + "license" not in node, kind
+    # All rights reserved has no licence document: `license` names the terms page then.
+    licence = LICENCES[licence_key] or "https://art.example/@ana/terms"
     if kind == AS + "Application" or str(node.get("@id", "")).startswith("https://art.example/actor/"):
         # The instance actor and its collections carry the instance default: all rights reserved
-        # (no `license`) and no acquire licence page (docs/licence.md §1).
-        expected = expected - {SCHEMA + "license", SCHEMA + "acquireLicensePage"}
+        # (the site terms) and no acquire licence page (docs/licence.md §1).
+        expected = expected - {SCHEMA + "acquireLicensePage"}
+        licence = "https://art.example/terms"
     missing = sorted(iri for iri in expected if iri not in node)
     assert not missing, f"{kind} {node.get('@id')} lacks {missing}"
-    if SCHEMA + "license" in expected:
-        assert node[SCHEMA + "license"] == [{"@id": LICENCES[licence_key]}]
+    assert SCHEMA + "license" not in node, kind
+    assert node[DC_LICENSE] == [{"@id": licence}], kind
+    if kind == AS + "Person":
+        assert node[PREFERRED_LICENSE] == [{"@id": licence}]
     assert node["http://www.w3.org/ns/tdmrep#reservation"][0]["@value"] == 1
 
 

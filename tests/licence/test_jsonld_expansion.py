@@ -12,8 +12,12 @@ from pyld.jsonld import JsonLdError
 from fediart.activitypub.jsonld import expand
 
 SCHEMA = "http://schema.org/"
+# FEP-6757: Dublin Core `license` on every object, `preferredLicense` on the artist.
+DC_LICENSE = "http://purl.org/dc/terms/license"
+PREFERRED_LICENSE = "https://w3id.org/fep/6757#preferredLicense"
+BY_NC_ND = "https://creativecommons.org/licenses/by-nc-nd/4.0/"
 LICENCE_IRIS = {
-    SCHEMA + "license": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    DC_LICENSE: BY_NC_ND,
     SCHEMA + "usageInfo": None,
     SCHEMA + "acquireLicensePage": None,
     SCHEMA + "copyrightNotice": None,
@@ -21,7 +25,7 @@ LICENCE_IRIS = {
     "http://www.w3.org/ns/tdmrep#reservation": 1,
     "http://www.w3.org/ns/tdmrep#policy": None,
     "https://w3id.org/fediart/ns#contentUsage": "train-ai=n, search=n",
-    "https://w3id.org/fediart/ns#xRobotsTag": None,
+    "https://w3id.org/fediart/ns#xRobotsTag": "noai, noimageai, noarchive, noindex",
 }
 AS = "https://www.w3.org/ns/activitystreams#"
 
@@ -51,6 +55,7 @@ async def test_person_expands_with_licence_and_mastodon_terms(client, make_artis
     person, _ = await _actor_docs(client, make_artist, network)
     [node] = expand(person)
     assert_licence_terms(node)
+    assert values(node, PREFERRED_LICENSE) == [BY_NC_ND]
     assert node["@type"] == [AS + "Person"]
     for term in ("inbox", "outbox", "followers", "following", "preferredUsername", "name", "summary", "url",
                  "endpoints", "manuallyApprovesFollowers", "published"):
@@ -75,9 +80,11 @@ async def test_instance_actor_expands_with_licence_terms(client, make_artist, ne
 async def test_extension_context_document_defines_the_same_terms(client):
     context = (await client.get("/ns/fediart.jsonld")).json()
     doc = {"@context": [context["@context"]], "id": "https://art.example/x", "license": "https://l.example/",
-           "tdmReservation": 1, "contentUsage": "train-ai=n", "dataMining": "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED"}
+           "preferredLicense": "https://p.example/", "xRobotsTag": "noai", "tdmReservation": 1, "contentUsage": "train-ai=n", "dataMining": "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED"}
     [node] = expand(doc)
-    assert values(node, SCHEMA + "license") == ["https://l.example/"]
+    assert values(node, DC_LICENSE) == ["https://l.example/"]
+    assert values(node, PREFERRED_LICENSE) == ["https://p.example/"]
+    assert values(node, "https://w3id.org/fediart/ns#xRobotsTag") == ["noai"]
     assert values(node, "http://ns.useplus.org/ldf/xmp/1.0/DataMining") == ["http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED"]
 
 

@@ -74,7 +74,7 @@ async def test_create_writes_everything_and_delivers_once_per_inbox(services, ne
     for subject in (node, note_node):
         for iri in LICENCE_IRIS:
             assert values(subject, iri), iri
-        assert values(subject, "http://schema.org/license") == ["https://creativecommons.org/licenses/by-nc-nd/4.0/"]
+        assert values(subject, "http://purl.org/dc/terms/license") == ["https://creativecommons.org/licenses/by-nc-nd/4.0/"]
     [image] = note_node[AS + "attachment"]
     for iri in LICENCE_IRIS:
         assert values(image, iri), iri
