@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from fediart.actions.errors import ActionError, NotFound
 from fediart.activitypub.convert import post_licence
+from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
@@ -60,8 +61,9 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
             max_pixels=config.max_megapixels * 1_000_000)
     except MediaError as exc:
         raise ActionError(f"Validation failed: {exc}") from None
+    sign = content_signer_for(services, account, licence, title=description or "", source=data)
     media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
-                                    account_id=account.id, alt=description or "")
+                                    account_id=account.id, alt=description or "", sign=sign)
     if focal is not None:
         media.focal_x, media.focal_y = focal
     try:

@@ -20,6 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from fediart.config import Config, ConfigError
 
+CA_SUFFIX = "Content Credentials CA"  # how `credentials show` tells the instance's own CA
 CA_YEARS = 20
 LEAF_YEARS = 5
 
@@ -59,7 +60,7 @@ def make_chain(domain: str, now: datetime.datetime | None = None) -> tuple[bytes
     now = now or datetime.datetime.now(datetime.timezone.utc)
     start = now - datetime.timedelta(hours=1)  # tolerate a validator whose clock runs a little behind
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(domain, f"{domain} Content Credentials CA")
+    ca_name = _name(domain, f"{domain} {CA_SUFFIX}")
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
           .not_valid_before(start).not_valid_after(now + datetime.timedelta(days=365 * CA_YEARS))
