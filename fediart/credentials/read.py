@@ -26,6 +26,7 @@ class Credentials:
     actions: list[str] = field(default_factory=list)
     creator_url: str = ""
     creator_name: str = ""
+    licence_url: str = ""  # the copyright licence the author named ("" for all rights reserved)
     signer: str = ""  # the signing certificate's common name
     signer_organisation: str = ""
     signed_at: str = ""  # ISO time, when the signer put one in the claim
@@ -103,6 +104,7 @@ def read_credentials(data: bytes, media_type: str, trust_anchor: bytes | None = 
         actions=[a.get("action", "") for a in _assertion(active, "c2pa.actions", "c2pa.actions.v2").get("actions", [])],
         creator_url=author.get("@id", ""),
         creator_name=author.get("name", ""),
+        licence_url=work.get("license", ""),
         signer=signature.get("common_name", ""),
         signer_organisation=signature.get("issuer", ""),
         signed_at=signature.get("time", ""),
