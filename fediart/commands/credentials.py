@@ -49,12 +49,11 @@ def _key_type(certificate: x509.Certificate) -> str:
     return type(key).__name__
 
 
-def made_by_fediart(loaded: LoadedCredentials) -> bool:
+def made_by_fediart(loaded: LoadedCredentials, domain: str) -> bool:
     """Whether the chain was issued by the instance's own CA (what `fediart init` makes: its name is
     "<domain> Content Credentials CA"), rather than by an issuer the admin brought."""
-    root = loaded.chain[-1]
-    names = root.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return bool(names) and str(names[0].value).endswith(CA_SUFFIX)
+    names = loaded.chain[-1].issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return bool(names) and names[0].value == f"{domain} {CA_SUFFIX}"
 
 
 def describe(config: Config, now: datetime.datetime | None = None) -> list[str]:
@@ -80,7 +79,7 @@ def describe(config: Config, now: datetime.datetime | None = None) -> list[str]:
         f"chain:          {len(loaded.chain)} certificate(s)",
         "",
     ]
-    if made_by_fediart(loaded):
+    if made_by_fediart(loaded, config.domain):
         lines += [
             "what validators will say:",
             "  this server's own checks: Trusted (the chain ends in the instance's trust anchor).",
