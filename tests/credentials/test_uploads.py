@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from credentials_support import DIGITAL_CAPTURE, image, licence, other_authority
 
 from fediart.actions.media import upload_media
@@ -92,9 +94,10 @@ async def test_the_sidecar_is_served_and_announced_beside_the_licence_link(clien
     assert (await client.get(f"/media/{media.file}.c2pa.c2pa")).status_code == 404
 
 
-async def test_a_licence_change_re_signs_every_rendition(services, make_artist):
+@pytest.mark.parametrize(("fmt", "frames"), [("JPEG", 1), ("PNG", 1), ("WEBP", 1), ("GIF", 2)])
+async def test_a_licence_change_re_signs_every_rendition(services, make_artist, fmt, frames):
     ana = await make_artist("ana")
-    media = await upload_media(services, ana, image("JPEG"), description="x")
+    media = await upload_media(services, ana, image(fmt, (1800, 1200), frames), description="x")
     before = renditions(media)
     for name in before:
         assert read(services, name).licence_url == ""  # all rights reserved: no licence link
