@@ -129,3 +129,17 @@ async def test_deleting_files_removes_their_sidecars(services, make_artist):
     delete_files(services.media_dir, [media])
     for path in paths:
         assert not path.exists() and not path.with_name(path.name + ".c2pa").exists()
+
+
+async def test_what_a_client_uploads_through_the_api_is_served_signed(client, services, make_artist, bearer):
+    ana = await make_artist("ana")
+    response = await client.post("/api/v2/media", headers=await bearer(ana),
+                                 files={"file": ("file", image("JPEG", (900, 600)), "application/octet-stream")},
+                                 data={"description": "A heron"})
+    assert response.status_code == 200
+    for key in ("url", "preview_url"):
+        served = await client.get(response.json()[key])
+        assert served.status_code == 200
+        found = read_credentials(served.content, "image/jpeg", anchor(services))
+        assert found.state == "Trusted" and found.training_mining == RESERVED
+        assert 'rel="c2pa-manifest"' in served.headers["link"]
