@@ -53,6 +53,15 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class CredentialsConfig:
+    """Content Credentials (C2PA) signing: PEM files, relative paths resolved like [media] dir."""
+
+    cert_chain: str = "./data/credentials/chain.pem"  # the signing certificate first, then its issuers
+    private_key: str = "./data/credentials/signing-key.pem"  # EC P-256 (ES256), unencrypted PEM
+    trust_anchor: str = "./data/credentials/trust-anchor.pem"  # the root fediart's own checks trust
+
+
+@dataclass(frozen=True)
 class LicenceConfig:
     default: str = "all-rights-reserved"
     ai_training_reserved: bool = True
@@ -97,6 +106,7 @@ class Config:
     licence: LicenceConfig = field(default_factory=LicenceConfig)
     federation: FederationConfig = field(default_factory=FederationConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    credentials: CredentialsConfig = field(default_factory=CredentialsConfig)
     path: str = "<defaults>"  # where it was loaded from, for error messages
 
     @property
@@ -119,6 +129,7 @@ _SECTION_TYPES = {
     "licence": LicenceConfig,
     "federation": FederationConfig,
     "worker": WorkerConfig,
+    "credentials": CredentialsConfig,
 }
 
 
@@ -245,7 +256,11 @@ def _absolute_paths(config: Config, folder: Path, env: dict[str, str]) -> Config
 
     url = absolute_sqlite_url(config.database.url, base("FEDIART_DATABASE_URL"), config.path)
     media_dir = str(base("FEDIART_MEDIA_DIR") / Path(config.media.dir).expanduser())
-    return replace(config, database=replace(config.database, url=url), media=replace(config.media, dir=media_dir))
+    credentials = replace(config.credentials, **{
+        key: str(base(f"FEDIART_CREDENTIALS_{key.upper()}") / Path(getattr(config.credentials, key)).expanduser())
+        for key in ("cert_chain", "private_key", "trust_anchor")})
+    return replace(config, database=replace(config.database, url=url), media=replace(config.media, dir=media_dir),
+                   credentials=credentials)
 
 
 def absolute_sqlite_url(url: str, base: Path, where: str) -> str:
@@ -288,5 +303,10 @@ def default_config_dict(domain: str, database_url: str | None = None, data_dir: 
         },
         "database": {"url": database_url or f"sqlite+aiosqlite:///{data_dir}/fediart.sqlite3"},
         "media": {"dir": f"{data_dir}/media"},
+        "credentials": {
+            "cert_chain": f"{data_dir}/credentials/chain.pem",
+            "private_key": f"{data_dir}/credentials/signing-key.pem",
+            "trust_anchor": f"{data_dir}/credentials/trust-anchor.pem",
+        },
         "federation": {"allow_private_addresses": loopback},
     }

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from fediart.actions.errors import ActionError, NotFound
 from fediart.activitypub.convert import post_licence
+from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.provenance import is_ai_generated, normalise_source_type, read_source_type
 from fediart.media.store import delete_files, save_image
@@ -101,10 +102,14 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     # Read only once the bytes proved to be a usable image; the native C2PA reader runs off the loop.
     found = await asyncio.to_thread(read_source_type, data)
     _refuse_ai(services, found, declared=False)
-    media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
-                                    account_id=account.id, alt=description or "")
     overridden = ai_metadata_wins and is_ai_generated(found) and not is_ai_generated(declared)
-    media.digital_source_type = found if declared is None or overridden else declared
+    source_type = found if declared is None or overridden else declared
+    # The Content Credentials say how it was made, as the row does (digitalCreation when nobody said).
+    sign = content_signer_for(services, account, licence, title=description or "", source=data,
+                              digital_source_type=source_type or None)
+    media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
+                                    account_id=account.id, alt=description or "", sign=sign)
+    media.digital_source_type = source_type
     if focal is not None:
         media.focal_x, media.focal_y = focal
     try:

@@ -23,6 +23,7 @@ from fediart.activitypub.convert import post_licence
 from fediart.licence.catalogue import licence_by_key
 from fediart.licence.xmp import xmp_packet
 from fediart.media.images import MediaError
+from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.relicence import Rewritten, XmpRewriteError, relicence_files, remove_files
 from fediart.outbox.audience import follower_inboxes
 from fediart.outbox.enqueue import enqueue
@@ -85,10 +86,12 @@ async def _relicence(services: Services, account: Account, media: Sequence[Media
     """Make the files of these uploads carry the post's licence (a client API upload carries the
     account's); the rows get the new file names, committed with the post by the caller, who then
     removes `replaced` (or `written`, if the post fails)."""
-    packet = xmp_packet(post_licence(services.licence_for(account), licence_key))
+    licence = post_licence(services.licence_for(account), licence_key)
+    packet = xmp_packet(licence)
+    sign = content_signer_for(services, account, licence)  # the new licence in the Content Credentials too
     try:
-        # Reading and writing image files: off the event loop.
-        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet)
+        # Reading, signing and writing image files: off the event loop.
+        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet, sign)
     except (OSError, XmpRewriteError) as exc:
         raise ActionError(f"Validation failed: an image could not be given the post's licence: {exc}") from None
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from fediart.actions.errors import ActionError
 from fediart.licence.catalogue import licence_by_key
+from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.store import save_image
 from fediart.outbox.profile import send_profile_update
@@ -142,7 +143,9 @@ def _store_image(services: Services, account: Account, data: bytes, what: str, n
                                max_pixels=media.max_megapixels * 1_000_000)
     except MediaError as exc:
         raise ActionError(f"{what} {name}: {exc}" if name else f"{what}: {exc}") from None
-    return save_image(services.media_dir, account.username, image, account_id=account.id, alt=what).file
+    licence = services.licence_for(account)
+    return save_image(services.media_dir, account.username, image, account_id=account.id, alt=what,
+                      sign=content_signer_for(services, account, licence, title=what, source=data)).file
 
 
 async def update_profile(services: Services, account: Account, changes: ProfileChanges) -> tuple[Account, list[str]]:

@@ -56,6 +56,10 @@ def init(args: argparse.Namespace) -> int:
     )
     config = load_config(path)
     print(f"wrote {path} for {config.base_url}")
+    from fediart.commands.credentials import create_keys
+
+    for line in create_keys(config, keep=True):
+        print(line)
 
     async def create_database() -> None:
         engine = make_engine(config)

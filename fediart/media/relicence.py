@@ -15,11 +15,15 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fediart.media.encode import embedded_xmp
 from fediart.media.gif import gif_with_xmp
-from fediart.media.store import write_atomically
+from fediart.media.store import sidecar, write_signed
 from fediart.store.tables import Media
+
+if TYPE_CHECKING:
+    from fediart.credentials.renditions import RenditionSigner
 
 _JPEG_XMP = b"http://ns.adobe.com/xap/1.0/\x00"  # the APP1 signature the XMP specification (part 3) sets
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -122,12 +126,15 @@ def _renamed(name: str) -> str:
     return f"{directory}/{secrets.token_hex(12)}{suffix}.{extension}"
 
 
-def relicence_files(media_dir: Path, rows: list[Media], packet: bytes) -> Rewritten:
+def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
+                    sign: RenditionSigner | None = None) -> Rewritten:
     """Give these uploads' files `packet` as their XMP where they carry another one (a rendition only if
     it carries XMP at all), under new names set on the rows; the old files stay until the caller
     commits the rows and removes them. On a failure, nothing new is left behind.
 
-    A display rendition that is the file itself follows the file's new name; "" (older uploads) stays."""
+    A display rendition that is the file itself follows the file's new name; "" (older uploads) stays.
+    With `sign`, each rewritten file is signed again (the swap broke its old signature) with its
+    previous version as parent ingredient, so its provenance chain goes on."""
     written: list[str] = []
     replaced: list[str] = []
     changed: list[tuple[Media, str, str]] = []
@@ -146,8 +153,8 @@ def relicence_files(media_dir: Path, rows: list[Media], packet: bytes) -> Rewrit
                 if current == packet or (current is None and attribute != "file"):
                     continue
                 new_name = _renamed(name)
-                write_atomically(media_dir / new_name, replace_xmp(data, packet))
-                written.append(new_name)
+                written.append(new_name)  # before the write: a failure half-way must remove what it left
+                write_signed(media_dir, new_name, replace_xmp(data, packet), sign, parent=data)
                 replaced.append(name)
                 changed.append((row, attribute, name))
                 setattr(row, attribute, new_name)
@@ -163,3 +170,4 @@ def remove_files(media_dir: Path, names: list[str]) -> None:
     """Remove files a rewrite wrote or replaced; one already gone is fine."""
     for name in names:
         (media_dir / name).unlink(missing_ok=True)
+        sidecar(media_dir / name).unlink(missing_ok=True)

@@ -4,6 +4,9 @@ Receivers cache and re-serve these files, so the licence headers on the file its
 The path is checked against a strict pattern and the file must be one the database knows
 (an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop being served at once,
 and nothing outside the media directory can be named.
+
+A signed file's detached Content Credentials manifest is served at "<file>.c2pa" (application/c2pa)
+under the same rules, and the file announces it: `Link: <…/file.c2pa>; rel="c2pa-manifest"`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from fediart.cache import Rendered
 from fediart.http import error
 from fediart.licence.headers import http_headers
 from fediart.media.encode import EXTENSIONS, MEDIA_TYPES
+from fediart.media.store import SIDECAR
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 from fediart.store.tables import Media, Post
@@ -74,18 +78,33 @@ async def _describe(services: Services, username: str, name: str) -> Rendered:
     return services.cache.put(key, found)
 
 
+def _with_manifest_link(headers: dict[str, str], url: str) -> dict[str, str]:
+    # Appended to the licence's Link header: one field, comma-separated links (RFC 8288).
+    link = f'<{url}>; rel="c2pa-manifest"'
+    existing = headers.get("Link") or headers.get("link")
+    merged = {k: v for k, v in headers.items() if k.lower() != "link"}
+    merged["Link"] = f"{existing}, {link}" if existing else link
+    return merged
+
+
 async def media_file(request: Request) -> Response:
     username = request.path_params["username"]
     name = request.path_params["file"]
-    if not USERNAME_RE.match(username) or not FILE_RE.match(name):
+    image_name = name.removesuffix(SIDECAR)
+    if not USERNAME_RE.match(username) or not FILE_RE.match(image_name):
         return error(404, "no such file")
     services = services_of(request)
-    described = await _describe(services, username, name)
+    described = await _describe(services, username, image_name)
     path = services.media_dir / username / name
     if described.status != 200 or not path.is_file():
         return error(404, "no such file")
+    media_type, headers = described.media_type, dict(described.headers)
+    if name != image_name:
+        media_type = "application/c2pa"
+    elif path.with_name(name + SIDECAR).is_file():
+        headers = _with_manifest_link(headers, services.urls.media(f"{username}/{name}{SIDECAR}"))
     headers = {
-        **described.headers,
+        **headers,
         # The name is random and never reused: caches may keep the file for good.
         "Cache-Control": "public, max-age=31536000, immutable",
         "X-Content-Type-Options": "nosniff",
@@ -95,7 +114,7 @@ async def media_file(request: Request) -> Response:
         "Access-Control-Allow-Origin": "*",
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
-    return FileResponse(path, media_type=described.media_type, headers=headers, filename=name,
+    return FileResponse(path, media_type=media_type, headers=headers, filename=name,
                         content_disposition_type="inline")
 
 

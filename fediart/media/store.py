@@ -14,11 +14,16 @@ import secrets
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fediart.media.images import ProcessedImage
 from fediart.store.tables import Media
 
+if TYPE_CHECKING:
+    from fediart.credentials.renditions import RenditionSigner
+
 log = logging.getLogger("fediart.media")
+SIDECAR = ".c2pa"  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -51,10 +56,32 @@ def write_atomically(path: Path, data: bytes) -> None:
     _fsync_directory(path.parent)
 
 
+def write_signed(media_dir: Path, name: str, data: bytes, sign: RenditionSigner | None,
+                 parent: bytes | None = None) -> list[Path]:
+    """Write one file, signed with its Content Credentials when a signer is given, and the detached
+    manifest beside it; the paths written (CPU work: call from a worker thread)."""
+    signed = sign.sign(data, parent=parent) if sign is not None else None
+    path = media_dir / name
+    write_atomically(path, signed.data if signed else data)
+    if signed is None:
+        return [path]
+    try:
+        write_atomically(sidecar(path), signed.manifest)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return [path, sidecar(path)]
+
+
+def sidecar(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR)
+
+
 def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account_id: int, alt: str,
-               position: int = 0) -> Media:
+               position: int = 0, sign: RenditionSigner | None = None) -> Media:
     """Write the original, the display rendition (when it is not the original itself) and the
-    thumbnail; the Media row describing them (added to no session).
+    thumbnail, each signed by `sign` when given (the XMP already inside, so it is covered by the
+    signature); the Media row describing them (added to no session).
 
     If any write fails, none of the files remains.
     """
@@ -70,8 +97,7 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
     written: list[Path] = []
     try:
         for name, data in files:
-            write_atomically(media_dir / name, data)
-            written.append(media_dir / name)
+            written.extend(write_signed(media_dir, name, data, sign))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -108,7 +134,8 @@ def delete_files(media_dir: Path, media: Iterable[Media]) -> None:
             if not path.is_relative_to(root):
                 log.error("refusing to delete %s: outside the media directory", path)
                 continue
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as exc:
-                log.error("could not delete %s: %s", path, exc)
+            for each in (path, sidecar(path)):
+                try:
+                    each.unlink(missing_ok=True)
+                except OSError as exc:
+                    log.error("could not delete %s: %s", each, exc)

@@ -29,6 +29,7 @@ from fediart.activitypub.convert import (
 from fediart.config import LANGUAGE_RE
 from fediart.licence.catalogue import licence_by_key
 from fediart.licence.model import Licence
+from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.audience import blocked_either_way, follower_inboxes, inbox_of
@@ -179,8 +180,9 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
     saved: list[Media] = []
     try:
         for position, (image, (_, alt)) in enumerate(zip(processed, images)):
+            sign = content_signer_for(services, account, licence, title=alt, source=images[position][0])
             saved.append(await asyncio.to_thread(save_image, services.media_dir, account.username, image,
-                                                 account_id=account.id, alt=alt, position=position))
+                                                 account_id=account.id, alt=alt, position=position, sign=sign))
         post = Post(account_id=account.id, content=content, source=text, summary=cw, sensitive=sensitive,
                     visibility=visibility, in_reply_to=in_reply_to, tags=tags, licence_key=licence_key,
                     language=language)

@@ -8,6 +8,8 @@ post answers 410, a followers-only or direct one 404, exactly as the Note does.
 
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any
 
 from starlette.requests import Request
@@ -15,6 +17,7 @@ from starlette.responses import Response
 
 from fediart.activitypub.convert import iso, post_licence
 from fediart.cache import Rendered
+from fediart.credentials.panel import credentials_panel
 from fediart.http import respond
 from fediart.licence.html import schema_org
 from fediart.licence.model import Licence
@@ -108,10 +111,14 @@ async def _render(services: Services, username: str, post_id: int) -> Rendered:
     title = f"{name} ({handle})"
     images = [{**_image(shown(m, services.media_dir, urls.media), m.description),
                "ai_generated": is_ai_generated(m.digital_source_type)} for m in media]
+    # Read from the file pages show (the page itself is cached); off the event loop: it hashes the file.
+    credentials = await asyncio.to_thread(
+        credentials_panel, services.config, services.media_dir / (media[0].display_file or media[0].file)
+    ) if media else None
     hidden = bool(post.summary or post.sensitive)
     return _rendered(
         services, "post.html", licence, schema=_schema(services, account, post, media, licence, title, thread),
-        **profile, title=title, post=post, images=images, hidden=hidden, thread=thread,
+        **profile, title=title, post=post, images=images, hidden=hidden, thread=thread, credentials=credentials,
         note_id=urls.status(account.username, post.id), page_url=urls.status_page(account.username, post.id),
         published=iso(post.published), updated=iso(post.updated) if post.updated else None,
         description=post.summary or _excerpt(post.source) or (media[0].description if media else ""),
