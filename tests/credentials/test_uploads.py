@@ -50,6 +50,15 @@ async def test_every_rendition_of_an_upload_is_signed_and_trusted(services, make
         assert (services.media_dir / (name + ".c2pa")).is_file()
 
 
+async def test_the_credentials_say_what_the_artist_declared_about_how_it_was_made(services, make_artist):
+    ana = await make_artist("ana")
+    media = await upload_media(services, ana, image("JPEG"), description="x",
+                               digital_source_type="trainedAlgorithmicMedia")
+    assert media.digital_source_type.endswith("/trainedAlgorithmicMedia")
+    for name in renditions(media):
+        assert read(services, name).digital_source_type == media.digital_source_type
+
+
 async def test_a_tampered_rendition_reads_invalid(services, make_artist):
     ana = await make_artist("ana")
     media = await upload_media(services, ana, image("PNG", (900, 700)), description="x")
