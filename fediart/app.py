@@ -22,6 +22,7 @@ from fediart.inbox.routes import routes as inbox_routes
 from fediart.licence.crawler_gate import CrawlerGateMiddleware
 from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
+from fediart.media.original_routes import routes as original_routes
 from fediart.media.routes import routes as media_routes
 from fediart.services import build_services
 from fediart.streaming.routes import routes as streaming_routes
@@ -67,7 +68,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
             await services.close()
 
     app = Starlette(
-        routes=[*feed_routes, *activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes,
+        routes=[*feed_routes, *activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes, *original_routes,
                 *licence_routes, *post_page_routes, *streaming_routes, *api_routes, *web_routes],
         middleware=[Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),

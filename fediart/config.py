@@ -50,6 +50,12 @@ class MediaConfig:
     require_alt_text: bool = True  # the studio refuses an image without a description
     # Art-only instances: refuse uploads whose metadata or declaration says AI-generated.
     refuse_ai_generated: bool = False
+    # Long edge of the federated rendition (what attachment.url and the gallery serve); larger uploads
+    # keep their full-resolution original apart, served only to whom the artist allows.
+    federated_size: int = 2560
+    # Per-IP flood control on /media and /originals, in each process's memory (0 turns it off).
+    rate_per_minute: int = 600
+    rate_burst: int = 300
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
         # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
         processed = await asyncio.to_thread(
             process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
-            max_pixels=config.max_megapixels * 1_000_000)
+            max_pixels=config.max_megapixels * 1_000_000, federated_size=config.federated_size or None)
     except MediaError as exc:
         raise ActionError(f"Validation failed: {exc}") from None
     # Read only once the bytes proved to be a usable image; the native C2PA reader runs off the loop.

@@ -62,6 +62,13 @@ class ProcessedImage:
     display_extension: str = ""
     display_width: int = 0
     display_height: int = 0
+    # The full-resolution image (same treatment as `original`) when `original` is a rendition capped at
+    # the federated size; None when the upload was small enough (or animated) to federate as it is.
+    full_resolution: bytes | None = None
+    full_media_type: str = ""
+    full_extension: str = ""
+    full_width: int = 0
+    full_height: int = 0
 
 
 def _blurhash(image: Image.Image) -> str:
@@ -185,9 +192,13 @@ def process_upload(
     max_pixels: int = MAX_PIXELS,
     thumbnail_size: int = THUMBNAIL_SIZE,
     display_size: int | None = DISPLAY_SIZE,
+    federated_size: int | None = None,
 ) -> ProcessedImage:
     """Validate an upload and produce its stored original, display rendition and thumbnail; MediaError
-    if refused. `display_size` None makes no display rendition (avatars and headers need none)."""
+    if refused. `display_size` None makes no display rendition (avatars and headers need none).
+
+    With `federated_size`, a still whose long edge exceeds it is served (`original`) as a rendition of
+    that size, and its full-resolution file comes apart as `full_resolution` (protected originals)."""
     upload = open_upload(data, max_bytes=max_bytes, max_pixels=max_pixels)
     packet = xmp_packet(licence)
     source_mode = upload.image.mode
@@ -195,12 +206,15 @@ def process_upload(
     # The display rendition keeps the upload's chroma subsampling, as the original does.
     subsampling = _jpeg_subsampling(upload.image) if upload.format == "JPEG" else 2
     display_image = None
+    federated_image = None
     try:
         original, first_frame = _encode_original(upload, data, packet)
         thumb = _thumbnail(first_frame, thumbnail_size)
         width, height = first_frame.size
         if display_size and upload.frames == 1 and max(width, height) > display_size:
             display_image = _thumbnail(first_frame, display_size)
+        if federated_size and upload.frames == 1 and max(width, height) > federated_size:
+            federated_image = _thumbnail(first_frame, federated_size)
     finally:
         upload.image.close()
 
@@ -227,10 +241,25 @@ def process_upload(
             lossless=_is_lossless(upload, data),
             jpeg_subsampling=subsampling,
         )
+    full_resolution, full_width, full_height = None, 0, 0
+    media_format = upload.format
+    if federated_image is not None:
+        # The federated rendition takes the original's place in every URL; made once, like the display.
+        full_resolution, full_width, full_height = original, width, height
+        original = encode_still(
+            federated_image,
+            thumb_format,
+            packet,
+            icc_profile=icc if _same_colour_space(source_mode, federated_image.mode) else None,
+            quality=ORIGINAL_WEBP_QUALITY if thumb_format == "WEBP" else ORIGINAL_JPEG_QUALITY,
+            lossless=_is_lossless(upload, data),
+            jpeg_subsampling=subsampling,
+        )
+        media_format, (width, height) = thumb_format, federated_image.size
     return ProcessedImage(
         original=original,
-        media_type=MEDIA_TYPES[upload.format],
-        extension=EXTENSIONS[upload.format],
+        media_type=MEDIA_TYPES[media_format],
+        extension=EXTENSIONS[media_format],
         width=width,
         height=height,
         blurhash=_blurhash(thumb),
@@ -246,6 +275,11 @@ def process_upload(
         display_extension=EXTENSIONS[thumb_format] if display else "",
         display_width=display_image.width if display_image is not None else 0,
         display_height=display_image.height if display_image is not None else 0,
+        full_resolution=full_resolution,
+        full_media_type=MEDIA_TYPES[upload.format] if full_resolution else "",
+        full_extension=EXTENSIONS[upload.format] if full_resolution else "",
+        full_width=full_width,
+        full_height=full_height,
     )
 
 

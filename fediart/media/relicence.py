@@ -141,8 +141,10 @@ def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
     try:
         for row in rows:
             file_before = row.file
-            for attribute in ("file", "display_file", "thumbnail_file"):
+            for attribute in ("file", "display_file", "thumbnail_file", "original_file"):
                 name = getattr(row, attribute)
+                if attribute == "original_file" and not name:
+                    continue  # no original apart from the file
                 if attribute == "display_file" and name in ("", file_before):
                     if name and row.file != file_before:
                         changed.append((row, attribute, name))
@@ -150,7 +152,7 @@ def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
                     continue
                 data = (media_dir / name).read_bytes()
                 current = embedded_xmp(data)
-                if current == packet or (current is None and attribute != "file"):
+                if current == packet or (current is None and attribute not in ("file", "original_file")):
                     continue
                 new_name = _renamed(name)
                 written.append(new_name)  # before the write: a failure half-way must remove what it left

@@ -25,6 +25,7 @@ from fediart.http import error
 from fediart.licence.headers import http_headers
 from fediart.media.encode import EXTENSIONS, MEDIA_TYPES
 from fediart.media.store import SIDECAR
+from fediart.media.throttle import throttled
 from fediart.services import Services, services_of
 from fediart.store.accounts import USERNAME_RE, get_account
 from fediart.store.tables import Media, Post
@@ -88,6 +89,9 @@ def _with_manifest_link(headers: dict[str, str], url: str) -> dict[str, str]:
 
 
 async def media_file(request: Request) -> Response:
+    refused = throttled(request, services_of(request))
+    if refused is not None:
+        return refused
     username = request.path_params["username"]
     name = request.path_params["file"]
     image_name = name.removesuffix(SIDECAR)

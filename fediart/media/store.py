@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from fediart.credentials.renditions import RenditionSigner
 
 log = logging.getLogger("fediart.media")
-SIDECAR = ".c2pa"  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
+SIDECAR = ".c2pa"
+ORIGINALS = "originals"  # the tree of full-resolution originals, kept apart from what /media serves  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -88,12 +89,20 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
     directory = media_dir / username
     directory.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(12)
+    full = ""
+    if image.full_resolution is not None:
+        # Its own random name in its own tree: nothing about a rendition's URL leads to it, and the
+        # public media route serves nothing under ORIGINALS.
+        (media_dir / ORIGINALS / username).mkdir(parents=True, exist_ok=True)
+        full = f"{ORIGINALS}/{username}/{secrets.token_hex(16)}.{image.full_extension}"
     original = f"{username}/{stem}.{image.extension}"
     thumbnail = f"{username}/{stem}-small.{image.thumbnail_extension}"
     display = f"{username}/{stem}-display.{image.display_extension}" if image.display is not None else original
     files = [(original, image.original), (thumbnail, image.thumbnail)]
     if image.display is not None:
         files.append((display, image.display))
+    if full:
+        files.append((full, image.full_resolution))
     written: list[Path] = []
     try:
         for name, data in files:
@@ -116,13 +125,15 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
         focal_x=image.focal_point[0],
         focal_y=image.focal_point[1],
         description=alt,
+        original_file=full,
     )
 
 
 def stored_names(row: Media) -> list[str]:
     """The files one Media row names, each once: the display rendition may be the file itself, and
     images stored before it existed have none ("")."""
-    return list(dict.fromkeys(name for name in (row.file, row.display_file, row.thumbnail_file) if name))
+    names = (row.file, row.display_file, row.thumbnail_file, row.original_file)
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def delete_files(media_dir: Path, media: Iterable[Media]) -> None:

@@ -173,7 +173,7 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
             # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
             processed.append(await asyncio.to_thread(
                 process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
-                max_pixels=config.max_megapixels * 1_000_000))
+                max_pixels=config.max_megapixels * 1_000_000, federated_size=config.federated_size or None))
         except MediaError as exc:
             raise MediaError(f"image {number}: {exc}" if len(images) > 1 else str(exc)) from None
 

@@ -86,3 +86,12 @@ class AccountRole(StrEnum):
 
     ARTIST = "artist"
     ADMIN = "admin"
+
+
+class OriginalAccess(StrEnum):
+    """Who may fetch an artist's full-resolution originals (an account default, a post may override)."""
+
+    ARTIST = "artist"        # nobody but the artist, signed in (the default)
+    LOCAL = "local"          # any account signed in on this instance
+    FOLLOWERS = "followers"  # servers of accepted followers, when they sign their fetch
+    EVERYONE = "everyone"

@@ -58,6 +58,7 @@ class Account(SQLModel, table=True):
     hide_collections: bool = False  # followers and following show their counts only
     role: str = Field(default="artist", max_length=16)  # AccountRole
     hide_ai_media: bool = False  # timelines leave out posts whose images are labelled AI-generated
+    original_access: str = Field(default="artist", max_length=16)  # OriginalAccess: who may fetch originals
 
 
 class Actor(SQLModel, table=True):
@@ -136,6 +137,7 @@ class Post(SQLModel, table=True):
     published: datetime = Field(default_factory=utcnow)
     updated: datetime | None = None
     deleted_at: datetime | None = None
+    original_access: str | None = Field(default=None, max_length=16)  # OriginalAccess; None: the account's
 
 
 class Media(SQLModel, table=True):
@@ -159,6 +161,9 @@ class Media(SQLModel, table=True):
     # How it was made: an IPTC digital source type URL (fediart.media.provenance), read from the file or
     # declared by the artist; "" when neither said.
     digital_source_type: str = Field(default="", max_length=200)
+    # The full-resolution image when `file` is a rendition capped at [media] federated_size, under
+    # "originals/", which the public media route never serves; "" when `file` is the original itself.
+    original_file: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -447,3 +452,4 @@ guard_columns(Actor, RemotePost, Mention, InboxItem, Follower, Interaction, Noti
 # table is registered whenever the tables are.
 import fediart.store.policy_tables  # noqa: E402,F401
 import fediart.store.album_tables  # noqa: E402,F401
+import fediart.store.original_tables  # noqa: E402,F401

@@ -1,0 +1,160 @@
+"""Protected originals: a large upload federates a capped rendition; the full-resolution file lives at
+an unguessable address, served only to whom the artist allows, and never by /media."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fakes import signed_get
+from PIL import Image
+from posting import add_remote, delete, publish
+from signin import give_password, sign_in
+
+from fediart.inbox.throttle import InboxThrottle
+from fediart.store.original_tables import DownloadLink  # noqa: F401 (registers the table)
+from fediart.store.posts import media_for
+from fediart.store.tables import Account, Post
+
+
+def big_jpeg(size=(3000, 2000)) -> bytes:
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize(size).convert("RGB").save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+async def signed_in(client, services, make_artist, name):
+    account = await make_artist(name)
+    await give_password(services, account)
+    assert (await sign_in(client, name, next_path="/studio")).status_code == 303
+    return account
+
+
+async def stored(services, post_id):
+    async with services.sessions() as session:
+        return (await media_for(session, [post_id]))[post_id]
+
+
+async def set_access(services, account_id, value, post_id=None):
+    async with services.sessions() as session:
+        row = await session.get(Post, post_id) if post_id else await session.get(Account, account_id)
+        row.original_access = value
+        session.add(row)
+        await session.commit()
+    services.cache.clear()
+
+
+async def large_post(services, make_artist, name="ana"):
+    account = await make_artist(name)
+    post = await publish(services, name, images=[(big_jpeg(), "A grey gradient")])
+    [media] = await stored(services, post.id)
+    return account, post, media
+
+
+async def test_a_large_upload_federates_a_capped_rendition_and_keeps_the_original_apart(client, services, make_artist,
+                                                                                       network):
+    _, post, media = await large_post(services, make_artist)
+    reader = await add_remote(services, network, "kim", "friends.example")
+    root = Path(services.config.media.dir)
+    with Image.open(root / media.file) as federated:
+        assert federated.size == (2560, 1707)
+    assert (media.width, media.height) == (2560, 1707)
+    assert media.original_file.startswith("originals/ana/")
+    with Image.open(root / media.original_file) as original:
+        assert original.size == (3000, 2000)
+    # Nothing in the rendition's name leads to the original's.
+    stem = media.file.rpartition("/")[2].partition(".")[0]
+    assert stem not in media.original_file
+    assert len(media.original_file.rpartition("/")[2].partition(".")[0]) == 32
+    # The public media route serves the rendition, never anything of the originals tree.
+    assert (await client.get(f"/media/{media.file}")).status_code == 200
+    for path in (f"/media/{media.original_file}", f"/media/originals/{media.original_file.rpartition('/')[2]}",
+                 f"/media/{media.original_file.removeprefix('originals/')}"):
+        assert (await client.get(path)).status_code == 404
+    # Other servers see only the rendition.
+    note = await signed_get(client, reader, f"/users/ana/statuses/{post.id}")
+    assert note.status_code == 200
+    assert media.file in note.text and media.original_file.rpartition("/")[2] not in note.text
+
+
+async def test_a_small_upload_is_its_own_original(services, make_artist):
+    await make_artist("ana")
+    post = await publish(services, images=[(big_jpeg((800, 600)), "small")])
+    [media] = await stored(services, post.id)
+    assert media.original_file == ""
+
+
+async def test_only_the_artist_gets_the_original_by_default(client, services, make_artist):
+    await signed_in(client, services, make_artist, "ana")
+    post = await publish(services, images=[(big_jpeg(), "A grey gradient")])
+    [media] = await stored(services, post.id)
+    response = await client.get(f"/{media.original_file}")
+    assert response.status_code == 200
+    assert response.content == (Path(services.config.media.dir) / media.original_file).read_bytes()
+    assert response.headers["content-type"] == "image/jpeg"
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["vary"] == "Cookie, Signature"
+    assert "tdm-reservation" in response.headers
+    client.cookies.clear()
+    anonymous = await client.get(f"/{media.original_file}")
+    assert anonymous.status_code == 404
+
+
+async def test_local_lets_other_signed_in_artists_fetch(client, services, make_artist):
+    account, post, media = await large_post(services, make_artist)
+    await signed_in(client, services, make_artist, "bo")
+    assert (await client.get(f"/{media.original_file}")).status_code == 404
+    await set_access(services, account.id, "local")
+    assert (await client.get(f"/{media.original_file}")).status_code == 200
+    client.cookies.clear()
+    assert (await client.get(f"/{media.original_file}")).status_code == 404
+
+
+async def test_followers_servers_that_sign_may_fetch(client, services, make_artist, network):
+    account, post, media = await large_post(services, make_artist)
+    follower = await add_remote(services, network, "kim", "friends.example", follows=account)
+    stranger = await add_remote(services, network, "zed", "strangers.example")
+    pending = await add_remote(services, network, "pat", "pending.example", follows=account, state="pending")
+    path = f"/{media.original_file}"
+    assert (await signed_get(client, follower, path, accept="image/*")).status_code == 404  # ARTIST still
+    await set_access(services, account.id, "followers")
+    assert (await signed_get(client, follower, path, accept="image/*")).status_code == 200
+    # Another actor of the follower's server (its instance actor fetches for its users) may too.
+    neighbour = await add_remote(services, network, "instance", "friends.example")
+    assert (await signed_get(client, neighbour, path, accept="image/*")).status_code == 200
+    assert (await signed_get(client, stranger, path, accept="image/*")).status_code == 404
+    assert (await signed_get(client, pending, path, accept="image/*")).status_code == 404
+    assert (await client.get(path)).status_code == 404  # unsigned
+
+
+async def test_everyone_and_the_posts_override(client, services, make_artist):
+    account, post, media = await large_post(services, make_artist)
+    path = f"/{media.original_file}"
+    await set_access(services, account.id, "everyone")
+    response = await client.get(path)
+    assert response.status_code == 200 and response.headers["cache-control"].startswith("public")
+    await set_access(services, account.id, "everyone", post_id=post.id)
+    await set_access(services, account.id, "artist", post_id=post.id)
+    assert (await client.get(path)).status_code == 404  # the post says "only me"
+    await set_access(services, account.id, "artist")
+    await set_access(services, account.id, "everyone", post_id=post.id)
+    assert (await client.get(path)).status_code == 200  # the post opens what the account keeps
+
+
+async def test_a_deleted_posts_original_is_gone(client, services, make_artist):
+    account, post, media = await large_post(services, make_artist)
+    await set_access(services, account.id, "everyone")
+    await delete(services, post.id)
+    assert (await client.get(f"/{media.original_file}")).status_code == 404
+
+
+async def test_media_routes_are_rate_limited_per_address(client, app, services, make_artist):
+    account, post, media = await large_post(services, make_artist)
+    app.state.media_throttle = InboxThrottle(60, 2, 100)
+    assert (await client.get(f"/media/{media.file}")).status_code == 200
+    assert (await client.get(f"/media/{media.thumbnail_file}")).status_code == 200
+    limited = await client.get(f"/media/{media.file}")
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) >= 1
+    assert "tdm-reservation" in limited.headers
+    assert (await client.get(f"/{media.original_file}")).status_code == 429
