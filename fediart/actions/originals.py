@@ -26,6 +26,14 @@ MAX_EXPIRY = timedelta(days=365)
 _DURATION_RE = re.compile(r"^\s*(\d{1,6})\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
+# What the studio's selects offer, strictest first (a post's select adds "as my profile says").
+ACCESS_CHOICES = (
+    (OriginalAccess.ARTIST.value, "Only me"),
+    (OriginalAccess.LOCAL.value, "Artists signed in on this instance"),
+    (OriginalAccess.FOLLOWERS.value, "Also my followers' servers (signed fetches)"),
+    (OriginalAccess.EVERYONE.value, "Everyone"),
+)
+
 
 def original_url(services: Services, media: Media) -> str | None:
     """The address of the image's full-resolution original; None when the file is the original itself."""

@@ -185,6 +185,7 @@ async def credential_account_to_api(services: Any, session: AsyncSession, actor:
         "hide_collections": bool(account.hide_collections),
         "discoverable": account.discoverable,
         "hide_ai_media": bool(account.hide_ai_media),  # fediart: timelines leave out AI-labelled images
+        "original_access": account.original_access,  # fediart: who may fetch full-resolution originals
         # fediart's own: the artist's licence choices, so a client (or the studio) can show and edit them.
         "licence": licence_to_api(services.licence_for(account)),
     }

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from fediart.actions.originals import parse_access, set_account_access
 from fediart.actions import follows, profile, restrictions
 from fediart.actions.accounts import actor_by_id, actor_of_account, known_actor, search_accounts
 from fediart.actions.errors import NotFound
@@ -105,7 +106,11 @@ async def update_credentials(request: Request) -> Response:
     _licence_changes(params, changes)
     # source[privacy], source[sensitive], source[language], bot: accepted and not kept;
     # fediart has no per-artist posting defaults yet, and an artist is never a bot.
+    # fediart extension: who may fetch the artist's originals; checked before anything is changed.
+    access = parse_access(params.text("original_access")) if params.text("original_access") is not None else None
     account, _ = await profile.update_profile(services, account, changes)
+    if access is not None and access != account.original_access:
+        account = await set_account_access(services, account, access.value)
     actor = await actor_of_account(services, account)
     async with services.sessions() as session:
         return api_json(await credential_account_to_api(services, session, actor, account))

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from fediart.actions.media import get_media, update_media, upload_media
 from fediart.api.auth import require_user
 from fediart.api.media_entities import media_to_api
+from fediart.api.originals import with_original
 from fediart.api.errors import ApiError
 from fediart.api.json import api_json
 from fediart.api.params import read_params
@@ -30,14 +31,14 @@ async def upload(request: Request) -> Response:
     media = await upload_media(services, account, data, description=params.text("description"),
                                focus=params.text("focus"),
                                digital_source_type=params.text("digital_source_type"))
-    return api_json(media_to_api(media, services.urls))
+    return api_json(with_original(media_to_api(media, services.urls), services, media))
 
 
 async def show(request: Request) -> Response:
     account = await require_user(request, "write:media")
     services = services_of(request)
     media = await get_media(services, account, request.path_params["media_id"])
-    return api_json(media_to_api(media, services.urls))
+    return api_json(with_original(media_to_api(media, services.urls), services, media))
 
 
 async def update(request: Request) -> Response:
@@ -47,7 +48,7 @@ async def update(request: Request) -> Response:
     media = await update_media(services, account, request.path_params["media_id"],
                                description=params.text("description"), focus=params.text("focus"),
                                digital_source_type=params.text("digital_source_type"))
-    return api_json(media_to_api(media, services.urls))
+    return api_json(with_original(media_to_api(media, services.urls), services, media))
 
 
 routes = [

@@ -4,6 +4,7 @@ an unguessable address, served only to whom the artist allows, and never by /med
 from __future__ import annotations
 
 import io
+from html.parser import HTMLParser
 from pathlib import Path
 
 from fakes import signed_get
@@ -158,3 +159,84 @@ async def test_media_routes_are_rate_limited_per_address(client, app, services, 
     assert int(limited.headers["retry-after"]) >= 1
     assert "tdm-reservation" in limited.headers
     assert (await client.get(f"/{media.original_file}")).status_code == 429
+
+
+class _BrowserForm(HTMLParser):
+    """What a browser posts for the form with `action`: inputs (ticked boxes only), textareas, selected options."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.data = action, False, {}
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v if v is not None else "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action", "").endswith(self.action)
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") != "file":
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data[name] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea, self.data[name] = name, ""
+        elif tag == "select" and name and "disabled" not in a:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag in ("textarea", "select"):
+            self._textarea = self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+async def browser_form(client, page: str, action: str) -> dict[str, str]:
+    response = await client.get(page)
+    assert response.status_code == 200, response.text
+    parser = _BrowserForm(action)
+    parser.feed(response.text)
+    return parser.data
+
+
+async def test_the_studio_profile_sets_who_may_download_originals(client, services, make_artist):
+    ana = await signed_in(client, services, make_artist, "ana")
+    page = await client.get("/studio/profile")
+    assert '<label for="original_access">Who may download your full-resolution originals</label>' in page.text
+    form = await browser_form(client, "/studio/profile", "/studio/profile")
+    assert form["original_access"] == "artist"
+    response = await client.post("/studio/profile", data={**form, "original_access": "local"})
+    assert response.status_code == 303, response.text
+    async with services.sessions() as session:
+        assert (await session.get(Account, ana.id)).original_access == "local"
+    refused = await client.post("/studio/profile", data={**form, "original_access": "cats"})
+    assert refused.status_code == 422
+    without_token = {**form, "original_access": "everyone"}
+    without_token.pop("csrf_token")
+    assert (await client.post("/studio/profile", data=without_token)).status_code == 403
+    async with services.sessions() as session:
+        assert (await session.get(Account, ana.id)).original_access == "local"
+
+
+async def test_the_studio_edit_page_shows_the_original_and_overrides_per_post(client, services, make_artist):
+    await signed_in(client, services, make_artist, "ana")
+    post = await publish(services, images=[(big_jpeg(), "A grey gradient")])
+    [media] = await stored(services, post.id)
+    page = f"/studio/works/{post.id}/edit"
+    html = (await client.get(page)).text
+    assert f"https://art.example/{media.original_file}" in html
+    assert "As my profile says" in html
+    form = await browser_form(client, page, page)
+    assert form["original_access"] == ""
+    response = await client.post(page, data={**form, "original_access": "everyone"})
+    assert response.status_code == 303, response.text
+    async with services.sessions() as session:
+        assert (await session.get(Post, post.id)).original_access == "everyone"
+    client.cookies.clear()
+    assert (await client.get(f"/{media.original_file}")).status_code == 200

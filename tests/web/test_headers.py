@@ -29,7 +29,8 @@ async def every_get_path(app, services) -> list[str]:
     await add_to_album(services, ana, album.id, [post.id])
     values = {"username": "ana", "status_id": str(post.id), "name": "ink", "version": "2.1",
               "media_id": str(media.id), "id": "1", "album_id": str(album.id),  # id: API rows
-              "rest": "v1/no/such/thing"}  # the JSON 404 for unknown /api paths
+              "rest": "v1/no/such/thing",  # the JSON 404 for unknown /api paths
+              "file": "0123456789abcdef0123456789abcdef.jpg", "secret": "x" * 43}  # originals: none here
     paths = []
     for route in app.routes:
         if isinstance(route, Mount):

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from fediart.actions.originals import ACCESS_CHOICES, original_url, set_post_access
 from fediart.actions.errors import ActionError
 from fediart.actions.media import discard_uploads, parse_focus, upload_media
 from fediart.actions.posts import create_status, delete_status, edit_status, status_source
@@ -266,7 +267,7 @@ async def _editable(studio: Studio, post_id: str) -> tuple[Post, list[Media]]:
 
 
 def _edit_page(studio: Studio, post: Post, media: list[Media], draft: Draft, *, error: str | None = None,
-               status: int = 200) -> Response:
+               status: int = 200, **extra) -> Response:
     licence_key = post.licence_key or studio.account.licence_key
     images = [{"id": m.id, "n": i, "thumbnail": studio.services.urls.media(m.thumbnail_file),
                "stored_alt": m.description, "alt": draft.alts.get(str(m.id), m.description),
@@ -274,9 +275,14 @@ def _edit_page(studio: Studio, post: Post, media: list[Media], draft: Draft, *, 
                "made": _made_options(draft.made.get(str(m.id)) or short_name(m.digital_source_type),
                                      short_name(m.digital_source_type))}
               for i, m in enumerate(media, start=1)]
+    originals = {m.id: original_url(studio.services, m) for m in media}
+    for image in images:
+        image["original"] = originals[image["id"]]
     return studio.render("studio/edit.html", status=status, post=post, draft=draft, images=images, error=error,
                          visibilities=_visibility_options(draft.visibility), licences=_licence_options(licence_key),
-                         require_alt=studio.services.config.media.require_alt_text)
+                         require_alt=studio.services.config.media.require_alt_text,
+                         access_choices=ACCESS_CHOICES, access=post.original_access or "",
+                         has_originals=any(originals.values()), **extra)
 
 
 def _draft_of(post: Post, account: Account) -> Draft:
@@ -334,6 +340,9 @@ async def edit_post(request: Request, studio: Studio) -> Response:
                           text=draft.text if "text" in form else None,
                           spoiler_text=draft.spoiler_text if "spoiler_text" in form else None,
                           sensitive=draft.sensitive, media_attributes=changes)
+        access = text(form, "original_access") if "original_access" in form else None
+        if access is not None and access != (post.original_access or ""):
+            await set_post_access(studio.services, studio.account, post.id, access)
     except ActionError as exc:
         if exc.status == 404:
             raise

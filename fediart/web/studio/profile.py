@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fediart.actions.errors import ActionError
+from fediart.actions.originals import ACCESS_CHOICES, set_account_access
 from fediart.actions.profile import MAX_FIELDS, ProfileChanges, update_profile
 from fediart.api.formats import html_to_text
 from fediart.licence.catalogue import LICENCES
@@ -36,6 +37,7 @@ def _current(account: Account) -> dict[str, Any]:
         "ai_training": "reserved" if account.ai_training_reserved else "allowed",
         "generative_only": account.generative_only, "indexable": account.search_indexing,
         "acquire_licence_url": account.acquire_licence_url or "", "copyright_holder": account.copyright_holder or "",
+        "original_access": account.original_access,
     }
 
 
@@ -44,6 +46,8 @@ def _posted(form: FormData) -> dict[str, Any]:
     training = text(form, "ai_training")
     if training not in TRAINING:
         raise Refused("Choose whether AI training is reserved or allowed.", 422)
+    if text(form, "original_access") and text(form, "original_access") not in dict(ACCESS_CHOICES):
+        raise Refused("Choose who may download your full-resolution originals.", 422)
     return {
         "display_name": text(form, "display_name").strip(), "bio": text(form, "bio").replace("\r\n", "\n").strip(),
         "fields": [{"name": text(form, f"field_name_{i}").strip(), "value": text(form, f"field_value_{i}").strip()}
@@ -53,6 +57,7 @@ def _posted(form: FormData) -> dict[str, Any]:
         "generative_only": "generative_only" in form, "indexable": "indexable" in form,
         "acquire_licence_url": text(form, "acquire_licence_url").strip(),
         "copyright_holder": text(form, "copyright_holder").strip(),
+        "original_access": text(form, "original_access"),
     }
 
 
@@ -74,7 +79,8 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> ProfileChanges:
 
 
 def _render(studio: Studio, values: dict[str, Any], *, status: int = 200, error: str | None = None) -> Response:
-    return studio.render("studio/profile.html", status=status, values=values, licences=LICENCES, error=error)
+    return studio.render("studio/profile.html", status=status, values=values, licences=LICENCES, error=error,
+                         access_choices=ACCESS_CHOICES, federated_size=studio.services.config.media.federated_size)
 
 
 @studio_page
@@ -89,7 +95,8 @@ async def save_profile(request: Request, studio: Studio) -> Response:
         posted = _posted(form)
     except Refused as exc:
         return _render(studio, _current(studio.account), status=exc.status, error=exc.message)
-    changes = _changes(_current(studio.account), posted)
+    before = _current(studio.account)
+    changes = _changes(before, posted)
     changes.image_names = {}
     for what in ("avatar", "header"):
         for upload in files(form, what)[:1]:
@@ -99,7 +106,10 @@ async def save_profile(request: Request, studio: Studio) -> Response:
             setattr(changes, what, data)
             changes.image_names[what] = upload.filename or what
     try:
-        await update_profile(studio.services, studio.account, changes)
+        account, _ = await update_profile(studio.services, studio.account, changes)
+        if posted["original_access"] and posted["original_access"] != before["original_access"]:
+            # Not part of the actor document: nothing to federate, so its own small action.
+            await set_account_access(studio.services, account, posted["original_access"])
     except ActionError as exc:
         # The form comes back as typed, so nothing the artist wrote is lost.
         return _render(studio, posted, status=exc.status, error=exc.message)
