@@ -4,6 +4,7 @@ an unguessable address, served only to whom the artist allows, and never by /med
 from __future__ import annotations
 
 import io
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -240,3 +241,32 @@ async def test_the_studio_edit_page_shows_the_original_and_overrides_per_post(cl
         assert (await session.get(Post, post.id)).original_access == "everyone"
     client.cookies.clear()
     assert (await client.get(f"/{media.original_file}")).status_code == 200
+
+
+async def test_the_studio_makes_shows_once_and_revokes_download_links(client, services, make_artist):
+    await signed_in(client, services, make_artist, "ana")
+    post = await publish(services, images=[(big_jpeg(), "A grey gradient")])
+    [media] = await stored(services, post.id)
+    page = f"/studio/works/{post.id}/edit"
+    action = f"/studio/works/{post.id}/media/{media.id}/links"
+    html = (await client.get(page)).text
+    assert "Make a download link" in html and '<option value="30d">30 days</option>' in html
+    form = await browser_form(client, page, action)
+    assert form["expires"] == "7d"
+    made = await client.post(action, data={**form, "expires": "1d", "label": "Print shop"})
+    assert made.status_code == 200, made.text
+    [url] = re.findall(r'href="(https://art\.example/originals/download/[^"]+)"', made.text)
+    client.cookies.clear()
+    assert (await client.get(url.removeprefix("https://art.example"))).status_code == 200
+    await sign_in(client, "ana", next_path="/studio")
+    again = (await client.get(page)).text
+    form = await browser_form(client, page, action)  # a new session: a new CSRF token
+    assert url not in again and "Print shop: active" in again  # the address is shown once
+    assert (await client.post(action, data={**form, "expires": "1y"})).status_code == 422
+    no_token = {k: v for k, v in form.items() if k != "csrf_token"}
+    assert (await client.post(action, data=no_token)).status_code == 403
+    [revoke] = re.findall(rf'action="https://art\.example(/studio/works/{post.id}/links/\d+/revoke)"', again)
+    revoked = await client.post(revoke, data={"csrf_token": form["csrf_token"]})
+    assert revoked.status_code == 303 and revoked.headers["location"].endswith("done=link_revoked")
+    assert (await client.get(url.removeprefix("https://art.example"))).status_code == 404
+    assert "Print shop: revoked" in (await client.get(page)).text

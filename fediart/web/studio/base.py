@@ -49,6 +49,7 @@ NOTICES = {
     "album_added": "Added to the album.",
     "album_moved": "Moved.",
     "album_item_removed": "Removed from the album; the work stays posted.",
+    "link_revoked": "The download link is revoked; it no longer works.",
 }
 
 

@@ -18,8 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediart.actions.originals import ACCESS_CHOICES, original_url, set_post_access
-from fediart.actions.errors import ActionError
+from fediart.actions.originals import (ACCESS_CHOICES, issue_link, link_state, list_links, original_url, revoke_link,
+                                      set_post_access)
+from fediart.actions.errors import ActionError, NotFound
 from fediart.actions.media import discard_uploads, parse_focus, upload_media
 from fediart.actions.posts import create_status, delete_status, edit_status, status_source
 from fediart.licence.catalogue import LICENCES
@@ -276,13 +277,15 @@ def _edit_page(studio: Studio, post: Post, media: list[Media], draft: Draft, *, 
                                      short_name(m.digital_source_type))}
               for i, m in enumerate(media, start=1)]
     originals = {m.id: original_url(studio.services, m) for m in media}
+    links = extra.pop("links", {})
     for image in images:
         image["original"] = originals[image["id"]]
+        image["links"] = [{"row": row, "state": link_state(row)} for row in links.get(image["id"], [])]
     return studio.render("studio/edit.html", status=status, post=post, draft=draft, images=images, error=error,
                          visibilities=_visibility_options(draft.visibility), licences=_licence_options(licence_key),
                          require_alt=studio.services.config.media.require_alt_text,
                          access_choices=ACCESS_CHOICES, access=post.original_access or "",
-                         has_originals=any(originals.values()), **extra)
+                         has_originals=any(originals.values()), link_expiries=LINK_EXPIRIES, **extra)
 
 
 def _draft_of(post: Post, account: Account) -> Draft:
@@ -319,10 +322,56 @@ def _check_unchangeable(post: Post, account: Account, form: FormData) -> None:
         raise ActionError("The licence of a posted work cannot be changed here; delete it and post it again.")
 
 
+async def _links_of(studio: Studio, media: list[Media]) -> dict[int, list]:
+    """The download links of these images, by image (newest first)."""
+    found: dict[int, list] = {}
+    for row in await list_links(studio.services, studio.account):
+        found.setdefault(row.media_id, []).append(row)
+    return {m.id: found.get(m.id, []) for m in media}
+
+
 @studio_page
 async def edit_form(request: Request, studio: Studio) -> Response:
     post, media = await _editable(studio, request.path_params["status_id"])
-    return _edit_page(studio, post, media, _draft_of(post, studio.account))
+    return _edit_page(studio, post, media, _draft_of(post, studio.account), links=await _links_of(studio, media))
+
+
+LINK_EXPIRIES = {"1d": "1 day", "7d": "7 days", "30d": "30 days"}
+
+
+@studio_page
+async def make_link(request: Request, studio: Studio) -> Response:
+    """Issue a download link and show its address on the edit page, this once (never in a redirect URL)."""
+    form = await studio.form()
+    post, media = await _editable(studio, request.path_params["status_id"])
+    media_id = request.path_params["media_id"]
+    if not any(str(m.id) == media_id for m in media):
+        raise NotFound()
+    expiry = text(form, "expires")
+    error, new_link = None, None
+    try:
+        if expiry not in LINK_EXPIRIES:
+            raise ActionError("Choose how long the link works.")
+        _, new_link = await issue_link(studio.services, studio.account, media_id, expiry, text(form, "label"))
+    except ActionError as exc:
+        if exc.status == 404:
+            raise
+        error = _plain(exc.message)
+    return _edit_page(studio, post, media, _draft_of(post, studio.account), error=error,
+                      status=422 if error else 200, links=await _links_of(studio, media),
+                      new_link=new_link, new_link_media=int(media_id))
+
+
+@studio_page
+async def revoke_download_link(request: Request, studio: Studio) -> Response:
+    await studio.form()
+    post, _ = await _editable(studio, request.path_params["status_id"])
+    row = await revoke_link(studio.services, studio.account, request.path_params["link_id"])
+    async with studio.services.sessions() as session:
+        media = await session.get(Media, row.media_id)
+    if media is None or media.post_id != post.id:
+        raise NotFound()
+    return studio.done(f"/studio/works/{post.id}/edit", "link_revoked")
 
 
 @studio_page
@@ -365,4 +414,6 @@ routes = [
     Route("/studio/works/{status_id}/edit", edit_form, methods=["GET"]),
     Route("/studio/works/{status_id}/edit", edit_post, methods=["POST"]),
     Route("/studio/works/{status_id}/delete", delete_post, methods=["POST"]),
+    Route("/studio/works/{status_id}/media/{media_id}/links", make_link, methods=["POST"]),
+    Route("/studio/works/{status_id}/links/{link_id}/revoke", revoke_download_link, methods=["POST"]),
 ]
