@@ -270,3 +270,25 @@ async def test_the_studio_makes_shows_once_and_revokes_download_links(client, se
     assert revoked.status_code == 303 and revoked.headers["location"].endswith("done=link_revoked")
     assert (await client.get(url.removeprefix("https://art.example"))).status_code == 404
     assert "Print shop: revoked" in (await client.get(page)).text
+
+
+def test_a_licence_change_rewrites_the_original_too(tmp_path):
+    from fediart.licence.model import build_licence
+    from fediart.licence.xmp import read_xmp_rights, xmp_packet
+    from fediart.media.encode import embedded_xmp
+    from fediart.media.images import process_upload
+    from fediart.media.relicence import relicence_files
+    from fediart.media.store import save_image
+
+    def licence(key):
+        return build_licence(key=key, creator="Ana", credit_text="Ana", copyright_notice="© Ana",
+                             usage_info_url="https://art.example/@ana/terms",
+                             tdm_policy_url="https://art.example/@ana/tdm-policy.json")
+
+    processed = process_upload(big_jpeg(), licence("all-rights-reserved"), federated_size=2560)
+    row = save_image(tmp_path, "ana", processed, account_id=1, alt="x")
+    before = row.original_file
+    relicence_files(tmp_path, [row], xmp_packet(licence("cc-by-4.0")))
+    assert row.original_file != before and row.original_file.startswith("originals/ana/")
+    rights = str(read_xmp_rights(embedded_xmp((tmp_path / row.original_file).read_bytes())))
+    assert "creativecommons.org/licenses/by/4.0" in rights
