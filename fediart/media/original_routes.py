@@ -38,13 +38,14 @@ def serve_original(services: Services, account: Account, media: Media, post: Pos
     """The original file with its post's licence headers; cached by nobody but the browser unless public."""
     path = services.media_dir / media.original_file
     if not path.is_file():
-        return error(404, "no such file")
+        return _not_found()
     licence = post_licence(services.licence_for(account), post.licence_key if post else None)
     kind = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(
         path.suffix.lstrip("."), "application/octet-stream")
     headers = {
         **http_headers(licence),
-        "Cache-Control": "public, max-age=86400" if public else "private, no-store",
+        # Public for an hour at most: an artist who closes access again is obeyed soon by caches too.
+        "Cache-Control": "public, max-age=3600" if public else "private, no-store",
         # Who asks changes the answer: a shared cache must not hand one person's answer to another.
         "Vary": "Cookie, Signature",
         "X-Content-Type-Options": "nosniff",
@@ -52,6 +53,14 @@ def serve_original(services: Services, account: Account, media: Media, post: Pos
     }
     return FileResponse(path, media_type=kind, headers=headers, filename=path.name,
                         content_disposition_type="inline")
+
+
+def _not_found(message: str = "no such file") -> Response:
+    # The same for a refusal and for nothing there; never cached, since the next asker may be allowed.
+    response = error(404, message)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Cookie, Signature"
+    return response
 
 
 async def _live(services: Services, media: Media | None) -> tuple[Account, Post | None] | None:
@@ -73,16 +82,16 @@ async def original_file(request: Request) -> Response:
         return refused
     username, name = request.path_params["username"], request.path_params["file"]
     if not USERNAME_RE.match(username) or not FILE_RE.match(name):
-        return error(404, "no such file")
+        return _not_found()
     async with services.sessions() as session:
         media = (await session.exec(select(Media).where(
             Media.original_file == f"{ORIGINALS}/{username}/{name}"))).first()
     found = await _live(services, media)
     if found is None:
-        return error(404, "no such file")
+        return _not_found()
     account, post = found
     if not await may_fetch(services, request, account, post):
-        return error(404, "no such file")
+        return _not_found()
     public = effective_access(account, post) == OriginalAccess.EVERYONE
     return serve_original(services, account, media, post, public=public)
 
@@ -100,7 +109,7 @@ async def download(request: Request) -> Response:
     media = await media_for_secret(services, secret) if SECRET_RE.match(secret) else None
     found = await _live(services, media)
     if found is None:
-        return error(404, "no such link")
+        return _not_found("no such link")
     account, post = found
     return serve_original(services, account, media, post, public=False)
 

@@ -100,6 +100,9 @@ async def test_only_the_artist_gets_the_original_by_default(client, services, ma
     client.cookies.clear()
     anonymous = await client.get(f"/{media.original_file}")
     assert anonymous.status_code == 404
+    assert anonymous.headers["cache-control"] == "no-store"  # the next asker may be the artist
+    nothing = await client.get("/originals/ana/0123456789abcdef0123456789abcdef.jpg")
+    assert (nothing.status_code, nothing.text) == (404, anonymous.text)  # a refusal tells nothing more
 
 
 async def test_local_lets_other_signed_in_artists_fetch(client, services, make_artist):
