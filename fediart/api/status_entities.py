@@ -20,6 +20,7 @@ from fediart.activitypub.convert import post_licence
 from fediart.api.account_entities import acct_of, accounts_to_api, licence_to_api
 from fediart.api.formats import API_VISIBILITY, api_time
 from fediart.licence.remote_signals import raw_of
+from fediart.actions.originals import original_url
 from fediart.api.media_entities import media_to_api, remote_attachment_to_api
 from fediart.store.states import InteractionKind
 from fediart.store.tables import Account, Actor, Bookmark, Interaction, Media, Post, RemotePost
@@ -250,6 +251,9 @@ def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Ac
             "pinned": item.pinned_at is not None,
             "licence": rows.licence_entity(services, account_row, item.licence_key),
         }
+        if viewer is not None and viewer.id == item.account_id:  # fediart: only the artist learns where
+            for entity, m in zip(doc["media_attachments"], rows.media.get(item.id, [])):
+                entity["fediart_original_url"] = original_url(services, m)
     else:
         key = ("remote", item.id)
         actor = rows.actors[item.actor_id]

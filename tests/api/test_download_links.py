@@ -38,8 +38,12 @@ async def test_the_artist_sees_the_original_and_others_do_not(client, services, 
     status = await client.post("/api/v1/statuses", headers=headers,
                                data={"status": "Gradient", "media_ids[]": media["id"], "visibility": "public"})
     assert status.status_code == 200, status.text
+    assert status.json()["media_attachments"][0]["fediart_original_url"] == original
     public = await client.get(f"/api/v1/statuses/{status.json()['id']}")
     assert original.rpartition("/")[2] not in public.text
+    bo = await make_artist("bo")
+    other = await client.get(f"/api/v1/statuses/{status.json()['id']}", headers=await bearer(bo))
+    assert other.status_code == 200 and original.rpartition("/")[2] not in other.text
     small = await upload(client, headers, big_jpeg((800, 600)))
     assert small["fediart_original_url"] is None
 
