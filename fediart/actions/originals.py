@@ -8,7 +8,7 @@ that hash (an indexed equality, so the time taken does not depend on how much of
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
@@ -140,7 +140,7 @@ async def revoke_link(services: Services, account: Account, link_id: str | int) 
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
+    # SQLite gives naive datetimes back; they were stored as UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
