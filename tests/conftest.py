@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import schema_template as schema_template_module
-from helpers import BACKEND, PG_URL, make_config
+from helpers import BACKEND, PG_URL, make_config, postgres_problem
 
 from fediart.app import create_app
 from fediart.config import Config
@@ -27,25 +27,13 @@ from fediart.store.tables import OAuthApp
 
 
 
-async def _postgres_reachable() -> str | None:
-    engine = create_async_engine(PG_URL)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
-        return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 async def database_settings(tmp_path) -> AsyncIterator[dict]:
     """[database] settings for one test: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
     if BACKEND == "sqlite":
         yield {"url": f"sqlite+aiosqlite:///{tmp_path}/fediart.sqlite3"}
         return
-    reason = await _postgres_reachable()
+    reason = await postgres_problem()
     if reason:
         if os.environ.get("FEDIART_REQUIRE_POSTGRES"):
             pytest.fail(reason)

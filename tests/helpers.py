@@ -31,3 +31,19 @@ def make_config(database: dict, tmp_path, domain: str = "art.example", **section
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)
     return config_from_dict(raw, "test.toml")
+
+
+async def postgres_problem() -> str | None:
+    """Why PostgreSQL at PG_URL cannot be used here, or None when it answers."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(PG_URL)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
+        return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
+    finally:
+        await engine.dispose()

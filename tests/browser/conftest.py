@@ -16,7 +16,7 @@ import pytest
 from browsing import AXE, CHROMIUM_ARGS, chromium_path, in_thread, missing_browser
 from instance import Instance
 
-from helpers import BACKEND, PG_URL
+from helpers import BACKEND, PG_URL, postgres_problem
 
 
 def _unavailable(reason: str):
@@ -62,21 +62,6 @@ def axe_script() -> Path:
     return AXE
 
 
-async def _postgres_problem() -> str | None:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(PG_URL)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
-        return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
-    finally:
-        await engine.dispose()
-
-
 async def _drop_schemas(schemas: list[str]) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -93,7 +78,7 @@ def module_database() -> dict:
     """[database] settings shared by a module's instances (each instance adds its own schema or file)."""
     if BACKEND == "sqlite":
         return {"url": "sqlite+aiosqlite://"}  # Instance puts each instance's file in its own folder
-    problem = in_thread(_postgres_problem)
+    problem = in_thread(postgres_problem)
     if problem:
         if os.environ.get("FEDIART_REQUIRE_POSTGRES"):
             pytest.fail(problem)
