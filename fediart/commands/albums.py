@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
 
 from fediart.actions.albums import add_to_album, create_album, delete_album, list_albums, remove_from_album
-from fediart.actions.errors import ActionError
-from fediart.commands import CliError, CommandContext, add_parser
-from fediart.services import Services, running_services
-from fediart.store.accounts import get_account
+from fediart.commands import CommandContext, add_parser
+from fediart.commands.artist_scope import as_artist
+from fediart.services import Services
 from fediart.store.tables import Account
 from fediart.text import terminal_safe
 from fediart.web.albums import album_url
@@ -23,21 +21,6 @@ def _failed(args: argparse.Namespace) -> str:
             "delete": f"cannot delete album {album}"}[args.album_command]
 
 
-async def _as_artist(ctx: CommandContext, args: argparse.Namespace,
-                     work: Callable[[Services, Account], Awaitable[str]]) -> int:
-    """Run `work` for the artist named in args; an action's refusal becomes one line on stderr."""
-    async with running_services(ctx.config) as services:
-        async with services.sessions() as session:
-            account = await get_account(session, args.name.lstrip("@"))
-        if account is None or account.kind != "person":
-            raise CliError(f"no user named {args.name!r}")
-        try:
-            print(await work(services, account))
-        except ActionError as exc:
-            raise CliError(f"{_failed(args)}: {exc.message}") from None
-    return 0
-
-
 async def list_(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def work(services: Services, account: Account) -> str:
         albums = await list_albums(services, account)
@@ -47,7 +30,7 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> int:
         lines = [f"{'ID':<20}  {'WORKS':>5}  TITLE"]
         lines += [f"{s.album.id:<20}  {s.count:>5}  {terminal_safe(s.album.title)}" for s in albums]
         return "\n".join(lines)
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, _failed(args))
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -55,7 +38,7 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
         album = await create_album(services, account, args.title, args.description)
         return (f"created album {album.id} \"{terminal_safe(album.title)}\" for @{account.username}: "
                 f"{album_url(services.urls, account.username, album.id)}")
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, _failed(args))
 
 
 async def add(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -64,21 +47,21 @@ async def add(ctx: CommandContext, args: argparse.Namespace) -> int:
         already = len(set(args.post_ids)) - added
         return f"added {added} post{'s' if added != 1 else ''} to album {args.album_id}" + (
             f" ({already} already in it)" if already else "")
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, _failed(args))
 
 
 async def remove(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def work(services: Services, account: Account) -> str:
         await remove_from_album(services, account, args.album_id, args.post_id)
         return f"removed post {args.post_id} from album {args.album_id}; the post stays"
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, _failed(args))
 
 
 async def delete(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def work(services: Services, account: Account) -> str:
         album = await delete_album(services, account, args.album_id)
         return f"deleted album {album.id} \"{terminal_safe(album.title)}\"; its posts stay"
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, _failed(args))
 
 
 def register(sub) -> None:

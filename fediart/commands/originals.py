@@ -8,31 +8,16 @@ who may fetch the artist's originals (or one post's, with --post).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
 
 from fediart.actions.errors import ActionError
 from fediart.actions.originals import issue_link, link_state, list_links, revoke_link, set_account_access, \
     set_post_access
-from fediart.commands import CliError, CommandContext, add_parser
-from fediart.services import Services, running_services
-from fediart.store.accounts import get_account
+from fediart.commands import CommandContext, add_parser
+from fediart.commands.artist_scope import as_artist
+from fediart.services import Services
 from fediart.store.ids import parse_id
 from fediart.store.tables import Account
 from fediart.text import terminal_safe
-
-
-async def _as_artist(ctx: CommandContext, args: argparse.Namespace,
-                     work: Callable[[Services, Account], Awaitable[str]]) -> int:
-    async with running_services(ctx.config) as services:
-        async with services.sessions() as session:
-            account = await get_account(session, args.name.lstrip("@"))
-        if account is None or account.kind != "person":
-            raise CliError(f"no user named {args.name!r}")
-        try:
-            print(await work(services, account))
-        except ActionError as exc:
-            raise CliError(f"cannot {args.original_command}: {exc.message}") from None
-    return 0
 
 
 async def link(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -40,7 +25,7 @@ async def link(ctx: CommandContext, args: argparse.Namespace) -> int:
         row, url = await issue_link(services, account, args.media_id, args.expires, args.label)
         return (f"download link {row.id} for media {row.media_id}, until {row.expires_at.isoformat()} "
                 f"(shown only now):\n{url}")
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, f"cannot {args.original_command}")
 
 
 async def links(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -52,14 +37,14 @@ async def links(ctx: CommandContext, args: argparse.Namespace) -> int:
         lines += [f"{r.id:<8}  {r.media_id:<20}  {link_state(r):<8}  {r.expires_at.isoformat():<25}  "
                   f"{terminal_safe(r.label)}" for r in rows]
         return "\n".join(lines)
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, f"cannot {args.original_command}")
 
 
 async def revoke(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def work(services: Services, account: Account) -> str:
         row = await revoke_link(services, account, args.link_id)
         return f"revoked download link {row.id}"
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, f"cannot {args.original_command}")
 
 
 async def access(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -72,7 +57,7 @@ async def access(ctx: CommandContext, args: argparse.Namespace) -> int:
             raise ActionError("Record not found", 404)
         post = await set_post_access(services, account, post_id, args.value)
         return f"post {post.id}'s originals: {post.original_access or 'as the account says'}"
-    return await _as_artist(ctx, args, work)
+    return await as_artist(ctx, args, work, f"cannot {args.original_command}")
 
 
 def register(sub) -> None:

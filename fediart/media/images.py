@@ -228,33 +228,28 @@ def process_upload(
         icc_profile=icc if _same_colour_space(source_mode, thumb.mode) else None,
         quality=THUMBNAIL_QUALITY,
     )
-    display = None
-    if display_image is not None:
+    lossless = _is_lossless(upload, data)
+
+    def like_original(image: Image.Image) -> bytes:
         # As the original is written (format, quality, lossless, chroma subsampling), only smaller;
         # a GIF's is PNG for the thumbnail's reason.
-        display = encode_still(
-            display_image,
+        return encode_still(
+            image,
             thumb_format,
             packet,
-            icc_profile=icc if _same_colour_space(source_mode, display_image.mode) else None,
+            icc_profile=icc if _same_colour_space(source_mode, image.mode) else None,
             quality=ORIGINAL_WEBP_QUALITY if thumb_format == "WEBP" else ORIGINAL_JPEG_QUALITY,
-            lossless=_is_lossless(upload, data),
+            lossless=lossless,
             jpeg_subsampling=subsampling,
         )
+
+    display = like_original(display_image) if display_image is not None else None
     full_resolution, full_width, full_height = None, 0, 0
     media_format = upload.format
     if federated_image is not None:
         # The federated rendition takes the original's place in every URL; made once, like the display.
         full_resolution, full_width, full_height = original, width, height
-        original = encode_still(
-            federated_image,
-            thumb_format,
-            packet,
-            icc_profile=icc if _same_colour_space(source_mode, federated_image.mode) else None,
-            quality=ORIGINAL_WEBP_QUALITY if thumb_format == "WEBP" else ORIGINAL_JPEG_QUALITY,
-            lossless=_is_lossless(upload, data),
-            jpeg_subsampling=subsampling,
-        )
+        original = like_original(federated_image)
         media_format, (width, height) = thumb_format, federated_image.size
     return ProcessedImage(
         original=original,
