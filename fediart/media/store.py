@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from fediart.credentials.renditions import RenditionSigner
 
 log = logging.getLogger("fediart.media")
-SIDECAR = ".c2pa"
-ORIGINALS = "originals"  # the tree of full-resolution originals, kept apart from what /media serves  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
+SIDECAR = ".c2pa"  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
+ORIGINALS = "originals"  # the tree of full-resolution originals, kept apart from what /media serves
 
 
 def _fsync_directory(directory: Path) -> None:
