@@ -7,6 +7,8 @@ import pytest
 from posting import png
 
 from fediart.cli import main
+from fediart.licence.xmp import read_xmp_rights
+from fediart.media.encode import embedded_xmp
 
 
 @pytest.fixture
@@ -40,6 +42,15 @@ def test_post_list_edit_delete(fediart, tmp_path):
     listing = fediart("post", "list", "ana").stdout
     assert f"http://localhost:8123/@ana/{post_id}" in listing and "unlisted" in listing and "Heron #ink" in listing
     assert "edited" in fediart("post", "edit", post_id, "--text", "Heron, varnished", "--alt", "1", "A grey heron").stdout
+    files = lambda: {p for p in (tmp_path / "data" / "media" / "ana").glob("*.png") if "-small" not in p.name}  # noqa: E731
+    before = files()
+    relicensed = fediart("post", "edit", post_id, "--licence", "cc-by-4.0").stdout
+    assert "licence now cc-by-4.0, written into every image file" in relicensed
+    [image] = files() - before  # the post's file, rewritten under a new name; the other post's is untouched
+    assert len(before - files()) == 1
+    rights = read_xmp_rights(embedded_xmp(image.read_bytes()))
+    assert rights["web_statement"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert rights["alt_text"] == "A grey heron"
     assert "deleted" in fediart("post", "delete", post_id).stdout
     assert "deleted" in fediart("post", "list", "ana").stdout.splitlines()[-1]
     assert list((tmp_path / "data" / "media" / "ana").glob("*")) != []  # the other post's files stay

@@ -38,6 +38,9 @@ def parse_focus(value: str | None) -> tuple[float, float] | None:
 def _check_description(description: str | None) -> None:
     if description is not None and len(description) > MAX_ALT:
         raise ActionError(f"the description is longer than {MAX_ALT} characters")
+    if description is not None and "\x00" in description:
+        # PostgreSQL cannot store a NUL in text; no person types one.
+        raise ActionError("Validation failed: the description contains a NUL character")
 
 
 def parse_source_type(value: str | None) -> str | None:
@@ -95,7 +98,7 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     try:
         # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
         processed = await asyncio.to_thread(
-            process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
+            process_upload, data, licence, alt_text=description or "", max_bytes=config.max_upload_mb * 2**20,
             max_pixels=config.max_megapixels * 1_000_000, federated_size=config.federated_size or None)
     except MediaError as exc:
         raise ActionError(f"Validation failed: {exc}") from None

@@ -8,7 +8,7 @@ may do what with which rows, turns ids into rows and publishing's errors into Ac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,18 +82,30 @@ async def _media_rows(session: AsyncSession, account: Account, media_ids: Sequen
 
 
 async def _relicence(services: Services, account: Account, media: Sequence[Media],
-                     licence_key: str | None) -> Rewritten:
+                     licence_key: str | None, descriptions: Mapping[int, str] | None = None) -> Rewritten:
     """Make the files of these uploads carry the post's licence (a client API upload carries the
-    account's); the rows get the new file names, committed with the post by the caller, who then
-    removes `replaced` (or `written`, if the post fails)."""
+    account's) and each row's description, where they carry other ones; the rows get the new file
+    names, committed with the post by the caller, who then removes `replaced` (or `written`, if the
+    post fails). `descriptions` are ones an edit is about to set, by Media id."""
     licence = post_licence(services.licence_for(account), licence_key)
-    packet = xmp_packet(licence)
     sign = content_signer_for(services, account, licence)  # the new licence in the Content Credentials too
+
+    def packet_for(row: Media) -> bytes:
+        return xmp_packet(licence, (descriptions or {}).get(row.id, row.description))
+
     try:
         # Reading, signing and writing image files: off the event loop.
-        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet, sign)
+        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet_for, sign)
     except (OSError, XmpRewriteError) as exc:
         raise ActionError(f"Validation failed: an image could not be given the post's licence: {exc}") from None
+
+
+def _check_licence(licence_key: str | None) -> None:
+    if licence_key is not None:
+        try:
+            licence_by_key(licence_key)
+        except KeyError as exc:
+            raise ActionError(f"Validation failed: {exc.args[0]}") from None
 
 
 async def _own_post(session: AsyncSession, services: Services, account: Account, value: str | int) -> Post:
@@ -128,11 +140,7 @@ async def create_status(services: Services, account: Account, *, text: str = "",
     `unlinked`, when given, receives each of them with the reason.
     """
     key = (idempotency_key or "").strip()[:200] or None
-    if licence_key is not None:
-        try:
-            licence_by_key(licence_key)
-        except KeyError as exc:
-            raise ActionError(f"Validation failed: {exc.args[0]}") from None
+    _check_licence(licence_key)
     async with services.sessions() as session:
         if key is not None:
             earlier = await _remembered(session, account, key)
@@ -180,10 +188,13 @@ async def create_status(services: Services, account: Account, *, text: str = "",
 async def edit_status(services: Services, account: Account, value: str | int, *, text: str | None = None,
                       spoiler_text: str | None = None, sensitive: bool | None = None, language: str | None = None,
                       media_ids: Sequence[str] | None = None, media_attributes: Sequence[dict] = (),
-                      unlinked: dict[str, str] | None = None) -> Post:
+                      licence_key: str | None = None, unlinked: dict[str, str] | None = None) -> Post:
     """Edit one's own post; the version before is kept for its history, and an Update federates.
 
+    A new `licence_key` (fediart) relicenses the post: every file of its images is rewritten with the
+    new licence in its XMP and Content Credentials, under new names, and the Update carries both.
     `unlinked` as for create_status."""
+    _check_licence(licence_key)
     async with services.sessions() as session:
         post = await _own_post(session, services, account, value)
         media = None if media_ids is None else await _media_rows(session, account, media_ids, post.id)
@@ -199,11 +210,19 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             if row is not None and row.post_id == post.id:
                 row.digital_source_type = made
                 session.add(row)
-        # Images added by the edit carry the account's licence until now; the post's are unchanged.
-        rewritten = await _relicence(services, account, media or [], post.licence_key)
+        if media is None:
+            media_after = list((await session.exec(select(Media).where(Media.post_id == post.id)
+                                                   .order_by(Media.position))).all())
+        else:
+            media_after = media
+        # The files carry what the post will say: its licence (images added by the edit came with the
+        # account's) and each image's description, in their XMP and Content Credentials.
+        rewritten = await _relicence(services, account, media_after, licence_key or post.licence_key,
+                                     {i: alt for i, (alt, _) in changes.items() if alt is not None})
         try:
             edited = await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
-                                     language=language, media=media, media_changes=changes, unlinked=unlinked)
+                                     language=language, media=media, media_changes=changes, unlinked=unlinked,
+                                     licence_key=licence_key)
         except BaseException as exc:
             remove_files(services.media_dir, rewritten.written)
             if isinstance(exc, PublishError):

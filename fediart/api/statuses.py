@@ -93,7 +93,7 @@ async def edit(request: Request) -> Response:
         spoiler_text=params.text("spoiler_text"), sensitive=params.flag("sensitive") if "sensitive" in params else None,
         language=params.text("language") or None,
         media_ids=params.strings("media_ids") if "media_ids" in params else None,
-        media_attributes=params.items_of("media_attributes"))
+        media_attributes=params.items_of("media_attributes"), licence_key=params.text("licence") or None)
     return await _one(request, post, account)
 
 

@@ -119,15 +119,16 @@ async def _owner(services, post_id: int):
 
 async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
     post_id = _post_id(args.second)
-    if args.image or args.licence or args.visibility or args.reply_to or args.sensitive:
-        raise CliError("an edit can change --text, --cw, --language and --alt N TEXT only")
+    if args.image or args.visibility or args.reply_to or args.sensitive:
+        raise CliError("an edit can change --text, --cw, --language, --licence and --alt N TEXT only")
     alts: dict[int, str] = {}
     for alt in args.alt:
         if len(alt) != 2 or not alt[0].isdigit():
             raise CliError("in an edit, --alt takes the image number and the text: --alt 1 \"a heron in reeds\"")
         alts[int(alt[0])] = alt[1]
-    if args.text is None and args.cw is None and args.language is None and not alts:
-        raise CliError("nothing to change: give new text, a content warning, a language or an image description")
+    if args.text is None and args.cw is None and args.language is None and not args.licence and not alts:
+        raise CliError("nothing to change: give new text, a content warning, a language, a licence "
+                       "or an image description")
     unlinked: dict[str, str] = {}
     async with running_services(ctx.config) as services:
         account, media = await _owner(services, post_id)
@@ -136,14 +137,15 @@ async def _edit(ctx: CommandContext, args: argparse.Namespace) -> int:
                 raise CliError(f"post {post_id} has {len(media)} image(s); there is no image {number}")
         try:
             post = await edit_status(services, account, post_id, text=args.text, spoiler_text=args.cw,
-                                     language=args.language, unlinked=unlinked,
+                                     language=args.language, unlinked=unlinked, licence_key=args.licence or None,
                                      media_attributes=[{"id": media[n - 1].id, "description": alt}
                                                        for n, alt in alts.items()])
         except ActionError as exc:
             raise CliError(_said(exc)) from None
         async with services.sessions() as session:
             queued = await _queued(session, post.id, "Update")
-    print(f"post {post.id} edited; update queued for {queued} inbox(es)")
+    relicensed = f"; licence now {args.licence}, written into every image file" if args.licence else ""
+    print(f"post {post.id} edited{relicensed}; update queued for {queued} inbox(es)")
     _report_unlinked(unlinked)
     return 0
 
@@ -193,7 +195,7 @@ def register(sub) -> None:
     p.usage = ("fediart post NAME --text TEXT [--image FILE --alt TEXT]... [--cw TEXT] [--sensitive]\n"
                "                   [--visibility public|unlisted|followers|direct] [--licence KEY] [--reply-to URL]\n"
                "                   [--language TAG]\n"
-               "       fediart post edit ID [--text TEXT] [--cw TEXT] [--language TAG] [--alt N TEXT]...\n"
+               "       fediart post edit ID [--text TEXT] [--cw TEXT] [--language TAG] [--licence KEY] [--alt N TEXT]...\n"
                "       fediart post delete ID\n"
                "       fediart post list NAME")
     p.add_argument("first", metavar="NAME|edit|delete|list")
@@ -205,7 +207,8 @@ def register(sub) -> None:
     p.add_argument("--cw", help='content warning shown before the post (in an edit, --cw "" removes it)')
     p.add_argument("--sensitive", action="store_true", help="mark the images sensitive (hidden until clicked)")
     p.add_argument("--visibility", choices=VISIBILITIES, help="who may see it (default: public)")
-    p.add_argument("--licence", help="licence of this post, if not the artist's own, e.g. cc-by-nc-nd-4.0")
+    p.add_argument("--licence", help="licence of this post, if not the artist's own, e.g. cc-by-nc-nd-4.0 "
+                                     "(in an edit: the images' files are rewritten and an Update is sent)")
     p.add_argument("--reply-to", metavar="URL", help="the post this answers: its web page or its id")
     p.add_argument("--language", metavar="TAG",
                    help="the post's language, a BCP 47 tag such as en or pt-BR (default: [server] default_language)")

@@ -5,7 +5,8 @@ The media pipeline embeds `xmp_packet(licence)` in every original and derivative
 `read_xmp_rights` is the reverse, for tests and for images arriving from other servers.
 
 Fields follow IPTC Photo Metadata 2023.1 (plus:DataMining), the XMP Rights Management schema and
-the schema.org mapping Google documents for image licence metadata.
+the schema.org mapping Google documents for image licence metadata. The image's description (alt
+text) travels in the same packet, as IPTC's Alt Text (Accessibility) field, so a copy keeps it too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ NS = {
     "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "plus": "http://ns.useplus.org/ldf/xmp/1.0/",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
 }
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -56,6 +58,7 @@ class XmpRights(TypedDict):
     creator: list[str]
     credit: str | None
     licensor_url: str | None
+    alt_text: str | None
 
 
 def _q(qualified: str) -> str:
@@ -93,8 +96,9 @@ def _usage_terms(licence: Licence) -> str:
     return f"{rights}. {_ai_sentence(licence)}. Terms: {licence.usage_info_url}"
 
 
-def xmp_packet(licence: Licence) -> bytes:
-    """The licence as a complete UTF-8 XMP packet, ready to embed in JPEG, PNG, WebP or GIF."""
+def xmp_packet(licence: Licence, alt_text: str = "") -> bytes:
+    """The licence (and the image's description, when it has one) as a complete UTF-8 XMP packet,
+    ready to embed in JPEG, PNG, WebP or GIF."""
     root = ET.Element(_q("x:xmpmeta"))
     rdf = ET.SubElement(root, _q("rdf:RDF"))
     desc = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
@@ -117,6 +121,10 @@ def xmp_packet(licence: Licence) -> bytes:
         licensors = ET.SubElement(ET.SubElement(desc, _q("plus:Licensor")), _q("rdf:Seq"))
         entry = ET.SubElement(licensors, _q("rdf:li"), {_q("rdf:parseType"): "Resource"})
         _simple(entry, "plus:LicensorURL", licence.acquire_licence_url)
+    if alt_text.strip():
+        # Escaped by ElementTree and cleared of characters XML forbids (_clean); its length is capped
+        # where descriptions are accepted (MAX_ALT), well inside one JPEG segment.
+        _lang_alt(desc, "Iptc4xmpCore:AltTextAccessibility", alt_text)
 
     body = ET.tostring(root, encoding="unicode")
     return (_PACKET_HEAD + body + _PACKET_TAIL).encode("utf-8")
@@ -177,4 +185,5 @@ def read_xmp_rights(xmp_bytes: bytes) -> XmpRights:
         creator=creator,
         credit=_text(root, "photoshop:Credit"),
         licensor_url=_text(root, "plus:LicensorURL"),
+        alt_text=_text(root, "Iptc4xmpCore:AltTextAccessibility"),
     )

@@ -188,6 +188,7 @@ def process_upload(
     data: bytes,
     licence: Licence,
     *,
+    alt_text: str = "",
     max_bytes: int = MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
     thumbnail_size: int = THUMBNAIL_SIZE,
@@ -198,9 +199,10 @@ def process_upload(
     if refused. `display_size` None makes no display rendition (avatars and headers need none).
 
     With `federated_size`, a still whose long edge exceeds it is served (`original`) as a rendition of
-    that size, and its full-resolution file comes apart as `full_resolution` (protected originals)."""
+    that size, and its full-resolution file comes apart as `full_resolution` (protected originals).
+    Every file carries the licence and `alt_text` in its XMP."""
     upload = open_upload(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    packet = xmp_packet(licence)
+    packet = xmp_packet(licence, alt_text)
     source_mode = upload.image.mode
     icc = upload.image.info.get("icc_profile") or None
     # The display rendition keeps the upload's chroma subsampling, as the original does.

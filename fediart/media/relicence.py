@@ -1,8 +1,8 @@
-"""Giving a stored image another licence: its XMP packet replaced, every other byte kept.
+"""Giving a stored image another licence or description: its XMP packet replaced, every other byte kept.
 
 An upload made through the client API carries the account's licence, because the post (which may
-choose its own) does not exist yet. When the post chooses another, the files are rewritten before it
-is published. The pixels are never re-encoded (a JPEG would lose quality each time): the packet is
+choose its own) does not exist yet. When the post chooses another, when its description changed
+since the upload, or when the artist changes either later, the files are rewritten. The pixels are never re-encoded (a JPEG would lose quality each time): the packet is
 swapped at the byte level, in the JPEG APP1 segment, the PNG iTXt chunk, the WebP "XMP " chunk or the
 GIF application extension where the pipeline (media/encode.py) put it. The rewritten files get new
 names, because served files are cached as immutable under their names.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,10 +127,10 @@ def _renamed(name: str) -> str:
     return f"{directory}/{secrets.token_hex(12)}{suffix}.{extension}"
 
 
-def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
+def relicence_files(media_dir: Path, rows: list[Media], packet_for: Callable[[Media], bytes],
                     sign: RenditionSigner | None = None) -> Rewritten:
-    """Give these uploads' files `packet` as their XMP where they carry another one (a rendition only if
-    it carries XMP at all), under new names set on the rows; the old files stay until the caller
+    """Give each upload's files `packet_for(row)` as their XMP where they carry another one (a rendition
+    only if it carries XMP at all), under new names set on the rows; the old files stay until the caller
     commits the rows and removes them. On a failure, nothing new is left behind.
 
     A display rendition that is the file itself follows the file's new name; "" (older uploads) stays.
@@ -141,6 +142,7 @@ def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
     try:
         for row in rows:
             file_before = row.file
+            packet = packet_for(row)
             for attribute in ("file", "display_file", "thumbnail_file", "original_file"):
                 name = getattr(row, attribute)
                 if attribute == "original_file" and not name:

@@ -93,6 +93,9 @@ def _check_new(text: str, image_count: int, cw: str, visibility: str, licence_ke
 def _check_alt(alt: str, number: int) -> None:
     if len(alt) > MAX_ALT:
         raise PublishError(f"the description of image {number} is longer than {MAX_ALT} characters")
+    if "\x00" in alt:
+        # PostgreSQL cannot store a NUL in text; no person types one.
+        raise PublishError(f"the description of image {number} contains a NUL character")
 
 
 async def _render(session: AsyncSession, services: Services, text: str,
@@ -168,11 +171,11 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
     licence = post_licence(services.licence_for(account), licence_key)
     config = services.config.media
     processed = []
-    for number, (data, _) in enumerate(images, 1):
+    for number, (data, alt) in enumerate(images, 1):
         try:
             # Pillow releases the GIL while it decodes and encodes: keep the event loop free.
             processed.append(await asyncio.to_thread(
-                process_upload, data, licence, max_bytes=config.max_upload_mb * 2**20,
+                process_upload, data, licence, alt_text=alt, max_bytes=config.max_upload_mb * 2**20,
                 max_pixels=config.max_megapixels * 1_000_000, federated_size=config.federated_size or None))
         except MediaError as exc:
             raise MediaError(f"image {number}: {exc}" if len(images) > 1 else str(exc)) from None
@@ -224,8 +227,10 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
                     cw: str | None = None, alts: Mapping[int, str] | None = None,
                     unlinked: dict[str, str] | None = None, language: str | None = None,
                     sensitive: bool | None = None, media: Sequence[Media] | None = None,
-                    media_changes: Mapping[int, tuple[str | None, tuple[float, float] | None]] | None = None) -> Post:
-    """Change the text, content warning, language, sensitivity, images or their descriptions; sends an Update.
+                    media_changes: Mapping[int, tuple[str | None, tuple[float, float] | None]] | None = None,
+                    licence_key: str | None = None) -> Post:
+    """Change the text, content warning, language, sensitivity, licence, images or their descriptions;
+    sends an Update (with the licence the post has after the edit).
 
     `alts` numbers images from 1 (the CLI); `media_changes` names them by Media id: (description or None,
     focus or None) (the client API). `media`, when given, is the post's new list of images: rows that were
@@ -265,6 +270,9 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     if language is not None:
         _check_language(language)
         post.language, changed = language, True
+    if licence_key is not None and licence_key != post.licence_key:
+        # The caller rewrote the images' files for it (actions/posts.py); the key is checked there.
+        post.licence_key, changed = licence_key, True
     for number, alt in (alts or {}).items():
         if not 1 <= number <= len(kept):
             raise PublishError(f"post {post_id} has {len(kept)} image(s); there is no image {number}")
@@ -285,7 +293,8 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
         session.add(row)
         changed = True
     if not changed:
-        raise PublishError("nothing to change: give new text, a content warning, a language or an image description")
+        raise PublishError("nothing to change: give new text, a content warning, a language, a licence "
+                           "or an image description")
 
     # The Update's id holds the edit time in seconds; two edits within a second must still differ.
     earlier = _aware(post.updated or post.published)

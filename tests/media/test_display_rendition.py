@@ -111,7 +111,7 @@ def test_a_failed_display_write_leaves_no_file(tmp_path, monkeypatch):
 def test_older_rows_without_a_display_file_are_deleted_and_relicenced(tmp_path):
     row = save_image(tmp_path, "ana", process_upload(upload("PNG", (300, 200)), licence()), account_id=1, alt="")
     row.display_file = ""  # as migration 0010 left images stored before it
-    done = relicence_files(tmp_path, [row], xmp_packet(licence("cc-by-4.0")))
+    done = relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert row.display_file == "" and len(done.written) == 2
     delete_files(tmp_path, [row])
     remaining = sorted(f"ana/{p.name}" for p in (tmp_path / "ana").iterdir())
@@ -122,7 +122,7 @@ def test_relicencing_rewrites_the_display_file_or_lets_it_follow_the_file(tmp_pa
     large = save_image(tmp_path, "ana", process_upload(upload("WEBP"), licence()), account_id=1, alt="")
     small = save_image(tmp_path, "ana", process_upload(upload("WEBP", (400, 300)), licence()), account_id=1, alt="")
     before = (large.display_file, small.file)
-    done = relicence_files(tmp_path, [large, small], xmp_packet(licence("cc-by-4.0")))
+    done = relicence_files(tmp_path, [large, small], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert before[0] in done.replaced and large.display_file in done.written
     assert large.display_file.endswith("-display.webp") and large.display_file != before[0]
     assert read_xmp_rights(embedded_xmp((tmp_path / large.display_file).read_bytes()))["web_statement"] == CC_BY
@@ -136,7 +136,7 @@ def test_a_failed_relicence_puts_the_display_names_back(tmp_path):
     (tmp_path / broken.thumbnail_file).unlink()
     names = [(r.file, r.display_file, r.thumbnail_file) for r in (small, broken)]
     with pytest.raises(OSError):
-        relicence_files(tmp_path, [small, broken], xmp_packet(licence("cc-by-4.0")))
+        relicence_files(tmp_path, [small, broken], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert [(r.file, r.display_file, r.thumbnail_file) for r in (small, broken)] == names
     assert small.display_file == small.file
 

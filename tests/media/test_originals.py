@@ -291,7 +291,7 @@ def test_a_licence_change_rewrites_the_original_too(tmp_path):
     processed = process_upload(big_jpeg(), licence("all-rights-reserved"), federated_size=2560)
     row = save_image(tmp_path, "ana", processed, account_id=1, alt="x")
     before = row.original_file
-    relicence_files(tmp_path, [row], xmp_packet(licence("cc-by-4.0")))
+    relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert row.original_file != before and row.original_file.startswith("originals/ana/")
     rights = str(read_xmp_rights(embedded_xmp((tmp_path / row.original_file).read_bytes())))
     assert "creativecommons.org/licenses/by/4.0" in rights

@@ -23,6 +23,7 @@ from fediart.store.tables import Media, Post
 from fediart.worker import run_due_work
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
 @pytest.fixture
@@ -273,12 +274,49 @@ async def test_an_edit_is_refused_without_alt_text_or_with_another_audience(clie
     assert fields_of(no_alt.text, action)[0]["text"] == "New words"
     wider = await client.post(action, data={**fields, "visibility": "direct"})
     assert wider.status_code == 422 and "cannot be changed" in alert_of(wider.text)
-    relicensed = await client.post(action, data={**fields, "licence": "cc0-1.0"})
-    assert relicensed.status_code == 422
+    unknown = await client.post(action, data={**fields, "licence": "made-up-1.0"})
+    assert unknown.status_code == 422 and alert_of(unknown.text) == "Choose a licence from the list."
     [post] = await rows(services, Post)
     [media] = await rows(services, Media)
     assert post.source == "Words" and post.visibility == "public" and post.licence_key is None
     assert media.description == "a bird"
+
+
+async def test_a_form_carrying_a_nul_is_refused_and_changes_nothing(client, services, make_artist):
+    await signed_in(client, services, make_artist)
+    await post_new(client, [(1, "a.png", png())], text="Words", alt_1="a bird")
+    [post] = await rows(services, Post)
+    [media] = await rows(services, Media)
+    action = f"/studio/works/{post.id}/edit"
+    fields = await form_on(client, action, action)
+    response = await client.post(action, data={**fields, "text": "New\x00words", f"alt_{media.id}": "a\x00bird"})
+    assert response.status_code == 400 and "NUL" in response.text
+    [after] = await rows(services, Post)
+    assert after.source == "Words" and (await rows(services, Media))[0].description == "a bird"
+
+
+async def test_a_new_licence_chosen_on_the_edit_page_goes_into_the_files_and_to_followers(
+        client, services, network, make_artist):
+    ana = await signed_in(client, services, make_artist)
+    carol = await add_remote(services, network, "carol", follows=ana)
+    await post_new(client, [(1, "a.png", png())], text="Words", alt_1="a bird")
+    [post] = await rows(services, Post)
+    [before] = await rows(services, Media)
+    action = f"/studio/works/{post.id}/edit"
+    fields = await form_on(client, action, action)
+    assert fields["licence"] == ana.licence_key
+    response = await client.post(action, data={**fields, "licence": "cc0-1.0"})
+    assert response.status_code == 303, response.text
+    [post] = await rows(services, Post)
+    [media] = await rows(services, Media)
+    assert post.licence_key == "cc0-1.0" and media.file != before.file
+    assert not (services.media_dir / before.file).exists()
+    rights = read_xmp_rights(embedded_xmp((services.media_dir / media.file).read_bytes()))
+    assert rights["web_statement"] == CC0 and rights["alt_text"] == "a bird"
+    assert (await form_on(client, action, action))["licence"] == "cc0-1.0"
+    await run_due_work(services)
+    sent = {d["type"]: d for d in network.deliveries_to(carol.shared_inbox_url)}
+    assert sorted(sent) == ["Create", "Update"] and sent["Update"]["object"]["license"] == CC0
 
 
 async def test_delete_removes_the_post_and_its_images_and_tells_followers(client, services, network, make_artist):

@@ -88,6 +88,9 @@ class Studio:
                                            max_part_size=MAX_FIELD * 4)
         except Exception:  # noqa: BLE001 - a malformed or oversized body is the browser's mistake
             raise Refused("The form could not be read. Reload the page and try again.", 400) from None
+        if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+            # No browser sends one from what a person typed, and PostgreSQL cannot store it.
+            raise Refused("The form contains a character that cannot be stored (NUL).", 400)
         given = form.get(csrf.FIELD)
         try:
             csrf.check_session_form(self.login, given if isinstance(given, str) else None)

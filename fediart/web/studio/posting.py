@@ -311,15 +311,22 @@ def _media_changes(studio: Studio, form: FormData, draft: Draft, media: list[Med
     return changes
 
 
-def _check_unchangeable(post: Post, account: Account, form: FormData) -> None:
-    # edit_status cannot change these (Mastodon's edit keeps the audience, and the files keep their
-    # licence): a form asking for it is refused rather than silently left unchanged.
+def _check_unchangeable(post: Post, form: FormData) -> None:
+    # edit_status cannot change the audience (Mastodon's edit keeps it): a form asking for it is
+    # refused rather than silently left unchanged.
     asked = text(form, "visibility")
     if asked and VISIBILITIES.get(asked) != post.visibility:
         raise ActionError("Who can see a post cannot be changed after posting; delete it and post it again.")
-    licence = text(form, "licence")
-    if licence and licence != (post.licence_key or account.licence_key):
-        raise ActionError("The licence of a posted work cannot be changed here; delete it and post it again.")
+
+
+def _new_licence(post: Post, account: Account, form: FormData) -> str | None:
+    """The licence the form chose, when it is another than the post has; None to leave it."""
+    chosen = text(form, "licence")
+    if not chosen or chosen == (post.licence_key or account.licence_key):
+        return None
+    if chosen not in LICENCE_KEYS:
+        raise ActionError("Choose a licence from the list.")
+    return chosen
 
 
 async def _links_of(studio: Studio, media: list[Media]) -> dict[int, list]:
@@ -380,15 +387,16 @@ async def edit_post(request: Request, studio: Studio) -> Response:
     post, media = await _editable(studio, request.path_params["status_id"])
     shown = _draft_of(post, studio.account)
     draft = _draft(form, tuple(str(m.id) for m in media), shown.licence)
-    draft.visibility, draft.licence = shown.visibility, shown.licence  # read-only on this form
+    draft.visibility = shown.visibility  # read-only on this form
     try:
-        _check_unchangeable(post, studio.account, form)
+        _check_unchangeable(post, form)
+        licence_key = _new_licence(post, studio.account, form)
         changes = _media_changes(studio, form, draft, media)
         # A field the form did not send is left as it is (None), never emptied.
         await edit_status(studio.services, studio.account, post.id,
                           text=draft.text if "text" in form else None,
                           spoiler_text=draft.spoiler_text if "spoiler_text" in form else None,
-                          sensitive=draft.sensitive, media_attributes=changes)
+                          sensitive=draft.sensitive, media_attributes=changes, licence_key=licence_key)
         access = text(form, "original_access") if "original_access" in form else None
         if access is not None and access != (post.original_access or ""):
             await set_post_access(studio.services, studio.account, post.id, access)
