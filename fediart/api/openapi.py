@@ -217,7 +217,8 @@ def _paths() -> dict[str, Any]:
                                                     "visibility": {"enum": ["public", "unlisted", "private",
                                                                             "direct"]},
                                                     "spoiler_text": {"type": "string"},
-                                                    "sensitive": {"type": "boolean"}}}
+                                                    "sensitive": {"type": "boolean"},
+                                                    "licence": {"type": "string"}}}
     paths["/api/v1/statuses"] = _post("Post", _ref("Status"), body=status_body)
     for action in ("favourite", "unfavourite", "reblog", "unreblog", "bookmark", "unbookmark"):
         paths[f"/api/v1/statuses/{{id}}/{action}"] = _post(action.capitalize(), _ref("Status"), [PATH_ID])
