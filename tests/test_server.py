@@ -20,9 +20,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-async def running_server(tmp_path, database_settings):
-    port = free_port()
+async def instance_with_ana(tmp_path, database_settings, port: int):
+    """A migrated database with one artist and the fediart.toml a process reads it with."""
     from helpers import make_config
     from fediart.store.migrate import ensure_schema, upgrade
 
@@ -38,6 +37,13 @@ async def running_server(tmp_path, database_settings):
     toml.write_text(f'[server]\ndomain = "127.0.0.1:{port}"\nport = {port}\n'
                     f'[database]\nurl = "{config.database.url}"\n{schema_line}'
                     f'[media]\ndir = "{tmp_path}/media"\n')
+    return toml
+
+
+@pytest.fixture
+async def running_server(tmp_path, database_settings):
+    port = free_port()
+    toml = await instance_with_ana(tmp_path, database_settings, port)
     process = subprocess.Popen([sys.executable, "-m", "fediart", "serve", "--config", str(toml)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -69,3 +75,36 @@ async def test_webfinger_then_actor_over_real_http(running_server):
         assert actor.json()["preferredUsername"] == "ana"
         assert actor.headers["tdm-reservation"] == "1"
         assert "server" not in actor.headers  # no software banner for scanners
+
+
+# What a serving process must not hold until it needs it: alembic (only `fediart migrate`), pyld
+# (expanding JSON-LD, which no hot path does) and c2pa (signing and reading Content Credentials).
+LEAN_PROBE = """
+import asyncio, sys
+import httpx
+from fediart.app import create_app
+from fediart.config import load_config
+
+async def main():
+    app = create_app(load_config(sys.argv[1]))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=sys.argv[2]) as client:
+            for path, accept in (("/.well-known/webfinger?resource=acct:ana@" + sys.argv[2][7:], "*/*"),
+                                 ("/users/ana", "application/activity+json"), ("/@ana", "text/html"),
+                                 ("/api/v1/instance", "*/*"), ("/robots.txt", "*/*")):
+                response = await client.get(path, headers={"Accept": accept})
+                assert response.status_code == 200, (path, response.status_code)
+    print(",".join(sorted(m for m in ("alembic", "pyld", "c2pa", "mako") if m in sys.modules)) or "none")
+
+asyncio.run(main())
+"""
+
+
+async def test_a_serving_process_loads_no_migration_jsonld_or_c2pa_library(tmp_path, database_settings):
+    port = free_port()
+    toml = await instance_with_ana(tmp_path, database_settings, port)
+    result = subprocess.run([sys.executable, "-c", LEAN_PROBE, str(toml), f"http://127.0.0.1:{port}"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "none"

@@ -7,8 +7,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pyld import jsonld
-
 from fediart.activitypub.vocab import AS_CONTEXT, SECURITY_CONTEXT
 
 _BUNDLED = {
@@ -39,4 +37,8 @@ def offline_loader(url: str, options: dict | None = None) -> dict:
 
 def expand(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Expand a document with the offline loader; raises pyld's JsonLdError on unknown contexts."""
+    # Imported here: pyld brings requests and lxml (~25 MiB), which a server that never expands
+    # a document (the hot paths read compacted keys) should not hold.
+    from pyld import jsonld
+
     return jsonld.expand(document, {"documentLoader": offline_loader})

@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import c2pa
+if TYPE_CHECKING:
+    import c2pa
 
 TRUSTED, VALID, INVALID = "Trusted", "Valid", "Invalid"
 
@@ -35,6 +37,7 @@ class Credentials:
 
 
 def _context(trust_anchor: bytes | None) -> c2pa.Context:
+    import c2pa  # on first use: the native library costs ~8 MiB a process may never need
     settings: dict = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
     if trust_anchor:
         settings["trust"] = {"user_anchors": trust_anchor.decode("ascii")}
@@ -73,6 +76,7 @@ def _source_type(store: dict, label: str | None, seen: set[str]) -> str:
 def read_credentials(data: bytes, media_type: str, trust_anchor: bytes | None = None,
                      manifest: bytes | None = None) -> Credentials | None:
     """What the image's manifest (or the detached `manifest`) says; None when it has none."""
+    import c2pa  # on first use: the native library costs ~8 MiB a process may never need
     try:
         reader = c2pa.Reader.try_create(media_type, io.BytesIO(data), manifest_data=manifest,
                                         context=_context(trust_anchor))

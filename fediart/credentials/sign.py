@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import c2pa
+from typing import TYPE_CHECKING
 
 from fediart.credentials.keys import LoadedCredentials
 from fediart.credentials.manifest import CREATED, EDITED, Facts, manifest_definition
+
+if TYPE_CHECKING:
+    import c2pa
 
 # Signing types the library embeds into (checked against Builder.get_supported_mime_types()).
 SIGNABLE = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
@@ -49,6 +51,7 @@ def sniff_type(data: bytes) -> str | None:
 
 def has_manifest(data: bytes, media_type: str) -> bool:
     """Whether these bytes carry a C2PA manifest store (a camera's, Photoshop's, ours)."""
+    import c2pa  # on first use: the native library costs ~8 MiB a process may never need
     try:
         return c2pa.Reader.try_create(media_type, io.BytesIO(data), context=_context()) is not None
     except c2pa.C2paError:
@@ -56,6 +59,7 @@ def has_manifest(data: bytes, media_type: str) -> bool:
 
 
 def _context() -> c2pa.Context:
+    import c2pa  # on first use: the native library costs ~8 MiB a process may never need
     return c2pa.Context.from_dict(_BUILD_SETTINGS)
 
 
@@ -68,6 +72,7 @@ def sign_image(data: bytes, media_type: str, facts: Facts, credentials: LoadedCr
     parent ingredient, its manifests are kept in the store and the action is `c2pa.edited`, so the
     chain stays valid after resizing.
     """
+    import c2pa  # on first use: the native library costs ~8 MiB a process may never need
     if media_type not in SIGNABLE:
         raise SigningError(f"cannot sign {media_type or 'this file type'}")
     if parent is not None and facts.action == CREATED:

@@ -1,24 +1,36 @@
-"""Schema migrations (alembic, one path for SQLite and PostgreSQL) and the check that a database is ready."""
+"""Schema migrations (alembic, one path for SQLite and PostgreSQL) and the check that a database is ready.
+
+Only `fediart migrate` runs alembic. Checking readiness (every `serve` and `worker` start) reads the
+revision table and the migration files' own headers instead: alembic and the mako templates it
+loads cost about 10 MiB in a long-running process that never migrates.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fediart.config import Config
 from fediart.store.db import DatabaseNotReady, make_engine, sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+VERSION_TABLE = "alembic_version"  # alembic's default, which env.py keeps
+# The two header lines alembic writes in every revision file, e.g. `down_revision = "0012"`.
+_HEADER = re.compile(r"""^(revision|down_revision)\s*(?::[^=]+)?=\s*(None|"[^"]*"|'[^']*')\s*$""", re.M)
 
 
 def alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -33,6 +45,8 @@ async def ensure_schema(engine: AsyncEngine, schema: str) -> None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to `revision`."""
+    from alembic import command
+
     cfg = alembic_config()
 
     def run(connection) -> None:
@@ -43,12 +57,32 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(run)
 
 
+@lru_cache(maxsize=1)
+def known_revisions() -> tuple[frozenset[str], str]:
+    """Every revision the migration files define, and the head: the one no other names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        header = {key: value.strip("\"'") for key, value in _HEADER.findall(path.read_text("utf-8"))}
+        if "revision" not in header:
+            continue
+        revisions.add(header["revision"])
+        if header.get("down_revision", "None") != "None":
+            parents.add(header["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have one head, not {sorted(heads)}")
+    return frozenset(revisions), heads.pop()
+
+
 async def current_and_head(engine: AsyncEngine) -> tuple[str | None, str]:
-    """The database's revision and the newest one this code knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The database's revision (None before the first migration) and the newest one this code knows."""
+    _, head = known_revisions()
 
     def current(connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
     async with engine.connect() as conn:
         return await conn.run_sync(current), head
@@ -75,7 +109,7 @@ async def check_ready(engine: AsyncEngine, config: Config) -> None:
         return
     if current is None:
         raise DatabaseNotReady("the database has no fediart tables yet: run `fediart migrate`")
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    known, _ = known_revisions()
     if current not in known:
         raise DatabaseNotReady(f"the database schema is at revision {current}, newer than this fediart knows "
                                f"({head}): upgrade fediart")

@@ -33,3 +33,15 @@ async def test_the_server_refuses_to_start_on_an_unmigrated_database(config):
     with pytest.raises(DatabaseNotReady, match="run `fediart migrate`"):
         async with app.router.lifespan_context(app):
             pass
+
+
+def test_the_head_read_from_the_files_is_alembics():
+    """Readiness checks read the migration headers without alembic; they must agree with it."""
+    from alembic.script import ScriptDirectory
+
+    from fediart.store.migrate import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    known, head = known_revisions()
+    assert head == script.get_current_head()
+    assert known == {s.revision for s in script.walk_revisions()}
