@@ -143,15 +143,39 @@ async def test_requests_are_labelled_by_route_template_not_by_path(client, make_
     assert (await client.get("/@bob")).status_code == 200
     assert (await client.get("/@nobody")).status_code == 404
     assert (await client.get("/no/such/page")).status_code == 404
+    assert (await client.request("BREW", "/@alice")).status_code == 405
     after = await scrape(client)
 
     def moved(name: str, **labels) -> float:
         return value(after, name, **labels) - value(before, name, **labels)
 
-    assert moved("fediart_http_request_duration_seconds_count", route="/@{username}") == 3
+    assert moved("fediart_http_request_duration_seconds_count", route="/@{username}") == 4
     assert moved("fediart_http_requests_total", route="/@{username}", method="GET", status="2xx") == 2
     assert moved("fediart_http_requests_total", route="/@{username}", method="GET", status="4xx") == 1
     assert moved("fediart_http_requests_total", route="unmatched", status="4xx") == 1
+    assert moved("fediart_http_requests_total", route="/@{username}", method="other", status="4xx") == 1
+    assert not any(s.labels.get("method") == "BREW" for f in after for s in f.samples)
     routes = {s.labels.get("route") for f in after for s in f.samples if "route" in s.labels}
     assert not routes & {"/@alice", "/@bob", "/@nobody", "/no/such/page"}
     assert "/metrics" in routes  # the scrape before was counted too
+
+
+async def test_a_database_that_does_not_answer_leaves_the_counters_and_says_so(tmp_path):
+    import httpx
+    from test_ops_health import free_port
+
+    from fediart.app import create_app
+
+    nobody = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/test"
+    config = make_config({"url": nobody}, tmp_path, server={"metrics": True})
+    app = create_app(config, run_worker=False)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=config.base_url) as http:
+            response = await http.get("/metrics")
+    finally:
+        await app.state.services.engine.dispose()
+    assert response.status_code == 200
+    families = list(text_string_to_metric_families(response.text))
+    assert value(families, "fediart_queue_read_ok") == 0
+    assert not any(f.name == "fediart_deliveries" for f in families)
+    assert any(f.name == "fediart_delivery_attempts" for f in families)
