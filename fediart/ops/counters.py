@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from enum import StrEnum
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.process_collector import ProcessCollector
 
 
 class DeliveryOutcome(StrEnum):
@@ -43,6 +44,15 @@ def _known_types() -> frozenset[str]:
     from fediart.inbox.handlers import HANDLERS
 
     return frozenset(HANDLERS)
+
+
+def process_registry() -> CollectorRegistry:
+    """A registry of this process's counters and its resource use (memory, CPU, open files)."""
+    registry = CollectorRegistry(auto_describe=False)
+    for metric in ALL:
+        registry.register(metric)
+    ProcessCollector(registry=registry)
+    return registry
 
 
 def delivery_finished(outcome: DeliveryOutcome) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hmac
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.process_collector import ProcessCollector
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from fediart.ops import counters
+from fediart.ops.counters import process_registry
 from fediart.ops.health import check_health
 from fediart.ops.queue_depths import QueueDepths, read_depths
 
@@ -36,10 +35,7 @@ def token_refusal(request: Request, token: str) -> Response | None:
 
 def registry_for(depths) -> CollectorRegistry:
     """A registry for one scrape: this process's counters, its resource use, and the shared queue depths."""
-    registry = CollectorRegistry(auto_describe=False)
-    for metric in counters.ALL:
-        registry.register(metric)
-    ProcessCollector(registry=registry)
+    registry = process_registry()
     registry.register(QueueDepths(depths))
     return registry
 
