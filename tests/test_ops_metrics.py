@@ -144,6 +144,8 @@ async def test_requests_are_labelled_by_route_template_not_by_path(client, make_
     assert (await client.get("/@nobody")).status_code == 404
     assert (await client.get("/no/such/page")).status_code == 404
     assert (await client.request("BREW", "/@alice")).status_code == 405
+    actor = await client.get("/users/alice", headers={"Accept": "application/activity+json"})
+    assert actor.status_code in (200, 401)  # the same endpoint as /@{username}; authorized fetch may ask for a signature
     after = await scrape(client)
 
     def moved(name: str, **labels) -> float:
@@ -153,6 +155,7 @@ async def test_requests_are_labelled_by_route_template_not_by_path(client, make_
     assert moved("fediart_http_requests_total", route="/@{username}", method="GET", status="2xx") == 2
     assert moved("fediart_http_requests_total", route="/@{username}", method="GET", status="4xx") == 1
     assert moved("fediart_http_requests_total", route="unmatched", status="4xx") == 1
+    assert moved("fediart_http_request_duration_seconds_count", route="/users/{username}") == 1
     assert moved("fediart_http_requests_total", route="/@{username}", method="other", status="4xx") == 1
     assert not any(s.labels.get("method") == "BREW" for f in after for s in f.samples)
     routes = {s.labels.get("route") for f in after for s in f.samples if "route" in s.labels}
