@@ -24,6 +24,8 @@ from fediart.licence.middleware import LicenceHeadersMiddleware
 from fediart.licence.routes import routes as licence_routes
 from fediart.media.original_routes import routes as original_routes
 from fediart.media.routes import routes as media_routes
+from fediart.ops.middleware import RequestMetricsMiddleware
+from fediart.ops.routes import routes as ops_routes
 from fediart.services import build_services
 from fediart.streaming.routes import routes as streaming_routes
 from fediart.store.migrate import current_and_head
@@ -67,10 +69,15 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
                 await worker
             await services.close()
 
+    routes = [*ops_routes, *feed_routes, *activitypub_routes, *object_routes, *collection_routes, *inbox_routes,
+              *media_routes, *original_routes, *licence_routes, *post_page_routes, *streaming_routes, *api_routes,
+              *web_routes]
+    # Off, the instrumentation is not installed at all: requests pay nothing for it.
+    measuring = [Middleware(RequestMetricsMiddleware, routes=routes)] if config.server.metrics else []
     app = Starlette(
-        routes=[*feed_routes, *activitypub_routes, *object_routes, *collection_routes, *inbox_routes, *media_routes, *original_routes,
-                *licence_routes, *post_page_routes, *streaming_routes, *api_routes, *web_routes],
-        middleware=[Middleware(ClientCorsMiddleware),
+        routes=routes,
+        middleware=[*measuring,
+                    Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
                     Middleware(SecurityHeadersMiddleware),
                     Middleware(CrawlerGateMiddleware, services=services)],

@@ -34,6 +34,8 @@ class ServerConfig:
     document_cache_seconds: float = 10.0
     access_log: bool = False
     default_language: str = "en"  # BCP 47 tag of posts, sent as the key of `contentMap`
+    metrics: bool = False  # serve GET /metrics (Prometheus); off, it is 404 and requests are not timed
+    metrics_token: str = ""  # when set, /metrics needs `Authorization: Bearer <token>`
 
 
 @dataclass(frozen=True)

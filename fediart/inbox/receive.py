@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
 from fediart.activitypub.signed_requests import Refusal, RefusalKind, identify, screen
+from fediart.ops import counters
 from fediart.outbox.hosts import record_success
 from fediart.services import Services
 from fediart.store.fit import fit_url, stored_uri
@@ -141,5 +142,6 @@ async def store(services: Services, activity: dict[str, Any], body: bytes, actor
             await session.commit()
         except IntegrityError:
             return Outcome(202, "already received")
+    counters.inbox_accepted(kind)
     services.wake_worker()
     return ACCEPTED

@@ -27,6 +27,8 @@ from fediart.activitypub.keys import load_private_key
 from fediart.activitypub.signatures import sign_request
 from fediart.activitypub.vocab import AP_CONTENT_TYPE
 from fediart.licence.headers import request_headers
+from fediart.ops import counters
+from fediart.ops.counters import DeliveryOutcome
 from fediart.outbox.hosts import record_failure, record_successes, unavailable_among
 from fediart.services import Services
 from fediart.store.queue import backoff_seconds
@@ -149,6 +151,15 @@ async def send(services: Services, job: Job, prepared: Prepared, host_refused: s
     return Result(job, "retry", status, f"HTTP {status}", wait)
 
 
+def outcome_of(result: Result, max_attempts: int) -> DeliveryOutcome:
+    """What an attempt comes to once recorded: a retry with no attempts left is the last one."""
+    if result.state == "sent":
+        return DeliveryOutcome.DELIVERED
+    if result.state == "gave_up" or result.job.attempts + 1 >= max_attempts:
+        return DeliveryOutcome.GAVE_UP
+    return DeliveryOutcome.RETRY
+
+
 async def record(services: Services, results: list[Result]) -> None:
     """Write a batch of results in one transaction: row states, retries, gone followers, host health."""
     if not results:
@@ -158,13 +169,14 @@ async def record(services: Services, results: list[Result]) -> None:
     sent: dict[int | None, list[int]] = defaultdict(list)
     async with services.sessions() as session:
         for result in results:
-            if result.state == "sent":
+            outcome = outcome_of(result, settings.max_delivery_attempts)
+            if outcome == DeliveryOutcome.DELIVERED:
                 sent[result.status].append(result.job.id)
                 continue
             attempts = result.job.attempts + 1
             values = {"attempts": attempts, "last_status": result.status, "last_error": result.error[:1000],
                       "claimed_until": None}
-            if result.state == "gave_up" or attempts >= settings.max_delivery_attempts:
+            if outcome == DeliveryOutcome.GAVE_UP:
                 values["state"] = "gave_up"
             else:
                 wait = max(backoff_seconds(attempts), result.retry_after or 0.0)
@@ -187,6 +199,7 @@ async def record(services: Services, results: list[Result]) -> None:
             await _forget_followers_at(session, gone)
         await session.commit()
     for result in results:
+        counters.delivery_finished(outcome_of(result, settings.max_delivery_attempts))
         if result.state != "sent":
             log.info("delivery %d to %s: %s %s (attempt %d)", result.job.id, result.job.inbox, result.state,
                      result.error, result.job.attempts + 1)

@@ -1,0 +1,1 @@
+"""Running fediart in production: the health check, Prometheus metrics and the request instrumentation."""
