@@ -18,9 +18,10 @@ from helpers import BACKEND, make_config
 from sqlalchemy import text
 
 from fediart.app import create_app
-from fediart.ops.health import head_revision
-from fediart.store.migrate import alembic_config, ensure_schema, upgrade
 from fediart.store.db import make_engine
+from fediart.store.migrate import alembic_config, ensure_schema, known_revisions, upgrade
+
+_, HEAD = known_revisions()
 
 
 async def test_healthy_answers_200_never_cached_even_to_an_ai_crawler(client):
@@ -38,15 +39,15 @@ async def set_revision(services, revision: str) -> None:
 
 
 async def test_a_schema_behind_the_code_is_503_until_migrated(client, services):
-    older = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision()).down_revision
+    older = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
     await set_revision(services, older)
     response = await client.get("/healthz")
     assert response.status_code == 503
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
     assert body["status"] == "schema_mismatch"
-    assert older in body["reason"] and head_revision() in body["reason"]
-    await set_revision(services, head_revision())  # the next probe asks again: nothing remembered
+    assert older in body["reason"] and HEAD in body["reason"]
+    await set_revision(services, HEAD)  # the next probe asks again: nothing remembered
     assert (await client.get("/healthz")).status_code == 200
 
 

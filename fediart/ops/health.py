@@ -7,16 +7,12 @@ answers the same for the same database, and a process whose database went away s
 from __future__ import annotations
 
 import asyncio
-import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-
 from fediart.services import Services
 from fediart.store.db import sqlite_path
-from fediart.store.migrate import alembic_config, first_line
+from fediart.store.migrate import current_and_head, first_line
 
 # Load balancers probe every few seconds and give up after a few more: a slower answer is a failure.
 TIMEOUT_SECONDS = 2.0
@@ -38,12 +34,6 @@ class Health:
         return self.state == HealthState.OK
 
 
-@functools.cache
-def head_revision() -> str:
-    """The newest migration this code knows (reading the scripts costs milliseconds, so once)."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
 async def check_health(services: Services, timeout: float = TIMEOUT_SECONDS) -> Health:
     """One query (the schema revision) under a short timeout; says what is wrong when something is."""
     path = sqlite_path(services.config.database.url)
@@ -52,13 +42,11 @@ async def check_health(services: Services, timeout: float = TIMEOUT_SECONDS) -> 
         return Health(HealthState.DATABASE_UNREACHABLE, f"no database file at {path}")
     try:
         async with asyncio.timeout(timeout):
-            async with services.engine.connect() as conn:
-                current = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+            current, head = await current_and_head(services.engine)
     except TimeoutError:
         return Health(HealthState.DATABASE_UNREACHABLE, f"the database did not answer within {timeout:g} s")
     except Exception as exc:  # whatever a driver raises while the database is away, the answer is 503, never 500
         return Health(HealthState.DATABASE_UNREACHABLE, f"cannot reach the database: {first_line(exc)}")
-    head = head_revision()
     if current != head:
         return Health(HealthState.SCHEMA_MISMATCH,
                       f"the database schema is at {current or 'nothing'} and this code needs {head}")
