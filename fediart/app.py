@@ -26,6 +26,7 @@ from fediart.media.original_routes import routes as original_routes
 from fediart.media.routes import routes as media_routes
 from fediart.ops.middleware import RequestMetricsMiddleware
 from fediart.ops.routes import routes as ops_routes
+from fediart.served import ServedResponsesMiddleware
 from fediart.services import build_services
 from fediart.streaming.routes import routes as streaming_routes
 from fediart.store.migrate import current_and_head
@@ -77,6 +78,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
     app = Starlette(
         routes=routes,
         middleware=[*measuring,
+                    Middleware(ServedResponsesMiddleware, services=services),
                     Middleware(ClientCorsMiddleware),
                     Middleware(LicenceHeadersMiddleware, licence=services.site_licence),
                     Middleware(SecurityHeadersMiddleware),

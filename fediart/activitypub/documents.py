@@ -19,6 +19,7 @@ from fediart.cache import Rendered
 from fediart.licence.jsonld import object_terms
 from fediart.licence.model import Licence
 from fediart.http import error, render_ap, render_json, respond, wants_activitypub
+from fediart.served import mark_servable
 from fediart.services import services_of
 from fediart.store.accounts import INSTANCE_ACTOR_USERNAME, USERNAME_RE, get_account
 from fediart.web.profile import profile_page
@@ -59,6 +60,7 @@ async def actor(request: Request) -> Response:
             doc = person_to_ap(account, services.urls, licence, services.config.domain)
             rendered = render_ap(doc if whole else minimal_person(doc, licence), licence)
         services.cache.put(key, rendered)
+    mark_servable(request.scope, key)
     return respond(fetch_access.finish(rendered))
 
 
@@ -73,6 +75,7 @@ async def instance_actor(request: Request) -> Response:
             return error(503, "instance actor not created yet; try again shortly")
         doc = instance_actor_to_ap(account, services.urls, services.site_licence, services.config.domain)
         rendered = services.cache.put(key, render_ap(doc, services.site_licence))
+    mark_servable(request.scope, key)
     return respond(rendered)
 
 

@@ -11,6 +11,7 @@ from fediart.activitypub.actor import instance_actor_username
 from fediart.activitypub.vocab import AP_CONTENT_TYPE
 from fediart.cache import Rendered
 from fediart.http import error, render_json, respond
+from fediart.served import mark_servable
 from fediart.services import Services, services_of
 from fediart.store.accounts import INSTANCE_ACTOR_USERNAME, USERNAME_RE, get_account
 
@@ -95,6 +96,7 @@ async def webfinger(request: Request) -> Response:
             doc = webfinger_document(username, services)
             rendered = render_json(doc, JRD, licence, {"Access-Control-Allow-Origin": "*", "Vary": "Accept"})
         services.cache.put(key, rendered)
+    mark_servable(request.scope, key)
     return respond(rendered)
 
 
