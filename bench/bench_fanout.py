@@ -161,7 +161,7 @@ async def prepare(config, followers: int, ports: list[int], due_index: bool = Fa
     from fediart.store.accounts import create_account
     from fediart.store.db import make_engine, make_sessionmaker
     from fediart.store.migrate import ensure_schema, upgrade
-    from fediart.store.tables import Follower, RemoteActor
+    from fediart.store.tables import Follower, Actor
 
     engine = make_engine(config)
     await ensure_schema(engine, config.database.schema)
@@ -177,8 +177,8 @@ async def prepare(config, followers: int, ports: list[int], due_index: bool = Fa
             actors.append({"uri": base, "domain": HOST, "username": f"f{n}", "inbox": base + "/inbox",
                            "key_id": base + "#main-key", "public_key_pem": "", "display_name": "", "summary": "",
                            "actor_type": "Person", "gone": False})
-        await session.execute(insert(RemoteActor), actors)
-        ids = (await session.execute(select(RemoteActor.id))).scalars().all()
+        await session.execute(insert(Actor), actors)
+        ids = (await session.execute(select(Actor.id).where(Actor.account_id.is_(None)))).scalars().all()
         await session.execute(insert(Follower), [
             {"account_id": account.id, "actor_id": i, "follow_uri": f"urn:follow:{i}", "state": "accepted"}
             for i in ids])

@@ -7,13 +7,13 @@ What it measures
                 duplicate check, INSERT + COMMIT, 202. The figure is rows persisted per second.
     ceiling     a bare Starlette route under uvicorn with the same options, doing what perf.md §4 did:
                 parse the Signature header, check Date and Digest, build the signing string, look the
-                key up in an in-process cache (filled from the remote_actor table on a miss), verify,
+                key up in an in-process cache (filled from the actor table on a miss), verify,
                 orjson-parse, INSERT + COMMIT into the same inbox_item table, 202.
     Target (from the issue): >= 2,000 signed activities/s accepted and persisted on one worker.
 
 How
     * A throw-away instance (SQLite, or --database-url for PostgreSQL in a throw-away schema) with 50
-      remote actors whose RSA keys are pre-inserted as remote_actor rows: the key cache is warm, no
+      remote actors whose RSA keys are pre-inserted as actor rows: the key cache is warm, no
       actor document is fetched.
     * --requests distinct Create{Note} requests (~1.9 KB bodies), signed draft-cavage style by the 50
       actors round-robin, generated before the runs with one Date, written as raw HTTP requests and
@@ -93,7 +93,7 @@ def baseline_app():
     from fediart.activitypub.keys import load_public_key
     from fediart.config import load_config
     from fediart.store.db import make_engine
-    from fediart.store.tables import InboxItem, RemoteActor
+    from fediart.store.tables import InboxItem, Actor
 
     engine = make_engine(load_config(os.environ["BENCH_INBOX_CONFIG"], env={}))
     keys: dict[str, object] = {}
@@ -112,8 +112,8 @@ def baseline_app():
         key = keys.get(params["keyId"])
         if key is None:
             async with engine.connect() as conn:
-                pem = (await conn.execute(select(RemoteActor.public_key_pem)
-                                          .where(RemoteActor.key_id == params["keyId"]))).scalar_one()
+                pem = (await conn.execute(select(Actor.public_key_pem)
+                                          .where(Actor.key_id == params["keyId"]))).scalar_one()
             key = keys[params["keyId"]] = load_public_key(pem)
         try:
             key.verify(base64.b64decode(params["signature"]), "\n".join(lines).encode(), padding.PKCS1v15(),
@@ -188,13 +188,13 @@ async def prepare(root: Path, database_url: str, schema: str, port: int) -> tupl
     from fediart.store.accounts import create_account
     from fediart.store.db import make_engine, make_sessionmaker
     from fediart.store.migrate import ensure_schema, upgrade
-    from fediart.store.tables import RemoteActor
+    from fediart.store.tables import Actor
 
     path = root / "fediart.toml"
     schema_line = f'schema = "{schema}"\n' if schema else ""
     path.write_text(f'[server]\ndomain = "{HOST}:{port}"\nport = {port}\nworkers = 1\naccess_log = false\n'
                     f'[database]\nurl = "{database_url}"\n{schema_line}'
-                    f'[media]\ndir = "{root}/media"\n[federation]\nallow_private_addresses = true\n'
+                    f'[media]\ndir = "{root}/media"\n[federation]\nallow_private_addresses = true\n# One sending host (loopback) for all 50 actors: the per-host flood control would measure itself.\ninbox_rate_per_minute = 0\n'
                     f'[worker]\nin_serve = false\n')
     config = load_config(path, env={})
     engine = make_engine(config)
@@ -206,7 +206,7 @@ async def prepare(root: Path, database_url: str, schema: str, port: int) -> tupl
     actors = [(f"{remote}/users/a{n}", private) for n, (private, _) in enumerate(pairs)]
     async with make_sessionmaker(engine)() as session:
         await create_account(session, "ana", display_name="Ana")
-        await session.exec(insert(RemoteActor), params=[
+        await session.exec(insert(Actor), params=[
             {"uri": uri, "domain": HOST, "username": uri.rsplit("/", 1)[1], "inbox": uri + "/inbox",
              "key_id": uri + "#main-key", "public_key_pem": public}
             for (uri, _), (_, public) in zip(actors, pairs)])

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from fediart.activitypub import signatures_cavage as cavage
 from fediart.activitypub import signatures_rfc9421 as rfc9421
 from fediart.activitypub.digest import check_content_digest, check_digest
+from fediart.activitypub.hosts import host_of
 
 # Re-exported: callers sign and check through this module alone.
 from fediart.activitypub.signatures_cavage import sign_request as sign_request
@@ -114,14 +114,7 @@ def verify_parsed(parsed: ParsedSignature | SignatureError, public_key: object) 
 
 def key_id_host(key_id: str) -> str:
     """The host of a keyId, lowercase and IDNA-encoded, for domain policy; "" if it has none."""
-    # Parsed by httpx, the library that will fetch the key, so policy judges the host we contact.
-    try:
-        url = httpx.URL(key_id)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return ""
-    if url.scheme not in ("http", "https"):
-        return ""
-    return url.raw_host.decode("ascii").lower().rstrip(".")
+    return host_of(key_id)
 
 
 def _parse_cavage(
