@@ -107,7 +107,7 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     # The Content Credentials say how it was made, as the row does (digitalCreation when nobody said).
     sign = content_signer_for(services, account, licence, title=description or "", source=data,
                               digital_source_type=source_type or None)
-    media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
+    media = await asyncio.to_thread(save_image, services.storage_for(licence), account.username, processed,
                                     account_id=account.id, alt=description or "", sign=sign)
     media.digital_source_type = source_type
     if focal is not None:
@@ -118,7 +118,7 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
             await session.commit()
             await session.refresh(media)
     except BaseException:
-        delete_files(services.media_dir, [media])
+        delete_files(services.storage, [media])
         raise
     return media
 
@@ -171,4 +171,4 @@ async def discard_uploads(services: Services, account: Account, media_ids: list[
         for row in rows:
             await session.delete(row)
         await session.commit()
-    delete_files(services.media_dir, rows)
+    delete_files(services.storage, rows)

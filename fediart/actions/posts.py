@@ -91,7 +91,7 @@ async def _relicence(services: Services, account: Account, media: Sequence[Media
     sign = content_signer_for(services, account, licence)  # the new licence in the Content Credentials too
     try:
         # Reading, signing and writing image files: off the event loop.
-        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet, sign)
+        return await asyncio.to_thread(relicence_files, services.storage_for(licence), list(media), packet, sign)
     except (OSError, XmpRewriteError) as exc:
         raise ActionError(f"Validation failed: an image could not be given the post's licence: {exc}") from None
 
@@ -156,17 +156,17 @@ async def create_status(services: Services, account: Account, *, text: str = "",
                                      language=language, attached=attached, before_commit=remember,
                                      unlinked=unlinked)
         except (PublishError, MediaError) as exc:
-            remove_files(services.media_dir, rewritten.written)
+            remove_files(services.storage, rewritten.written)
             raise _refused(exc) from None
         except IntegrityError:
-            remove_files(services.media_dir, rewritten.written)
+            remove_files(services.storage, rewritten.written)
             if key is None:
                 raise
         except BaseException:
-            remove_files(services.media_dir, rewritten.written)
+            remove_files(services.storage, rewritten.written)
             raise
         else:
-            remove_files(services.media_dir, rewritten.replaced)
+            remove_files(services.storage, rewritten.replaced)
             services.events.publish(Event.status(post))
             return post
     # The same key raced in from another request, which won: answer with its post.
@@ -205,11 +205,11 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
             edited = await edit_post(session, services, post.id, text=text, cw=spoiler_text, sensitive=sensitive,
                                      language=language, media=media, media_changes=changes, unlinked=unlinked)
         except BaseException as exc:
-            remove_files(services.media_dir, rewritten.written)
+            remove_files(services.storage, rewritten.written)
             if isinstance(exc, PublishError):
                 raise _refused(exc) from None
             raise
-    remove_files(services.media_dir, rewritten.replaced)
+    remove_files(services.storage, rewritten.replaced)
     services.events.publish(Event.edited(edited))
     return edited
 

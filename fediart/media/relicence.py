@@ -14,12 +14,12 @@ import secrets
 import struct
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fediart.media.encode import embedded_xmp
 from fediart.media.gif import gif_with_xmp
 from fediart.media.store import sidecar, write_signed
+from fediart.media.storage import Storage
 from fediart.store.tables import Media
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _renamed(name: str) -> str:
     return f"{directory}/{secrets.token_hex(12)}{suffix}.{extension}"
 
 
-def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
+def relicence_files(storage: Storage, rows: list[Media], packet: bytes,
                     sign: RenditionSigner | None = None) -> Rewritten:
     """Give these uploads' files `packet` as their XMP where they carry another one (a rendition only if
     it carries XMP at all), under new names set on the rows; the old files stay until the caller
@@ -150,26 +150,26 @@ def relicence_files(media_dir: Path, rows: list[Media], packet: bytes,
                         changed.append((row, attribute, name))
                         row.display_file = row.file
                     continue
-                data = (media_dir / name).read_bytes()
+                data = storage.get(name)
                 current = embedded_xmp(data)
                 if current == packet or (current is None and attribute not in ("file", "original_file")):
                     continue
                 new_name = _renamed(name)
                 written.append(new_name)  # before the write: a failure half-way must remove what it left
-                write_signed(media_dir, new_name, replace_xmp(data, packet), sign, parent=data)
+                write_signed(storage, new_name, replace_xmp(data, packet), sign, parent=data)
                 replaced.append(name)
                 changed.append((row, attribute, name))
                 setattr(row, attribute, new_name)
     except BaseException:
         for row, attribute, name in changed:
             setattr(row, attribute, name)
-        remove_files(media_dir, written)
+        remove_files(storage, written)
         raise
     return Rewritten(written, replaced)
 
 
-def remove_files(media_dir: Path, names: list[str]) -> None:
+def remove_files(storage: Storage, names: list[str]) -> None:
     """Remove files a rewrite wrote or replaced; one already gone is fine."""
     for name in names:
-        (media_dir / name).unlink(missing_ok=True)
-        sidecar(media_dir / name).unlink(missing_ok=True)
+        storage.delete(name)
+        storage.delete(sidecar(name))
