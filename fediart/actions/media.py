@@ -107,8 +107,11 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     # The Content Credentials say how it was made, as the row does (digitalCreation when nobody said).
     sign = content_signer_for(services, account, licence, title=description or "", source=data,
                               digital_source_type=source_type or None)
-    media = await asyncio.to_thread(save_image, services.storage_for(licence), account.username, processed,
-                                    account_id=account.id, alt=description or "", sign=sign)
+    try:
+        media = await asyncio.to_thread(save_image, services.storage_for(licence), account.username, processed,
+                                        account_id=account.id, alt=description or "", sign=sign)
+    except OSError as exc:  # a full disk, an unreachable bucket: nothing was kept, the client may retry
+        raise ActionError(f"The image could not be stored: {exc.strerror or exc}", 503) from None
     media.digital_source_type = source_type
     if focal is not None:
         media.focal_x, media.focal_y = focal
