@@ -14,6 +14,7 @@ from fediart.activitypub.convert import post_licence
 from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.provenance import is_ai_generated, normalise_source_type, read_source_type
+from fediart.media.storage import StorageError
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
 from fediart.services import Services
@@ -110,8 +111,8 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     try:
         media = await asyncio.to_thread(save_image, services.storage_for(licence), account.username, processed,
                                         account_id=account.id, alt=description or "", sign=sign)
-    except OSError as exc:  # a full disk, an unreachable bucket: nothing was kept, the client may retry
-        raise ActionError(f"The image could not be stored: {exc.strerror or exc}", 503) from None
+    except StorageError as exc:  # the bucket failed or refused: nothing was kept, the client may retry
+        raise ActionError(f"The image could not be stored: {exc}", 503) from None
     media.digital_source_type = source_type
     if focal is not None:
         media.focal_x, media.focal_y = focal

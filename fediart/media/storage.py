@@ -135,7 +135,10 @@ class LocalStorage:
             return stream.read(length)
 
     def delete(self, name: str) -> None:
-        self.path(name).unlink(missing_ok=True)
+        try:
+            self.path(name).unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # never written (its folder may not even be one): nothing to remove
 
     def head(self, name: str) -> StoredObject | None:
         try:
