@@ -175,4 +175,4 @@ async def discard_uploads(services: Services, account: Account, media_ids: list[
         for row in rows:
             await session.delete(row)
         await session.commit()
-    delete_files(services.storage, rows)
+    await asyncio.to_thread(delete_files, services.storage, rows)

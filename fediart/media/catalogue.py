@@ -43,6 +43,7 @@ def owner_of(name: str) -> str:
     return name.removesuffix(SIDECAR)
 
 
-def licence_headers_of(name: str, known: Mapping[str, Mapping[str, str]], fallback: Mapping[str, str]) -> Mapping[str, str]:
+def licence_headers_of(name: str, known: Mapping[str, Mapping[str, str]],
+                       fallback: Mapping[str, str]) -> Mapping[str, str]:
     """The licence headers of an object (its owner's for a manifest); `fallback` for one no row names."""
     return known.get(owner_of(name), fallback)

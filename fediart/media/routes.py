@@ -2,8 +2,9 @@
 
 Receivers cache and re-serve these files, so the licence headers on the file itself matter most.
 The path is checked against a strict pattern and the file must be one the database knows
-(an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop being served at once,
-and nothing outside the media directory can be named.
+(an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop
+being served at once, and nothing outside the media storage can be named. The bytes come from the
+storage (media/storage.py): a local file is sent as a file, an S3 object streamed, with the same headers.
 
 A signed file's detached Content Credentials manifest is served at "<file>.c2pa" (application/c2pa)
 under the same rules, and the file announces it: `Link: <…/file.c2pa>; rel="c2pa-manifest"`.

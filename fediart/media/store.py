@@ -1,4 +1,5 @@
-"""Storing processed images (original, display rendition, thumbnail) in the media storage, and removing them when their post is deleted.
+"""Storing processed images (original, display rendition, thumbnail) in the media storage, and removing
+them when their post is deleted.
 
 Files are named "<username>/<random>.<ext>": unguessable, because media of followers-only posts
 is served to whoever has the URL (remote servers fetch attachments unsigned). Each object is written

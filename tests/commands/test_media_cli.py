@@ -143,7 +143,8 @@ async def test_prune_removes_old_unattached_uploads_and_old_orphans_only(service
     old_upload = await upload_media(services, ana, png("blue"), description="never posted")
     fresh_upload = await upload_media(services, ana, png("green"), description="being written")
     async with services.sessions() as session:
-        await session.exec(update(Media).where(Media.id == old_upload.id).values(created_at=utcnow() - timedelta(days=30)))
+        await session.exec(update(Media).where(Media.id == old_upload.id)
+                           .values(created_at=utcnow() - timedelta(days=30)))
         await session.commit()
     root = Path(services.config.media.dir)
     old_orphan, fresh_orphan = root / "ana" / "old.png", root / "ana" / "fresh.png"
