@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from fediart.media.catalogue import licence_headers_of
+from fediart.media.catalogue import licence_headers_of, owner_of
 from fediart.media.object_headers import object_headers
 from fediart.media.storage import Storage
 
@@ -44,6 +44,7 @@ def copy_all(source: Storage, target: Storage, known: Mapping[str, Mapping[str, 
     """Copy every object of `source` to `target` with its headers (licence from `known`, or `fallback`
     for objects no row names); each copy read back and compared. Blocking: run in a worker thread."""
     names = [each.name for each in source.list()]
+    signed = {owner_of(name) for name in names if name != owner_of(name)}
     copied = already = 0
     progress(0, len(names))
     for done, name in enumerate(names, start=1):
@@ -52,7 +53,8 @@ def copy_all(source: Storage, target: Storage, known: Mapping[str, Mapping[str, 
         if _holds(target, name, len(data), digest):
             already += 1
         else:
-            target.put(name, data, object_headers(name, licence_headers_of(name, known, fallback)))
+            target.put(name, data, object_headers(name, licence_headers_of(name, known, fallback),
+                                                  manifest=name in signed))
             if not _holds(target, name, len(data), digest):
                 raise CopyFailed(f"{name}: the copy does not match the original (checksum differs)")
             copied += 1

@@ -203,8 +203,12 @@ class S3Storage:
     def put(self, name: str, data: bytes, headers: Mapping[str, str] | None = None) -> None:
         import obstore
 
+        from fediart.media.object_headers import MANIFEST
+
         attributes: dict[str, str] = {}
         for header, value in (headers or {}).items():
+            if header == MANIFEST:
+                continue  # a note for Licensed.put, not a header
             # Metadata must be ASCII; the licence headers are (URLs and tokens).
             attributes[_ATTRIBUTES.get(header.lower(), header.lower())] = value
         with _translated(name):
@@ -318,9 +322,11 @@ class Licensed:
     licence_headers: Mapping[str, str]
 
     def put(self, name: str, data: bytes, headers: Mapping[str, str] | None = None) -> None:
-        from fediart.media.object_headers import object_headers
+        from fediart.media.object_headers import MANIFEST, object_headers
 
-        self.storage.put(name, data, {**object_headers(name, self.licence_headers), **(headers or {})})
+        extra = dict(headers or {})
+        signed = extra.pop(MANIFEST, "") == "yes"
+        self.storage.put(name, data, {**object_headers(name, self.licence_headers, manifest=signed), **extra})
 
     def get(self, name: str) -> bytes:
         return self.storage.get(name)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fediart.media.images import ProcessedImage
+from fediart.media.object_headers import MANIFEST
 from fediart.store.tables import Media
 
 if TYPE_CHECKING:
@@ -65,13 +66,15 @@ def write_signed(storage: Storage, name: str, data: bytes, sign: RenditionSigner
     """Write one file, signed with its Content Credentials when a signer is given, and the detached
     manifest beside it; the names written (CPU and I/O work: call from a worker thread)."""
     signed = sign.sign(data, parent=parent) if sign is not None else None
-    storage.put(name, signed.data if signed else data)
     if signed is None:
+        storage.put(name, data)
         return [name]
+    # The manifest first: the file's stored headers announce it (media/object_headers.py).
+    storage.put(sidecar(name), signed.manifest)
     try:
-        storage.put(sidecar(name), signed.manifest)
+        storage.put(name, signed.data, {MANIFEST: "yes"})
     except BaseException:
-        storage.delete(name)
+        storage.delete(sidecar(name))
         raise
     return [name, sidecar(name)]
 
@@ -106,8 +109,8 @@ def save_image(storage: Storage, username: str, image: ProcessedImage, *, accoun
     written: list[str] = []
     try:
         for name, data in files:
-            written.append(name)  # before the write: a failure half-way (a sidecar) is cleaned too
-            written.extend(write_signed(storage, name, data, sign)[1:])
+            written.extend((name, sidecar(name)))  # before the write: a failure half-way is cleaned too
+            write_signed(storage, name, data, sign)
     except BaseException:
         _remove(storage, written)
         raise

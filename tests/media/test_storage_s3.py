@@ -17,6 +17,7 @@ from posting import png
 from sqlmodel import select
 
 from fediart.actions.originals import set_account_access
+from fediart.credentials.keys import create_credentials
 from fediart.store.tables import Media
 
 
@@ -44,7 +45,15 @@ def storage_settings(request):
 @pytest.fixture
 async def config(database_settings, tmp_path, s3_endpoint, bucket, storage_settings):
     settings = {"endpoint": s3_endpoint, **storage_settings}
-    return with_s3(make_config(database_settings, tmp_path), settings.pop("endpoint"), bucket, **settings)
+    signed = settings.pop("signed", False)  # an instance with Content Credentials keys
+    folder = tmp_path / "credentials"
+    credentials = {"cert_chain": str(folder / "chain.pem"), "private_key": str(folder / "key.pem"),
+                   "trust_anchor": str(folder / "anchor.pem")}
+    config = with_s3(make_config(database_settings, tmp_path, credentials=credentials), settings.pop("endpoint"),
+                     bucket, **settings)
+    if signed:
+        create_credentials(config)
+    return config
 
 
 def big_jpeg(size=(3000, 2000)) -> bytes:
@@ -89,6 +98,27 @@ async def test_an_upload_lands_in_the_bucket_with_its_licence_and_is_served_with
     assert served.headers["content-disposition"].startswith("inline")
     body = s3_client(s3_endpoint).get_object(Bucket=bucket, Key=name)["Body"].read()
     assert served.content == body and served.headers["content-length"] == str(len(body))
+    headed = await client.head(f"/media/{name}")
+    assert headed.status_code == 200 and headed.content == b"" and headed.headers["content-length"] == str(len(body))
+
+
+@pytest.mark.parametrize("storage_settings", [{"signed": True}], indirect=True)
+async def test_a_signed_upload_announces_its_manifest_from_the_bucket_and_from_fediart(
+        client, services, make_artist, bearer, s3_endpoint, bucket):
+    ana = await make_artist("ana")
+    media = (await upload(client, await bearer(ana), png())).json()
+    name = media["url"].removeprefix("https://art.example/media/")
+    file = name.rpartition("/")[2]
+    stored = objects(s3_endpoint, bucket)
+    assert stored[f"{name}.c2pa"]["ContentType"] == "application/c2pa"
+    # Relative (RFC 8288): wherever the object is served from, the manifest is beside it.
+    assert f'<{file}.c2pa>; rel="c2pa-manifest"' in stored[name]["Metadata"]["link"]
+    assert 'rel="license"' in stored[name]["Metadata"]["link"]
+    served = await client.get(f"/media/{name}")
+    assert f'<https://art.example/media/{name}.c2pa>; rel="c2pa-manifest"' in served.headers["link"]
+    manifest = await client.get(f"/media/{name}.c2pa")
+    assert manifest.status_code == 200 and manifest.headers["content-type"] == "application/c2pa"
+    assert manifest.content == s3_client(s3_endpoint).get_object(Bucket=bucket, Key=f"{name}.c2pa")["Body"].read()
 
 
 async def test_a_row_whose_object_is_gone_and_an_object_no_row_names_are_both_404(
