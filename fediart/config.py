@@ -61,6 +61,20 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class StorageConfig:
+    """Where media files live: the local [media] dir, or an S3-compatible bucket."""
+
+    backend: str = "local"  # StorageBackend: local or s3
+    endpoint: str = ""  # S3 API address, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000
+    bucket: str = ""
+    region: str = ""  # "" means us-east-1, which MinIO and most self-hosted stores accept
+    access_key_id: str = ""  # "" reads the AWS_* environment variables or the instance role
+    secret_access_key: str = ""
+    public_base_url: str = ""  # a CDN in front of the bucket; attachment URLs point there when set
+    prefix: str = ""  # prepended to every object key, e.g. "fediart/"
+
+
+@dataclass(frozen=True)
 class CredentialsConfig:
     """Content Credentials (C2PA) signing: PEM files, relative paths resolved like [media] dir."""
 
@@ -115,6 +129,7 @@ class Config:
     federation: FederationConfig = field(default_factory=FederationConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
     credentials: CredentialsConfig = field(default_factory=CredentialsConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
     path: str = "<defaults>"  # where it was loaded from, for error messages
 
     @property
@@ -138,6 +153,7 @@ _SECTION_TYPES = {
     "federation": FederationConfig,
     "worker": WorkerConfig,
     "credentials": CredentialsConfig,
+    "storage": StorageConfig,
 }
 
 
@@ -239,7 +255,30 @@ def _finish(config: Config) -> Config:
             f"{config.path}: [federation] allow_private_addresses is for development only "
             f"and is refused for the public domain {domain}"
         )
-    return replace(config, server=replace(server, domain=domain, scheme=scheme))
+    return replace(config, server=replace(server, domain=domain, scheme=scheme), storage=_storage(config))
+
+
+def _storage(config: Config) -> StorageConfig:
+    from fediart.store.states import StorageBackend
+
+    storage, where = config.storage, f"{config.path}: [storage]"
+    if storage.backend not in set(StorageBackend):
+        raise ConfigError(f"{where} backend must be local or s3, not {storage.backend!r}")
+    if storage.backend == StorageBackend.S3 and not storage.bucket:
+        raise ConfigError(f"{where} bucket is missing: backend = \"s3\" needs the bucket's name")
+    if storage.bucket and not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", storage.bucket):
+        raise ConfigError(f"{where} bucket must be an S3 bucket name (3-63 lowercase letters, digits, dots, "
+                          f"hyphens), not {storage.bucket!r}")
+    for key in ("endpoint", "public_base_url"):
+        value = getattr(storage, key)
+        if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ConfigError(f"{where} {key} must be an http(s) URL, not {value!r}")
+    if bool(storage.access_key_id) != bool(storage.secret_access_key):
+        raise ConfigError(f"{where} access_key_id and secret_access_key go together: set both or neither")
+    prefix = storage.prefix.strip("/")
+    if prefix and not re.match(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", prefix) or ".." in prefix.split("/"):
+        raise ConfigError(f"{where} prefix must be a plain key prefix like \"fediart/\", not {storage.prefix!r}")
+    return replace(storage, prefix=f"{prefix}/" if prefix else "", public_base_url=storage.public_base_url.rstrip("/"))
 
 
 def load_config(path: str | os.PathLike[str], env: dict[str, str] | None = None) -> Config:

@@ -26,7 +26,9 @@ from fediart.cache import DocumentCache
 from fediart.config import Config
 from fediart.inbox.throttle import InboxThrottle
 from fediart.licence.for_account import account_licence, instance_licence
+from fediart.licence.headers import http_headers
 from fediart.licence.model import Licence
+from fediart.media.storage import Licensed, Storage, make_storage, public_base
 from fediart.outbox.hosts import FailingHosts
 from fediart.policy.domains import DomainPolicy
 from fediart.policy.outgoing import install_policy_guard
@@ -47,6 +49,7 @@ class Services:
     cache: DocumentCache
     templates: Environment
     site_licence: Licence
+    storage: Storage  # where media files live ([storage] backend)
     # Set by start(), inside the running event loop.
     http: httpx.AsyncClient | None = None
     instance_signer: Signer | None = None
@@ -81,7 +84,12 @@ class Services:
 
     @property
     def media_dir(self) -> Path:
+        """The local media folder ([media] dir); code reads and writes media through `storage`."""
         return Path(self.config.media.dir)
+
+    def storage_for(self, licence: Licence) -> Storage:
+        """The storage, with every object written carrying this licence's headers (on S3)."""
+        return Licensed(self.storage, http_headers(licence))
 
     def licence_for(self, account: Account) -> Licence:
         return account_licence(account, self.urls, self.config.domain)
@@ -101,7 +109,8 @@ def make_templates() -> Environment:
 
 
 def build_services(config: Config, engine: AsyncEngine | None = None) -> Services:
-    urls = Urls(config.base_url)
+    storage = make_storage(config)
+    urls = Urls(config.base_url, media_base=public_base(config))  # with a CDN, attachment URLs point there
     owns_engine = engine is None
     engine = engine or make_engine(config)
     sessions = make_sessionmaker(engine)
@@ -118,6 +127,7 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
         cache=DocumentCache(config.server.document_cache_seconds),
         templates=make_templates(),
         site_licence=instance_licence(config, urls),
+        storage=storage,
         inbox_throttle=InboxThrottle.from_config(config.federation),
     )
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 @dataclass(frozen=True)
 class Urls:
     base: str  # e.g. "https://art.example"
+    media_base: str = ""  # a CDN serving the media files ([storage] public_base_url); "" means base/media
 
     def actor(self, username: str) -> str:
         return f"{self.base}/users/{username}"
@@ -85,7 +86,8 @@ class Urls:
         return f"{self.base}/tags/{quote(name.lower(), safe='')}"
 
     def media(self, filename: str) -> str:
-        return f"{self.base}/media/{filename}"
+        # Never an original's address: those are under /originals/, served by fediart alone.
+        return f"{self.media_base or self.base + '/media'}/{filename}"
 
     def authorize_interaction(self) -> str:
         return f"{self.base}/authorize_interaction?uri={{uri}}"

@@ -228,7 +228,7 @@ async def prune_unattached_uploads(services: Services) -> int:
     """Delete uploads (rows and files) that no post took within UNATTACHED_GRACE; returns how many."""
     async with services.sessions() as session:
         gone = await prune_unattached_media(session, utcnow() - UNATTACHED_GRACE)
-    delete_files(services.media_dir, gone)  # after the commit: a row a failed commit kept needs its files
+    await asyncio.to_thread(delete_files, services.storage, gone)  # after the commit: a row a failed commit kept needs its files
     if gone:
         log.info("pruned %d uploads no post took", len(gone))
     return len(gone)

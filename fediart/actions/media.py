@@ -14,6 +14,7 @@ from fediart.activitypub.convert import post_licence
 from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
 from fediart.media.provenance import is_ai_generated, normalise_source_type, read_source_type
+from fediart.media.storage import StorageError
 from fediart.media.store import delete_files, save_image
 from fediart.outbox.publish import MAX_ALT
 from fediart.services import Services
@@ -110,8 +111,11 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
     # The Content Credentials say how it was made, as the row does (digitalCreation when nobody said).
     sign = content_signer_for(services, account, licence, title=description or "", source=data,
                               digital_source_type=source_type or None)
-    media = await asyncio.to_thread(save_image, services.media_dir, account.username, processed,
-                                    account_id=account.id, alt=description or "", sign=sign)
+    try:
+        media = await asyncio.to_thread(save_image, services.storage_for(licence), account.username, processed,
+                                        account_id=account.id, alt=description or "", sign=sign)
+    except StorageError as exc:  # the bucket failed or refused: nothing was kept, the client may retry
+        raise ActionError(f"The image could not be stored: {exc}", 503) from None
     media.digital_source_type = source_type
     if focal is not None:
         media.focal_x, media.focal_y = focal
@@ -121,7 +125,7 @@ async def upload_media(services: Services, account: Account, data: bytes, *, des
             await session.commit()
             await session.refresh(media)
     except BaseException:
-        delete_files(services.media_dir, [media])
+        delete_files(services.storage, [media])
         raise
     return media
 
@@ -174,4 +178,4 @@ async def discard_uploads(services: Services, account: Account, media_ids: list[
         for row in rows:
             await session.delete(row)
         await session.commit()
-    delete_files(services.media_dir, rows)
+    await asyncio.to_thread(delete_files, services.storage, rows)

@@ -95,9 +95,15 @@ async def _relicence(services: Services, account: Account, media: Sequence[Media
 
     try:
         # Reading, signing and writing image files: off the event loop.
-        return await asyncio.to_thread(relicence_files, services.media_dir, list(media), packet_for, sign)
+        return await asyncio.to_thread(relicence_files, services.storage_for(licence), list(media), packet_for,
+                                       sign)
     except (OSError, XmpRewriteError) as exc:
         raise ActionError(f"Validation failed: an image could not be given the post's licence: {exc}") from None
+
+
+async def _remove(services: Services, names: list[str]) -> None:
+    # Off the event loop: on object storage each removal is a network call.
+    await asyncio.to_thread(remove_files, services.storage, names)
 
 
 def _check_licence(licence_key: str | None) -> None:
@@ -164,17 +170,17 @@ async def create_status(services: Services, account: Account, *, text: str = "",
                                      language=language, attached=attached, before_commit=remember,
                                      unlinked=unlinked)
         except (PublishError, MediaError) as exc:
-            remove_files(services.media_dir, rewritten.written)
+            await _remove(services, rewritten.written)
             raise _refused(exc) from None
         except IntegrityError:
-            remove_files(services.media_dir, rewritten.written)
+            await _remove(services, rewritten.written)
             if key is None:
                 raise
         except BaseException:
-            remove_files(services.media_dir, rewritten.written)
+            await _remove(services, rewritten.written)
             raise
         else:
-            remove_files(services.media_dir, rewritten.replaced)
+            await _remove(services, rewritten.replaced)
             services.events.publish(Event.status(post))
             return post
     # The same key raced in from another request, which won: answer with its post.
@@ -224,11 +230,11 @@ async def edit_status(services: Services, account: Account, value: str | int, *,
                                      language=language, media=media, media_changes=changes, unlinked=unlinked,
                                      licence_key=licence_key)
         except BaseException as exc:
-            remove_files(services.media_dir, rewritten.written)
+            await _remove(services, rewritten.written)
             if isinstance(exc, PublishError):
                 raise _refused(exc) from None
             raise
-    remove_files(services.media_dir, rewritten.replaced)
+    await _remove(services, rewritten.replaced)
     services.events.publish(Event.edited(edited))
     return edited
 

@@ -144,7 +144,7 @@ def _store_image(services: Services, account: Account, data: bytes, what: str, n
     except MediaError as exc:
         raise ActionError(f"{what} {name}: {exc}" if name else f"{what}: {exc}") from None
     licence = services.licence_for(account)
-    return save_image(services.media_dir, account.username, image, account_id=account.id, alt=what,
+    return save_image(services.storage_for(licence), account.username, image, account_id=account.id, alt=what,
                       sign=content_signer_for(services, account, licence, title=what, source=data)).file
 
 

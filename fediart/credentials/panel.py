@@ -8,13 +8,16 @@ Stored files never change under their names, so each reading is kept (bounded) p
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fediart.config import Config, ConfigError
 from fediart.credentials.manifest import IPTC_SOURCE
 from fediart.credentials.read import INVALID, TRUSTED, Credentials, read_credentials
 from fediart.credentials.renditions import instance_credentials
 from fediart.credentials.sign import sniff_type
+
+if TYPE_CHECKING:
+    from fediart.media.storage import Storage
 
 SOURCE_WORDS = {
     "digitalCreation": "made by a person with digital tools",
@@ -67,16 +70,15 @@ def _trust(state: str, own_anchor: bool) -> str:
     return "valid signature, untrusted signer"
 
 
-def _read(path: Path, anchor: bytes) -> Credentials | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    key = (str(path), stat.st_size, anchor)
+def _read(storage: Storage, name: str, anchor: bytes) -> Credentials | None:
+    key = (id(storage), name, anchor)  # a name is never reused for other bytes
     with _lock:
         if key in _kept:
             return _kept[key]
-    data = path.read_bytes()
+    try:
+        data = storage.get(name)
+    except (OSError, ValueError):
+        return None
     kind = sniff_type(data)
     found = read_credentials(data, kind, anchor) if kind else None
     with _lock:
@@ -86,15 +88,15 @@ def _read(path: Path, anchor: bytes) -> Credentials | None:
     return found
 
 
-def credentials_panel(config: Config, path: Path) -> dict[str, str] | None:
-    """The panel's lines for the image stored at `path`; None when it carries no Content Credentials
+def credentials_panel(config: Config, storage: Storage, name: str) -> dict[str, str] | None:
+    """The panel's lines for the image stored as `name`; None when it carries no Content Credentials
     (uploaded before the instance had keys). CPU work: call from a worker thread."""
     try:
         loaded = instance_credentials(config)
     except ConfigError:
         loaded = None
     anchor = loaded.anchor_pem if loaded else b""
-    found = _read(path, anchor)
+    found = _read(storage, name, anchor)
     if found is None:
         return None
     signer = found.signer or "unknown signer"

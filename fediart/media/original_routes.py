@@ -15,14 +15,16 @@ import re
 
 from sqlmodel import select
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from fediart.activitypub.convert import post_licence
 from fediart.http import error
 from fediart.licence.headers import http_headers
+from fediart.media.object_headers import ORIGINAL_CACHING
 from fediart.media.original_access import effective_access, may_fetch
 from fediart.media.routes import FILE_RE
+from fediart.media.serve import stored_response
 from fediart.media.store import ORIGINALS
 from fediart.media.throttle import throttled
 from fediart.services import Services, services_of
@@ -33,26 +35,26 @@ from fediart.store.tables import Account, Media, Post
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
-def serve_original(services: Services, account: Account, media: Media, post: Post | None, *,
-                   public: bool) -> Response:
+async def serve_original(services: Services, account: Account, media: Media, post: Post | None, *,
+                         public: bool) -> Response:
     """The original file with its post's licence headers; cached by nobody but the browser unless public."""
-    path = services.media_dir / media.original_file
-    if not path.is_file():
+    opened = await services.storage.open_async(media.original_file)
+    if opened is None:
         return _not_found()
+    extension = media.original_file.rpartition(".")[2]
     licence = post_licence(services.licence_for(account), post.licence_key if post else None)
     kind = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(
-        path.suffix.lstrip("."), "application/octet-stream")
+        extension, "application/octet-stream")
     headers = {
         **http_headers(licence),
         # Public for an hour at most: an artist who closes access again is obeyed soon by caches too.
-        "Cache-Control": "public, max-age=3600" if public else "private, no-store",
+        "Cache-Control": "public, max-age=3600" if public else ORIGINAL_CACHING,
         # Who asks changes the answer: a shared cache must not hand one person's answer to another.
         "Vary": "Cookie, Signature",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    return FileResponse(path, media_type=kind, headers=headers, filename=path.name,
-                        content_disposition_type="inline")
+    return stored_response(opened, kind, headers, media.original_file.rpartition("/")[2])
 
 
 def _not_found(message: str = "no such file") -> Response:
@@ -93,7 +95,7 @@ async def original_file(request: Request) -> Response:
     if not await may_fetch(services, request, account, post):
         return _not_found()
     public = effective_access(account, post) == OriginalAccess.EVERYONE
-    return serve_original(services, account, media, post, public=public)
+    return await serve_original(services, account, media, post, public=public)
 
 
 async def download(request: Request) -> Response:
@@ -111,7 +113,7 @@ async def download(request: Request) -> Response:
     if found is None:
         return _not_found("no such link")
     account, post = found
-    return serve_original(services, account, media, post, public=False)
+    return await serve_original(services, account, media, post, public=False)
 
 
 routes = [

@@ -2,9 +2,10 @@
 
 An upload made through the client API carries the account's licence, because the post (which may
 choose its own) does not exist yet. When the post chooses another, when its description changed
-since the upload, or when the artist changes either later, the files are rewritten. The pixels are never re-encoded (a JPEG would lose quality each time): the packet is
-swapped at the byte level, in the JPEG APP1 segment, the PNG iTXt chunk, the WebP "XMP " chunk or the
-GIF application extension where the pipeline (media/encode.py) put it. The rewritten files get new
+since the upload, or when the artist changes either later, the files are rewritten. The pixels are
+never re-encoded (a JPEG would lose quality each time): the packet is swapped at the byte level, in
+the JPEG APP1 segment, the PNG iTXt chunk, the WebP "XMP " chunk or the GIF application extension
+where the pipeline (media/encode.py) put it. The rewritten files get new
 names, because served files are cached as immutable under their names.
 """
 
@@ -15,12 +16,12 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fediart.media.encode import embedded_xmp
 from fediart.media.gif import gif_with_xmp
 from fediart.media.store import sidecar, write_signed
+from fediart.media.storage import Storage
 from fediart.store.tables import Media
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def _renamed(name: str) -> str:
     return f"{directory}/{secrets.token_hex(12)}{suffix}.{extension}"
 
 
-def relicence_files(media_dir: Path, rows: list[Media], packet_for: Callable[[Media], bytes],
+def relicence_files(storage: Storage, rows: list[Media], packet_for: Callable[[Media], bytes],
                     sign: RenditionSigner | None = None) -> Rewritten:
     """Give each upload's files `packet_for(row)` as their XMP where they carry another one (a rendition
     only if it carries XMP at all), under new names set on the rows; the old files stay until the caller
@@ -152,26 +153,26 @@ def relicence_files(media_dir: Path, rows: list[Media], packet_for: Callable[[Me
                         changed.append((row, attribute, name))
                         row.display_file = row.file
                     continue
-                data = (media_dir / name).read_bytes()
+                data = storage.get(name)
                 current = embedded_xmp(data)
                 if current == packet or (current is None and attribute not in ("file", "original_file")):
                     continue
                 new_name = _renamed(name)
                 written.append(new_name)  # before the write: a failure half-way must remove what it left
-                write_signed(media_dir, new_name, replace_xmp(data, packet), sign, parent=data)
+                write_signed(storage, new_name, replace_xmp(data, packet), sign, parent=data)
                 replaced.append(name)
                 changed.append((row, attribute, name))
                 setattr(row, attribute, new_name)
     except BaseException:
         for row, attribute, name in changed:
             setattr(row, attribute, name)
-        remove_files(media_dir, written)
+        remove_files(storage, written)
         raise
     return Rewritten(written, replaced)
 
 
-def remove_files(media_dir: Path, names: list[str]) -> None:
+def remove_files(storage: Storage, names: list[str]) -> None:
     """Remove files a rewrite wrote or replaced; one already gone is fine."""
     for name in names:
-        (media_dir / name).unlink(missing_ok=True)
-        sidecar(media_dir / name).unlink(missing_ok=True)
+        storage.delete(name)
+        storage.delete(sidecar(name))

@@ -10,14 +10,18 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fediart.media.images import DISPLAY_SIZE, THUMBNAIL_SIZE, rendition_size
 from fediart.store.tables import Media
 
+if TYPE_CHECKING:
+    from fediart.media.storage import Storage
+
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _WEBP_ANIMATION_FLAG = 0x02  # VP8X flags: "animation"
 _PNG_CHUNKS_READ = 64  # acTL comes before the image data, after a handful of chunks at most
+_HEAD_READ = 256 * 1024  # how much of a file is read to find those chunks (metadata chunks are small)
 
 
 @dataclass(frozen=True)
@@ -40,47 +44,44 @@ class Shown:
         return ", ".join(f"{c.url} {c.width}w" for c in self.candidates)
 
 
-def _png_is_animated(path: Path) -> bool:
-    with path.open("rb") as stream:
-        stream.seek(len(_PNG_SIGNATURE))
-        for _ in range(_PNG_CHUNKS_READ):
-            header = stream.read(8)
-            if len(header) < 8:
-                return False
-            length, kind = struct.unpack(">I4s", header)
-            if kind == b"acTL":
-                return True
-            if kind in (b"IDAT", b"IEND"):
-                return False
-            stream.seek(length + 4, 1)  # the chunk's data and CRC
+def _png_is_animated(head: bytes) -> bool:
+    at = len(_PNG_SIGNATURE)
+    for _ in range(_PNG_CHUNKS_READ):
+        if at + 8 > len(head):
+            return False
+        length, kind = struct.unpack(">I4s", head[at:at + 8])
+        if kind == b"acTL":
+            return True
+        if kind in (b"IDAT", b"IEND"):
+            return False
+        at += 8 + length + 4  # the header, the chunk's data and CRC
     return False
 
 
-def moves(media: Media, path: Path) -> bool:
+def moves(media: Media, storage: Storage, name: str) -> bool:
     """Whether the stored file is (or may be) an animation; a missing file counts as a still."""
     if media.media_type == "image/gif":
         return True  # GIFs are mostly animations, and their thumbnails always stills
     try:
-        with path.open("rb") as stream:
-            head = stream.read(32)
+        head = storage.read_prefix(name, _HEAD_READ)
         if head[:4] == b"RIFF" and head[8:16] == b"WEBPVP8X":
             return bool(head[20] & _WEBP_ANIMATION_FLAG)
         if head[:8] == _PNG_SIGNATURE:
-            return _png_is_animated(path)
-    except (OSError, struct.error, IndexError):
+            return _png_is_animated(head)
+    except (OSError, ValueError, struct.error, IndexError):
         return False
     return False
 
 
-def shown(media: Media, media_dir: Path, url_of: Callable[[str], str]) -> Shown:
-    """The renditions of a stored image as a page uses them."""
+def shown(media: Media, storage: Storage, url_of: Callable[[str], str]) -> Shown:
+    """The renditions of a stored image as a page uses them (may read the file: call from a worker thread)."""
     full = Rendition(url_of(media.file), media.width, media.height)
     if media.display_file and media.display_file != media.file:
         display = Rendition(url_of(media.display_file), *rendition_size(media.width, media.height, DISPLAY_SIZE))
         animated = False  # only stills get a display rendition of their own
     else:
         display = full  # small enough, an animation, or stored before display renditions existed
-        animated = moves(media, media_dir / media.file)
+        animated = moves(media, storage, media.file)
     candidates: dict[int, Rendition] = {}
     if not animated:
         thumb = Rendition(url_of(media.thumbnail_file), *rendition_size(media.width, media.height, THUMBNAIL_SIZE))

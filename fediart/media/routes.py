@@ -2,8 +2,9 @@
 
 Receivers cache and re-serve these files, so the licence headers on the file itself matter most.
 The path is checked against a strict pattern and the file must be one the database knows
-(an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop being served at once,
-and nothing outside the media directory can be named.
+(an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop
+being served at once, and nothing outside the media storage can be named. The bytes come from the
+storage (media/storage.py): a local file is sent as a file, an S3 object streamed, with the same headers.
 
 A signed file's detached Content Credentials manifest is served at "<file>.c2pa" (application/c2pa)
 under the same rules, and the file announces it: `Link: <…/file.c2pa>; rel="c2pa-manifest"`.
@@ -16,7 +17,7 @@ import re
 
 from sqlmodel import or_, select
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from fediart.activitypub.convert import post_licence
@@ -24,6 +25,8 @@ from fediart.cache import Rendered
 from fediart.http import error
 from fediart.licence.headers import http_headers
 from fediart.media.encode import EXTENSIONS, MEDIA_TYPES
+from fediart.media.object_headers import RENDITION_CACHING
+from fediart.media.serve import stored_response
 from fediart.media.store import SIDECAR
 from fediart.media.throttle import throttled
 from fediart.services import Services, services_of
@@ -99,18 +102,21 @@ async def media_file(request: Request) -> Response:
         return error(404, "no such file")
     services = services_of(request)
     described = await _describe(services, username, image_name)
-    path = services.media_dir / username / name
-    if described.status != 200 or not path.is_file():
+    stored = f"{username}/{name}"
+    if described.status != 200:
+        return error(404, "no such file")
+    opened = await services.storage.open_async(stored)
+    if opened is None:
         return error(404, "no such file")
     media_type, headers = described.media_type, dict(described.headers)
     if name != image_name:
         media_type = "application/c2pa"
-    elif path.with_name(name + SIDECAR).is_file():
+    elif await services.storage.exists_async(stored + SIDECAR):
         headers = _with_manifest_link(headers, services.urls.media(f"{username}/{name}{SIDECAR}"))
     headers = {
         **headers,
         # The name is random and never reused: caches may keep the file for good.
-        "Cache-Control": "public, max-age=31536000, immutable",
+        "Cache-Control": RENDITION_CACHING,
         "X-Content-Type-Options": "nosniff",
         # Opened directly, a file is a document of its own: it may load and run nothing.
         "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -118,8 +124,7 @@ async def media_file(request: Request) -> Response:
         "Access-Control-Allow-Origin": "*",
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
-    return FileResponse(path, media_type=media_type, headers=headers, filename=name,
-                        content_disposition_type="inline")
+    return stored_response(opened, media_type, headers, name)
 
 
 routes = [Route("/media/{username}/{file}", media_file)]

@@ -1,9 +1,11 @@
-"""Storing processed images (original, display rendition, thumbnail) under [media] dir, and removing them when their post is deleted.
+"""Storing processed images (original, display rendition, thumbnail) in the media storage, and removing
+them when their post is deleted.
 
 Files are named "<username>/<random>.<ext>": unguessable, because media of followers-only posts
-is served to whoever has the URL (remote servers fetch attachments unsigned). Each file is written
-to a hidden temporary file in the same directory, flushed to disk and renamed into place, so a
-crash or a full disk never leaves a half-written image under a name that could be served.
+is served to whoever has the URL (remote servers fetch attachments unsigned). Each object is written
+whole or not at all (media/storage.py: on disk a hidden temporary file flushed and renamed into place;
+on S3 one PUT), so a crash or a full disk never leaves a half-written image under a name that could
+be served.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fediart.media.images import ProcessedImage
+from fediart.media.object_headers import MANIFEST
 from fediart.store.tables import Media
 
 if TYPE_CHECKING:
     from fediart.credentials.renditions import RenditionSigner
+    from fediart.media.storage import Storage
 
 log = logging.getLogger("fediart.media")
 SIDECAR = ".c2pa"  # the detached Content Credentials manifest of "<name>" is "<name>.c2pa"
@@ -57,28 +61,30 @@ def write_atomically(path: Path, data: bytes) -> None:
     _fsync_directory(path.parent)
 
 
-def write_signed(media_dir: Path, name: str, data: bytes, sign: RenditionSigner | None,
-                 parent: bytes | None = None) -> list[Path]:
+def write_signed(storage: Storage, name: str, data: bytes, sign: RenditionSigner | None,
+                 parent: bytes | None = None) -> list[str]:
     """Write one file, signed with its Content Credentials when a signer is given, and the detached
-    manifest beside it; the paths written (CPU work: call from a worker thread)."""
+    manifest beside it; the names written (CPU and I/O work: call from a worker thread)."""
     signed = sign.sign(data, parent=parent) if sign is not None else None
-    path = media_dir / name
-    write_atomically(path, signed.data if signed else data)
     if signed is None:
-        return [path]
+        storage.put(name, data)
+        return [name]
+    # The manifest first: the file's stored headers announce it (media/object_headers.py).
+    storage.put(sidecar(name), signed.manifest)
     try:
-        write_atomically(sidecar(path), signed.manifest)
+        storage.put(name, signed.data, {MANIFEST: "yes"})
     except BaseException:
-        path.unlink(missing_ok=True)
+        storage.delete(sidecar(name))
         raise
-    return [path, sidecar(path)]
+    return [name, sidecar(name)]
 
 
-def sidecar(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR)
+def sidecar(name: str) -> str:
+    """The name of the detached Content Credentials manifest of the object `name`."""
+    return name + SIDECAR
 
 
-def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account_id: int, alt: str,
+def save_image(storage: Storage, username: str, image: ProcessedImage, *, account_id: int, alt: str,
                position: int = 0, sign: RenditionSigner | None = None) -> Media:
     """Write the original, the display rendition (when it is not the original itself) and the
     thumbnail, each signed by `sign` when given (the XMP already inside, so it is covered by the
@@ -86,14 +92,11 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
 
     If any write fails, none of the files remains.
     """
-    directory = media_dir / username
-    directory.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(12)
     full = ""
     if image.full_resolution is not None:
         # Its own random name in its own tree: nothing about a rendition's URL leads to it, and the
         # public media route serves nothing under ORIGINALS.
-        (media_dir / ORIGINALS / username).mkdir(parents=True, exist_ok=True)
         full = f"{ORIGINALS}/{username}/{secrets.token_hex(16)}.{image.full_extension}"
     original = f"{username}/{stem}.{image.extension}"
     thumbnail = f"{username}/{stem}-small.{image.thumbnail_extension}"
@@ -103,13 +106,13 @@ def save_image(media_dir: Path, username: str, image: ProcessedImage, *, account
         files.append((display, image.display))
     if full:
         files.append((full, image.full_resolution))
-    written: list[Path] = []
+    written: list[str] = []
     try:
         for name, data in files:
-            written.extend(write_signed(media_dir, name, data, sign))
+            written.extend((name, sidecar(name)))  # before the write: a failure half-way is cleaned too
+            write_signed(storage, name, data, sign)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        _remove(storage, written)
         raise
     return Media(
         account_id=account_id,
@@ -136,17 +139,15 @@ def stored_names(row: Media) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-def delete_files(media_dir: Path, media: Iterable[Media]) -> None:
-    """Remove the files of these Media rows; missing files are fine, other failures are logged."""
-    root = media_dir.resolve()
-    for row in media:
-        for name in stored_names(row):
-            path = (media_dir / name).resolve()
-            if not path.is_relative_to(root):
-                log.error("refusing to delete %s: outside the media directory", path)
-                continue
-            for each in (path, sidecar(path)):
-                try:
-                    each.unlink(missing_ok=True)
-                except OSError as exc:
-                    log.error("could not delete %s: %s", each, exc)
+def _remove(storage: Storage, names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except (OSError, ValueError) as exc:
+            log.error("could not delete %s: %s", name, exc)
+
+
+def delete_files(storage: Storage, media: Iterable[Media]) -> None:
+    """Remove the files of these Media rows and their manifests; missing files are fine, other failures
+    (and names that could leave the storage) are logged."""
+    _remove(storage, [each for row in media for name in stored_names(row) for each in (name, sidecar(name))])

@@ -184,8 +184,9 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
     try:
         for position, (image, (_, alt)) in enumerate(zip(processed, images)):
             sign = content_signer_for(services, account, licence, title=alt, source=images[position][0])
-            saved.append(await asyncio.to_thread(save_image, services.media_dir, account.username, image,
-                                                 account_id=account.id, alt=alt, position=position, sign=sign))
+            saved.append(await asyncio.to_thread(save_image, services.storage_for(licence), account.username,
+                                                 image, account_id=account.id, alt=alt, position=position,
+                                                 sign=sign))
         post = Post(account_id=account.id, content=content, source=text, summary=cw, sensitive=sensitive,
                     visibility=visibility, in_reply_to=in_reply_to, tags=tags, licence_key=licence_key,
                     language=language)
@@ -204,7 +205,7 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
         await session.commit()
     except BaseException:
         await session.rollback()
-        delete_files(services.media_dir, saved)
+        delete_files(services.storage, saved)
         raise
     _finish(services, account)
     return post
@@ -313,7 +314,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
     except BaseException:
         await session.rollback()
         raise
-    delete_files(services.media_dir, removed)
+    await asyncio.to_thread(delete_files, services.storage, removed)  # a bucket is a network away
     _finish(services, account)
     return post
 
@@ -355,6 +356,6 @@ async def delete_post(session: AsyncSession, services: Services, post_id: int, *
         raise
     # After the commit: if the commit had failed, the post would still need its files.
     if not keep_media:
-        delete_files(services.media_dir, media)
+        await asyncio.to_thread(delete_files, services.storage, media)
     _finish(services, account)
     return post

@@ -65,6 +65,11 @@ class FederationMode(StrEnum):
     ALLOWLIST = "allowlist"  # only allowed servers may deliver, fetch or be fetched
 
 
+class StorageBackend(StrEnum):
+    LOCAL = "local"  # files under [media] dir
+    S3 = "s3"        # an S3-compatible bucket ([storage] endpoint, bucket, ...)
+
+
 class BlocklistFormat(StrEnum):
     CSV = "csv"      # Mastodon's export: #domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate
     PLAIN = "plain"  # one domain a line

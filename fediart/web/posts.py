@@ -109,11 +109,13 @@ async def _render(services: Services, username: str, post_id: int) -> Rendered:
     if thread is None:  # the post was deleted
         return _rendered(services, "gone.html", licence, status=410, **profile)
     title = f"{name} ({handle})"
-    images = [{**_image(shown(m, services.media_dir, urls.media), m.description),
-               "ai_generated": is_ai_generated(m.digital_source_type)} for m in media]
+    # Off the event loop: a file shown as itself is peeked at (from the bucket, on S3).
+    renditions = await asyncio.to_thread(lambda: [shown(m, services.storage, urls.media) for m in media])
+    images = [{**_image(each, m.description), "ai_generated": is_ai_generated(m.digital_source_type)}
+              for each, m in zip(renditions, media)]
     # Read from the file pages show (the page itself is cached); off the event loop: it hashes the file.
     credentials = await asyncio.to_thread(
-        credentials_panel, services.config, services.media_dir / (media[0].display_file or media[0].file)
+        credentials_panel, services.config, services.storage, media[0].display_file or media[0].file
     ) if media else None
     hidden = bool(post.summary or post.sensitive)
     return _rendered(

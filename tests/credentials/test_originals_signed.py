@@ -26,6 +26,6 @@ async def test_the_federated_rendition_and_the_original_are_signed_and_trusted(s
         assert found.state == "Trusted", (name, found.failures)
         assert found.training_mining == RESERVED
         assert (services.media_dir / (name + ".c2pa")).is_file()
-    delete_files(services.media_dir, [media])
+    delete_files(services.storage, [media])
     assert not (services.media_dir / media.original_file).exists()
     assert not (services.media_dir / (media.original_file + ".c2pa")).exists()

@@ -135,7 +135,7 @@ async def test_deleting_files_removes_their_sidecars(services, make_artist):
     ana = await make_artist("ana")
     media = await upload_media(services, ana, image("JPEG"), description="x")
     paths = [Path(services.media_dir / name) for name in renditions(media)]
-    delete_files(services.media_dir, [media])
+    delete_files(services.storage, [media])
     for path in paths:
         assert not path.exists() and not path.with_name(path.name + ".c2pa").exists()
 

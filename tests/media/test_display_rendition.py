@@ -11,6 +11,7 @@ from helpers import assert_licence_headers
 from PIL import Image
 from posting import delete, media_files, publish
 
+from fediart.media.storage import LocalStorage
 from fediart.licence.model import build_licence
 from fediart.licence.xmp import read_xmp_rights, xmp_packet
 from fediart.media.encode import embedded_xmp, webp_is_lossless
@@ -77,18 +78,18 @@ def test_a_portrait_photo_is_shown_upright_and_lossless_webp_stays_lossless():
 def test_small_images_and_animations_are_shown_as_the_file_itself(tmp_path, data, why):
     result = process_upload(data, licence())
     assert result.display is None, why
-    row = save_image(tmp_path, "ana", result, account_id=1, alt="")
+    row = save_image(LocalStorage(tmp_path), "ana", result, account_id=1, alt="")
     assert row.display_file == row.file
     assert sorted(p.name for p in (tmp_path / "ana").iterdir()) == sorted(
         Path(n).name for n in (row.file, row.thumbnail_file))
 
 
 def test_display_file_is_stored_beside_the_others_and_removed_with_them(tmp_path):
-    row = save_image(tmp_path, "ana", process_upload(upload("JPEG"), licence()), account_id=1, alt="")
+    row = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("JPEG"), licence()), account_id=1, alt="")
     stem = Path(row.file).stem
     assert row.display_file == f"ana/{stem}-display.jpg" and row.thumbnail_file == f"ana/{stem}-small.jpg"
     assert opened((tmp_path / row.display_file).read_bytes()).size == (DISPLAY_SIZE, 800)
-    delete_files(tmp_path, [row])
+    delete_files(LocalStorage(tmp_path), [row])
     assert list((tmp_path / "ana").iterdir()) == []
 
 
@@ -104,25 +105,25 @@ def test_a_failed_display_write_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "write_atomically", failing)
     with pytest.raises(OSError):
-        save_image(tmp_path, "ana", process_upload(upload("PNG"), licence()), account_id=1, alt="")
+        save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG"), licence()), account_id=1, alt="")
     assert list((tmp_path / "ana").iterdir()) == []
 
 
 def test_older_rows_without_a_display_file_are_deleted_and_relicenced(tmp_path):
-    row = save_image(tmp_path, "ana", process_upload(upload("PNG", (300, 200)), licence()), account_id=1, alt="")
+    row = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG", (300, 200)), licence()), account_id=1, alt="")
     row.display_file = ""  # as migration 0010 left images stored before it
-    done = relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
+    done = relicence_files(LocalStorage(tmp_path), [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert row.display_file == "" and len(done.written) == 2
-    delete_files(tmp_path, [row])
+    delete_files(LocalStorage(tmp_path), [row])
     remaining = sorted(f"ana/{p.name}" for p in (tmp_path / "ana").iterdir())
     assert remaining == sorted(done.replaced)  # the old names are the caller's to remove
 
 
 def test_relicencing_rewrites_the_display_file_or_lets_it_follow_the_file(tmp_path):
-    large = save_image(tmp_path, "ana", process_upload(upload("WEBP"), licence()), account_id=1, alt="")
-    small = save_image(tmp_path, "ana", process_upload(upload("WEBP", (400, 300)), licence()), account_id=1, alt="")
+    large = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("WEBP"), licence()), account_id=1, alt="")
+    small = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("WEBP", (400, 300)), licence()), account_id=1, alt="")
     before = (large.display_file, small.file)
-    done = relicence_files(tmp_path, [large, small], lambda _row: xmp_packet(licence("cc-by-4.0")))
+    done = relicence_files(LocalStorage(tmp_path), [large, small], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert before[0] in done.replaced and large.display_file in done.written
     assert large.display_file.endswith("-display.webp") and large.display_file != before[0]
     assert read_xmp_rights(embedded_xmp((tmp_path / large.display_file).read_bytes()))["web_statement"] == CC_BY
@@ -131,12 +132,12 @@ def test_relicencing_rewrites_the_display_file_or_lets_it_follow_the_file(tmp_pa
 
 
 def test_a_failed_relicence_puts_the_display_names_back(tmp_path):
-    small = save_image(tmp_path, "ana", process_upload(upload("PNG", (400, 300)), licence()), account_id=1, alt="")
-    broken = save_image(tmp_path, "ana", process_upload(upload("PNG"), licence()), account_id=1, alt="")
+    small = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG", (400, 300)), licence()), account_id=1, alt="")
+    broken = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG"), licence()), account_id=1, alt="")
     (tmp_path / broken.thumbnail_file).unlink()
     names = [(r.file, r.display_file, r.thumbnail_file) for r in (small, broken)]
     with pytest.raises(OSError):
-        relicence_files(tmp_path, [small, broken], lambda _row: xmp_packet(licence("cc-by-4.0")))
+        relicence_files(LocalStorage(tmp_path), [small, broken], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert [(r.file, r.display_file, r.thumbnail_file) for r in (small, broken)] == names
     assert small.display_file == small.file
 

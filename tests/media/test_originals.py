@@ -13,6 +13,7 @@ from PIL import Image
 from posting import add_remote, delete, publish
 from signin import give_password, sign_in
 
+from fediart.media.storage import LocalStorage
 from fediart.inbox.throttle import InboxThrottle
 from fediart.store.original_tables import DownloadLink  # noqa: F401 (registers the table)
 from fediart.store.posts import media_for
@@ -289,9 +290,9 @@ def test_a_licence_change_rewrites_the_original_too(tmp_path):
                              tdm_policy_url="https://art.example/@ana/tdm-policy.json")
 
     processed = process_upload(big_jpeg(), licence("all-rights-reserved"), federated_size=2560)
-    row = save_image(tmp_path, "ana", processed, account_id=1, alt="x")
+    row = save_image(LocalStorage(tmp_path), "ana", processed, account_id=1, alt="x")
     before = row.original_file
-    relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
+    relicence_files(LocalStorage(tmp_path), [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert row.original_file != before and row.original_file.startswith("originals/ana/")
     rights = str(read_xmp_rights(embedded_xmp((tmp_path / row.original_file).read_bytes())))
     assert "creativecommons.org/licenses/by/4.0" in rights

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from fediart.media.storage import LocalStorage
 from fediart.licence.model import build_licence
 from fediart.licence.xmp import read_xmp_rights, xmp_packet
 from fediart.media.encode import embedded_xmp
@@ -61,25 +62,25 @@ def test_a_file_that_is_no_image_is_refused():
 
 def test_files_get_new_names_only_where_the_licence_differs(tmp_path):
     stored = process_upload(upload("JPEG"), licence("all-rights-reserved"))
-    row = save_image(tmp_path, "ana", stored, account_id=1, alt="")
+    row = save_image(LocalStorage(tmp_path), "ana", stored, account_id=1, alt="")
     first, first_thumbnail = row.file, row.thumbnail_file
-    same = relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("all-rights-reserved")))
+    same = relicence_files(LocalStorage(tmp_path), [row], lambda _row: xmp_packet(licence("all-rights-reserved")))
     assert same.written == [] and row.file == first
-    done = relicence_files(tmp_path, [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
+    done = relicence_files(LocalStorage(tmp_path), [row], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert done.replaced == [first, first_thumbnail] and done.written == [row.file, row.thumbnail_file]
     assert row.file != first and row.file.startswith("ana/") and row.thumbnail_file.endswith("-small.jpg")
     assert read_xmp_rights(embedded_xmp((tmp_path / row.thumbnail_file).read_bytes()))["web_statement"] == CC_BY
 
 
 def test_a_failed_rewrite_leaves_no_new_file_and_the_names_as_they_were(tmp_path):
-    good = save_image(tmp_path, "ana", process_upload(upload("PNG"), licence("all-rights-reserved")),
+    good = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG"), licence("all-rights-reserved")),
                       account_id=1, alt="")
-    broken = save_image(tmp_path, "ana", process_upload(upload("PNG"), licence("all-rights-reserved")),
+    broken = save_image(LocalStorage(tmp_path), "ana", process_upload(upload("PNG"), licence("all-rights-reserved")),
                         account_id=1, alt="")
     (tmp_path / broken.thumbnail_file).unlink()
     names = (good.file, good.thumbnail_file)
     before = sorted(p.name for p in (tmp_path / "ana").iterdir())
     with pytest.raises(OSError):
-        relicence_files(tmp_path, [good, broken], lambda _row: xmp_packet(licence("cc-by-4.0")))
+        relicence_files(LocalStorage(tmp_path), [good, broken], lambda _row: xmp_packet(licence("cc-by-4.0")))
     assert (good.file, good.thumbnail_file) == names
     assert sorted(p.name for p in (tmp_path / "ana").iterdir()) == before

@@ -9,6 +9,7 @@ import pytest
 from helpers import assert_licence_headers
 from posting import delete, png, publish
 
+from fediart.media.storage import LocalStorage
 from fediart.licence.model import build_licence
 from fediart.licence.xmp import read_xmp_rights
 from fediart.media import store
@@ -87,7 +88,7 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store.os, "replace", full_disk)
     with pytest.raises(OSError):
-        save_image(tmp_path, "ana", image, account_id=1, alt="x")
+        save_image(LocalStorage(tmp_path), "ana", image, account_id=1, alt="x")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
@@ -103,19 +104,19 @@ def test_a_failed_thumbnail_removes_the_original(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "write_atomically", second_write_fails)
     with pytest.raises(OSError):
-        save_image(tmp_path, "ana", image, account_id=1, alt="x")
+        save_image(LocalStorage(tmp_path), "ana", image, account_id=1, alt="x")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_saved_files_are_readable_and_named_unguessably(tmp_path):
     image = _processed()
-    first = save_image(tmp_path, "ana", image, account_id=1, alt="a", position=2)
-    second = save_image(tmp_path, "ana", image, account_id=1, alt="b")
+    first = save_image(LocalStorage(tmp_path), "ana", image, account_id=1, alt="a", position=2)
+    second = save_image(LocalStorage(tmp_path), "ana", image, account_id=1, alt="b")
     assert first.file != second.file and len(Path(first.file).stem) == 24
     assert first.position == 2 and first.description == "a" and first.post_id is None
     assert os.stat(tmp_path / first.file).st_mode & 0o777 == 0o644
     assert (tmp_path / first.thumbnail_file).read_bytes() == image.thumbnail
-    store.delete_files(tmp_path, [first, second])
+    store.delete_files(LocalStorage(tmp_path), [first, second])
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 

@@ -18,7 +18,7 @@ async def test_profile_update_reaches_followers_with_the_licence(client, service
     async with services.sessions() as session:
         account = await session.get(Account, ana.id)
         image = process_upload(png("purple", (200, 200)), services.licence_for(account))
-        account.avatar_file = save_image(services.media_dir, "ana", image, account_id=ana.id, alt="avatar").file
+        account.avatar_file = save_image(services.storage, "ana", image, account_id=ana.id, alt="avatar").file
         account.display_name = "Ana Lima"
         session.add(account)
         await send_profile_update(session, services, account)
