@@ -122,7 +122,7 @@ class Hub:
 
     def attach(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Make this hub reachable from every session `sessions` opens, for publish_on_commit."""
-        sessions.configure(info={_HUB: self})
+        sessions.configure(info={**(sessions.kw.get("info") or {}), _HUB: self})
 
 
 def publish_on_commit(session: AsyncSession, event: Event) -> None:
