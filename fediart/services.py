@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,11 @@ from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.tables import Account
 from fediart.streaming.hub import Hub
 from fediart.urls import Urls
+
+
+log = logging.getLogger("fediart")
+
+LISTEN_WAIT_SECONDS = 10.0
 
 
 @dataclass
@@ -86,6 +92,10 @@ class Services:
                                      self.broadcaster.origin, self.drop, self.drop_everything)
             self._stop_listening = asyncio.Event()
             self._listening = asyncio.create_task(self.listener.run(self._stop_listening))
+            try:  # serve only once other processes' changes are heard (the listener keeps trying if not)
+                await asyncio.wait_for(self.listener.connected.wait(), LISTEN_WAIT_SECONDS)
+            except TimeoutError:
+                log.warning("not yet listening for other processes' changes; caches rely on their TTL meanwhile")
 
     async def close(self) -> None:
         if self._listening is not None:

@@ -142,6 +142,14 @@ async def test_the_cli_tells_running_servers(client, other, make_artist, network
         return (await other_client.get("/.well-known/webfinger", params=params)).status_code == 200
 
     await eventually(found, timeout=5, interval=0.02, what="the new artist to be found")
+    assert (await signed_get(other_client, network.fetcher(), "/users/bea", AP_ACCEPT)).json()["name"] == "bea"
+    code = await asyncio.to_thread(cli.main, ["user", "update", "bea", "--display-name", "Bea", "--config", str(path)])
+    assert code == 0
+
+    async def renamed() -> bool:
+        return (await signed_get(other_client, network.fetcher(), "/users/bea", AP_ACCEPT)).json()["name"] == "Bea"
+
+    await eventually(renamed, timeout=5, interval=0.02, what="the profile change to show")
 
 
 @on_postgres
