@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fediart.coherence import Forget, Kind
+from fediart.coherence import Message, Kind
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Rendered:
 
 class DocumentCache:
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
-                 notify: Callable[[Forget], None] | None = None) -> None:
+                 notify: Callable[[Message], None] | None = None) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self.notify = notify  # other processes are told of each forget (Broadcaster.send)
@@ -53,13 +53,13 @@ class DocumentCache:
         """Drop an artist's documents here and in every other process (call it after the commit)."""
         self.drop_account(username)
         if self.notify is not None:
-            self.notify(Forget.account(username))
+            self.notify(Message.account(username))
 
     def clear(self) -> None:
         """Drop every document here and in every other process."""
         self.drop_all()
         if self.notify is not None:
-            self.notify(Forget(Kind.DOCUMENTS))
+            self.notify(Message(Kind.DOCUMENTS))
 
     def drop_account(self, username: str) -> None:
         """Drop an artist's documents in this process only (what another process's message asks)."""

@@ -1,12 +1,14 @@
-"""Keeping the caches of several fediart processes on one PostgreSQL coherent, with LISTEN/NOTIFY.
+"""Keeping several fediart processes on one PostgreSQL coherent, with LISTEN/NOTIFY: caches and streams.
 
 Whenever a process forgets something it cached (an artist's rendered documents, the domain rules,
 the crawler list, a remote actor's key), it also sends a NOTIFY on one channel, after the change is
 committed; every long-running process (`fediart serve`, `fediart worker`) keeps one asyncpg connection
 LISTENing and drops the same entries from its own caches. Messages carry the sender's origin id, so a
 process skips its own. A lost listening connection is reopened with backoff and, since messages may
-have been missed meanwhile, every cache is then cleared. On SQLite (one process by design) nothing is
-sent and nobody listens; the TTLs alone bound staleness there.
+have been missed meanwhile, every cache is then cleared. Streaming events (streaming/hub.py) travel the
+same way, so a client connected to one server hears of a post or a notification another process
+committed (a separate `fediart worker` processes the inbox). On SQLite (one process by design) nothing
+is sent and nobody listens; the TTLs alone bound staleness there.
 
 What each process keeps for itself, and how it stays true:
 - DocumentCache (cache.py): rendered actor, post, collection, WebFinger and gallery documents;
@@ -19,8 +21,9 @@ What each process keeps for itself, and how it stays true:
 Left per process on purpose, each bounded by a short TTL or harmless when split: FailingHosts (5 s),
 the worker's prepared activities (immutable rows), the inbox and sign-in throttles (each process
 counts its own requests, so a flood is limited per process), KeyBackoff and the key-refresh rate limit,
-the pure lru_caches (keys, URL parsing, JSON-LD contexts), and the streaming hub (clients stream what
-their own process commits).
+the pure lru_caches (keys, URL parsing, JSON-LD contexts), and each streaming client's queue (events
+published while the listener was disconnected are not replayed; clients reload over REST, as after
+any reconnection).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ _INFO_KEY = "fediart.coherence"
 
 
 class Kind(StrEnum):
-    """What a message tells other processes to forget."""
+    """What a message tells other processes: what to forget, or a streaming event to pass on."""
 
     ACCOUNT = "account"  # one artist's rendered documents (value: the username)
     DOCUMENTS = "documents"  # every rendered document
@@ -58,34 +61,39 @@ class Kind(StrEnum):
     CRAWLERS = "crawlers"  # the AI crawler list
     REMOTE_ACTOR = "remote_actor"  # what is remembered of a remote actor (value: its URI)
     EVERYTHING = "everything"  # all of the above (sent when a message would be too big)
+    STREAM = "stream"  # a streaming event for this process's clients (value: Event.to_wire())
 
 
 @dataclass(frozen=True)
-class Forget:
+class Message:
     kind: Kind
     value: str = ""
 
     @classmethod
-    def account(cls, username: str) -> Forget:
+    def account(cls, username: str) -> Message:
         return cls(Kind.ACCOUNT, username)
 
     @classmethod
-    def remote_actor(cls, uri: str) -> Forget:
+    def remote_actor(cls, uri: str) -> Message:
         return cls(Kind.REMOTE_ACTOR, uri)
 
+    @classmethod
+    def stream(cls, wire: str) -> Message:
+        return cls(Kind.STREAM, wire)
 
-def encode(origin: str, message: Forget) -> str:
+
+def encode(origin: str, message: Message) -> str:
     payload = orjson.dumps({"o": origin, "k": message.kind.value, "v": message.value}).decode()
     if len(payload.encode()) > MAX_PAYLOAD:
-        return encode(origin, Forget(Kind.EVERYTHING))
+        return encode(origin, Message(Kind.EVERYTHING))
     return payload
 
 
-def decode(payload: str) -> tuple[str, Forget] | None:
+def decode(payload: str) -> tuple[str, Message] | None:
     """(origin, message) from a payload; None for anything malformed (logged, never raised)."""
     try:
         data = orjson.loads(payload)
-        return str(data["o"]), Forget(Kind(data["k"]), str(data.get("v", "")))
+        return str(data["o"]), Message(Kind(data["k"]), str(data.get("v", "")))
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         log.warning("ignoring a malformed coherence message: %.200r", payload)
         return None
@@ -106,17 +114,17 @@ def listen_dsn(url: str) -> str:
 
 
 class Broadcaster:
-    """Sends this process's forgets to the others. `send` never blocks: one task drains the queue,
+    """Sends this process's messages to the others. `send` never blocks: one task drains the queue,
     several messages at once in one statement, in the order they were sent."""
 
     def __init__(self, engine: AsyncEngine, channel: str) -> None:
         self.engine = engine
         self.channel = channel
         self.origin = uuid.uuid4().hex
-        self._pending: list[Forget] = []
+        self._pending: list[Message] = []
         self._sender: asyncio.Task | None = None
 
-    def send(self, message: Forget) -> None:
+    def send(self, message: Message) -> None:
         if message not in self._pending:
             self._pending.append(message)
         if self._sender is None or self._sender.done():
@@ -135,7 +143,7 @@ class Broadcaster:
                                        {"channel": self.channel, "payloads": payloads})
                     await conn.commit()
             except Exception:  # the others keep their entries until the TTL runs out; the change itself is stored
-                log.exception("could not tell other processes to forget %d cached item(s)", len(batch))
+                log.exception("could not pass %d message(s) to other processes", len(batch))
 
     async def flush(self) -> None:
         """Wait until every message sent so far has gone out (a CLI command calls this before it exits)."""
@@ -155,7 +163,7 @@ def broadcaster_of(sessions: async_sessionmaker | None) -> Broadcaster | None:
     return (sessions.kw.get("info") or {}).get(_INFO_KEY)
 
 
-def announce(sessions: async_sessionmaker | None, message: Forget) -> None:
+def announce(sessions: async_sessionmaker | None, message: Message) -> None:
     """Tell other processes to forget something, from code that holds only the sessionmaker (call it
     after the commit); nothing happens where no broadcaster is attached (SQLite, tests without one)."""
     broadcaster = broadcaster_of(sessions)
@@ -174,7 +182,7 @@ class Listener:
     """One dedicated connection LISTENing on the channel, applying others' messages through `apply`;
     `clear` is called each time LISTEN takes effect, since messages may have been missed before."""
 
-    def __init__(self, dsn: str, channel: str, origin: str, apply: Callable[[Forget], None],
+    def __init__(self, dsn: str, channel: str, origin: str, apply: Callable[[Message], None],
                  clear: Callable[[], None]) -> None:
         self.dsn = dsn
         self.channel = channel

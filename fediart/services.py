@@ -26,7 +26,7 @@ from fediart.activitypub.http_client import make_http_client
 from fediart.activitypub.keys import load_private_key
 from fediart.activitypub.remote_actors import RemoteActors
 from fediart.cache import DocumentCache
-from fediart.coherence import Broadcaster, Forget, Kind, Listener, listen_dsn, make_broadcaster
+from fediart.coherence import Broadcaster, Message, Kind, Listener, listen_dsn, make_broadcaster
 from fediart.config import Config
 from fediart.inbox.throttle import InboxThrottle
 from fediart.licence.crawlers import crawler_list
@@ -39,7 +39,7 @@ from fediart.store.accounts import ensure_instance_actor
 from fediart.store.actors import sync_local_actors
 from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.tables import Account
-from fediart.streaming.hub import Hub
+from fediart.streaming.hub import Event, Hub
 from fediart.urls import Urls
 
 
@@ -89,7 +89,7 @@ class Services:
         self.remote_actors = RemoteActors(self)
         if listen and self.broadcaster is not None:
             self.listener = Listener(listen_dsn(self.config.database.url), self.broadcaster.channel,
-                                     self.broadcaster.origin, self.drop, self.drop_everything)
+                                     self.broadcaster.origin, self.on_message, self.drop_everything)
             self._stop_listening = asyncio.Event()
             self._listening = asyncio.create_task(self.listener.run(self._stop_listening))
             try:  # serve only once other processes' changes are heard (the listener keeps trying if not)
@@ -108,13 +108,13 @@ class Services:
         if self.owns_engine:
             await self.engine.dispose()
 
-    def drop(self, message: Forget) -> None:
-        """Forget here what another process changed (the listener's `apply`); nothing is re-sent."""
-        _DROPS[message.kind](self, message.value)
+    def on_message(self, message: Message) -> None:
+        """Apply here what another process said (the listener's `apply`): forget, or stream; nothing is re-sent."""
+        _ON_MESSAGE[message.kind](self, message.value)
 
     def drop_everything(self) -> None:
         """Forget every cached thing here (after the listener missed messages)."""
-        _DROPS[Kind.EVERYTHING](self, "")
+        _ON_MESSAGE[Kind.EVERYTHING](self, "")
 
     @property
     def media_dir(self) -> Path:
@@ -137,14 +137,24 @@ def _drop_everything(services: Services, _value: str) -> None:
         services.remote_actors.drop_all()
 
 
-# What each kind of message drops in this process.
-_DROPS = {
+def _stream(services: Services, wire: str) -> None:
+    try:
+        event = Event.from_wire(wire)
+    except ValueError:
+        log.warning("ignoring a streaming event that does not parse: %.200r", wire)
+        return
+    services.events.deliver(event)
+
+
+# What each kind of message does in this process.
+_ON_MESSAGE = {
     Kind.ACCOUNT: lambda services, username: services.cache.drop_account(username),
     Kind.DOCUMENTS: lambda services, _value: services.cache.drop_all(),
     Kind.POLICY: lambda services, _value: services.policy.drop(),
     Kind.CRAWLERS: lambda services, _value: crawler_list(services.sessions).drop(),
     Kind.REMOTE_ACTOR: _drop_remote_actor,
     Kind.EVERYTHING: _drop_everything,
+    Kind.STREAM: _stream,
 }
 
 
@@ -171,6 +181,7 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
     broadcaster = make_broadcaster(config, engine)
     if broadcaster is not None:
         broadcaster.attach(sessions)  # so that code holding only the sessions can tell other processes
+        events.notify = lambda event: broadcaster.send(Message.stream(event.to_wire()))
     return Services(
         events=events,
         broadcaster=broadcaster,

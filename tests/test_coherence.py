@@ -19,10 +19,11 @@ from fediart import cli
 from fediart.actions.domain_blocks import BlockOptions, add_block
 from fediart.actions.profile import ProfileChanges, update_profile
 from fediart.app import create_app
-from fediart.coherence import MAX_PAYLOAD, Forget, Kind, channel_for, decode, encode
+from fediart.coherence import MAX_PAYLOAD, Message, Kind, channel_for, decode, encode
 from fediart.licence.crawlers import crawler_list, replace_crawlers
 from fediart.services import build_services
 from fediart.store.accounts import get_account
+from fediart.streaming.hub import Event, EventKind, Source
 
 LONG = 300.0
 on_postgres = pytest.mark.skipif(BACKEND != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's")
@@ -55,9 +56,9 @@ async def _name(client, network) -> str:
 
 
 def test_a_message_survives_encoding_and_an_oversized_one_becomes_everything():
-    assert decode(encode("me", Forget.account("ana"))) == ("me", Forget(Kind.ACCOUNT, "ana"))
-    assert decode(encode("me", Forget.remote_actor("https://x.example/" + "a" * MAX_PAYLOAD))) == \
-        ("me", Forget(Kind.EVERYTHING))
+    assert decode(encode("me", Message.account("ana"))) == ("me", Message(Kind.ACCOUNT, "ana"))
+    assert decode(encode("me", Message.remote_actor("https://x.example/" + "a" * MAX_PAYLOAD))) == \
+        ("me", Message(Kind.EVERYTHING))
     for junk in ("not json", '{"o": "x", "k": "nonsense"}', "[]", '{"k": "policy"}'):
         assert decode(junk) is None
 
@@ -192,3 +193,22 @@ async def test_a_malformed_message_is_ignored_and_listening_goes_on(services, ot
     await eventually(lambda: other_services.listener.received > before, timeout=5, interval=0.02,
                      what="the next good message")
     assert other_services.listener.connected.is_set()
+
+
+def test_a_streaming_event_survives_the_wire_and_junk_is_refused():
+    event = Event(EventKind.NOTIFICATION, Source.NOTIFICATION, 12, account_id=3)
+    assert Event.from_wire(event.to_wire()) == event
+    for junk in ("[]", '["update", "post", "7"]', '["nonsense", "post", 7, null]', "{", '["update","post",7,"x"]'):
+        with pytest.raises(ValueError):
+            Event.from_wire(junk)
+
+
+@on_postgres
+async def test_a_post_made_in_one_process_streams_to_the_clients_of_the_other(client, other, make_artist, bearer):
+    other_services, _ = other
+    ana = await make_artist("ana")
+    connection = other_services.events.subscribe(ana.id)  # a streaming client connected to the other server
+    response = await client.post("/api/v1/statuses", data={"status": "hello"}, headers=await bearer(ana))
+    assert response.status_code == 200, response.text
+    event = await asyncio.wait_for(connection.queue.get(), 5)
+    assert (event.kind, event.source, event.row_id) == (EventKind.UPDATE, Source.POST, int(response.json()["id"]))

@@ -16,7 +16,7 @@ from sqlalchemy import insert, update
 from sqlmodel import col, select
 
 from fediart.actions.errors import ActionError, NotFound
-from fediart.coherence import Forget, Kind, announce
+from fediart.coherence import Message, Kind, announce
 from fediart.policy.blocklists import DEFAULT_LIMIT, BlocklistError, Entry, Parsed, parse, serialise
 from fediart.policy.hosts import BadDomain, normalise_domain, suffixes
 from fediart.policy.import_plan import FIELDS, Plan, describe_fields, differences, plan_import
@@ -85,7 +85,7 @@ def forget_rules(sessions, policy) -> None:
     if policy is not None:
         policy.forget()  # here, and it tells the others
     else:
-        announce(sessions, Forget(Kind.POLICY))
+        announce(sessions, Message(Kind.POLICY))
 
 
 async def _sources(session) -> dict[int, str]:

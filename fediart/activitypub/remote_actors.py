@@ -20,7 +20,7 @@ from fediart.activitypub.fetch import FetchError, fetch_document, fetch_json
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.key_backoff import KeyBackoff
 from fediart.activitypub.keys import listed_keys, usable_public_key
-from fediart.coherence import Forget, announce
+from fediart.coherence import Message, announce
 from fediart.licence.remote_signals import actor_record
 from fediart.store.fit import fit_url
 from fediart.store.tables import Actor, Tombstone, utcnow
@@ -195,7 +195,7 @@ class RemoteActors:
             if (await session.get(Tombstone, uri)) is None:
                 session.add(Tombstone(uri=uri))
             await session.commit()
-        announce(self.services.sessions, Forget.remote_actor(uri))  # other processes stop trusting its key too
+        announce(self.services.sessions, Message.remote_actor(uri))  # other processes stop trusting its key too
 
     def drop(self, uri: str) -> None:
         """Forget, in this process only, what is remembered of an actor."""
@@ -279,5 +279,5 @@ class RemoteActors:
         self.drop(actor.uri)
         self._by_key[actor.key_id] = (time.monotonic(), actor)
         if before is not None and tuple(before) != (actor.key_id, actor.public_key_pem, actor.gone):
-            announce(self.services.sessions, Forget.remote_actor(actor.uri))  # a rotated key, everywhere
+            announce(self.services.sessions, Message.remote_actor(actor.uri))  # a rotated key, everywhere
         return actor

@@ -11,7 +11,7 @@ from importlib import resources
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 
-from fediart.coherence import Forget, Kind, announce
+from fediart.coherence import Message, Kind, announce
 from fediart.store.policy_tables import CrawlerAgent
 
 # Checked before the crawler list: these fetch posts to federate them or to draw link previews, and
@@ -81,7 +81,7 @@ class CrawlerList:
     def forget(self) -> None:
         """Reread the list at its next use, here and in every other process (call it after the commit)."""
         self.drop()
-        announce(self.sessions, Forget(Kind.CRAWLERS))
+        announce(self.sessions, Message(Kind.CRAWLERS))
 
     def drop(self) -> None:
         self._agents = None

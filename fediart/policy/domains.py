@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from fediart.coherence import Forget, Kind, announce
+from fediart.coherence import Message, Kind, announce
 from fediart.policy.hosts import suffixes
 from fediart.store.policy_tables import DomainAllow, DomainBlock
 from fediart.store.states import DomainSeverity, FederationMode
@@ -76,7 +76,7 @@ class DomainPolicy:
     def forget(self) -> None:
         """Reread the rules at the next check, here and in every other process (call it after the commit)."""
         self.drop()
-        announce(self.sessions, Forget(Kind.POLICY))
+        announce(self.sessions, Message(Kind.POLICY))
 
     def drop(self) -> None:
         """Reread the rules at the next check, in this process only."""
