@@ -2,7 +2,8 @@
 runs them: a change made through one process shows on the other within a second (LISTEN/NOTIFY, not the
 300 s cache), a CLI block is enforced by both servers within a second, a post made on one is served by
 the other, and a fan-out to 1,000 inboxes is shared by the workers: exactly once each in a clean run,
-at least once each when a worker is SIGKILLed in the middle (its leases run out and the other redoes them).
+at least once each when a worker is SIGKILLed in the middle (its leases run out and the other redoes them);
+a follow a worker processes reaches an app streaming from the other server.
 
 The remote side is a loopback sink in this test process: 1,000 followers' inboxes (no shared inbox, so
 1,000 distinct deliveries) on 127.0.0.1, and one signing actor on "localhost" for the block.
@@ -23,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from aiohttp import web
+from websockets.asyncio.client import connect
 from helpers import AP_ACCEPT, BACKEND, BROWSER_ACCEPT, assert_licence_headers
 from instance import eventually, free_port
 from sqlalchemy import func, insert
@@ -215,6 +217,15 @@ async def signed_get(sink: Sink, server: httpx.AsyncClient, path: str, accept: s
     return await server.get(path, headers=headers)
 
 
+async def signed_post(sink: Sink, server: httpx.AsyncClient, path: str, activity: dict) -> httpx.Response:
+    """An activity POSTed to an inbox, signed by the sink's actor, as its server would deliver it."""
+    body = json.dumps(activity).encode()
+    headers = {"Content-Type": "application/activity+json", "Host": sink.domain}
+    headers.update(sign_request("POST", f"http://{sink.domain}{path}", headers, body, sink.actor + "#main-key",
+                                sink.private_key))
+    return await server.post(path, content=body, headers=headers)
+
+
 async def seconds_until(check, timeout: float = 15.0) -> float:
     """How long, from now, until `check()` is true (polled every 20 ms); fails after `timeout`."""
     start = time.monotonic()
@@ -332,7 +343,22 @@ async def test_two_servers_and_two_workers_on_one_postgresql(deployment, sink):
     assert twice <= in_flight  # a duplicate only where the kill hid a delivery's result
     assert max(counts.values()) <= 2
 
-    # 5. A domain block added through the CLI is enforced by both servers within a second: the signer's
+    # 5. A follow arrives at server A's inbox and a worker processes it: an app streaming from server B is
+    #    told (the worker's streaming event travels through PostgreSQL too).
+    stream = await connect(f"ws://127.0.0.1:{b.base_url.port}/api/v1/streaming?stream=user",
+                           subprotocols=[deployment["token"]], open_timeout=10)
+    try:
+        follow = {"@context": "https://www.w3.org/ns/activitystreams", "id": sink.actor + "#follows/1",
+                  "type": "Follow", "actor": sink.actor, "object": f"http://{sink.domain}/users/ana"}
+        assert (await signed_post(sink, a, "/users/ana/inbox", follow)).status_code == 202
+        message = json.loads(await asyncio.wait_for(stream.recv(), 20))
+    finally:
+        await stream.close()
+    assert message["event"] == "notification"
+    notification = json.loads(message["payload"])
+    assert (notification["type"], notification["account"]["acct"]) == ("follow", f"signer@localhost:{sink.port}")
+
+    # 6. A domain block added through the CLI is enforced by both servers within a second: the signer's
     #    fetches of the post are refused (401, as for an unsigned fetch).
     post_path = httpx.URL(status["uri"]).path
     for server in (a, b):
