@@ -19,11 +19,12 @@ What each process keeps for itself, and how it stays true:
 - RemoteActors' key memory (activitypub/remote_actors.py): actors by key id for 60 s; a gone actor or a
   changed key is forgotten everywhere by message.
 Left per process on purpose, each bounded by a short TTL or harmless when split: FailingHosts (5 s),
-the worker's prepared activities (immutable rows), the inbox and sign-in throttles (each process
-counts its own requests, so a flood is limited per process), KeyBackoff and the key-refresh rate limit,
-the pure lru_caches (keys, URL parsing, JSON-LD contexts), and each streaming client's queue (events
-published while the listener was disconnected are not replayed; clients reload over REST, as after
-any reconnection).
+the worker's last 256 prepared activities (bodies never change; licence headers as first prepared),
+the inbox throttle (each process counts its own requests, so a flood is limited per process),
+KeyBackoff and the key-refresh rate limit, the pure lru_caches (keys, URL parsing, JSON-LD contexts),
+and each streaming client's queue (events published while the listener was disconnected are not
+replayed; clients reload over REST, as after any reconnection). Shared already, as rows: the work
+queues (deliveries and inbox items under leases), the sign-in throttle, sessions and tokens.
 """
 
 from __future__ import annotations

@@ -67,8 +67,8 @@ class Services:
     owns_engine: bool = field(default=True)
     worker_wakeup: asyncio.Event | None = None  # set when a worker runs in this process
     events: Hub = field(default_factory=Hub)  # what connected streaming clients are sent (streaming/hub.py)
-    broadcaster: Broadcaster | None = None  # tells other processes what to forget (PostgreSQL only)
-    listener: Listener | None = None  # applies other processes' forgets here (long-running processes only)
+    broadcaster: Broadcaster | None = None  # tells other processes what to forget or stream (PostgreSQL only)
+    listener: Listener | None = None  # applies other processes' messages here (long-running processes only)
     _listening: asyncio.Task | None = None
     _stop_listening: asyncio.Event | None = None
 
@@ -79,7 +79,7 @@ class Services:
 
     async def start(self, http: httpx.AsyncClient | None = None, *, listen: bool = False) -> None:
         """Open the HTTP client and load the instance actor's key (once: loading costs ~27 ms); with
-        `listen` (serve and worker, not one-shot commands), apply other processes' forgets here."""
+        `listen` (serve and worker, not one-shot commands), apply other processes' messages here."""
         async with self.sessions() as session:
             instance = await ensure_instance_actor(session)
             await sync_local_actors(session, self.urls)
@@ -102,7 +102,7 @@ class Services:
             self._stop_listening.set()
             await asyncio.gather(self._listening, return_exceptions=True)
         if self.broadcaster is not None:
-            await self.broadcaster.flush()  # a CLI command's forgets must leave before it exits
+            await self.broadcaster.flush()  # a CLI command's messages must leave before it exits
         if self.http is not None:
             await self.http.aclose()
         if self.owns_engine:

@@ -14,10 +14,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import orjson
 from enum import StrEnum
 
+import orjson
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
