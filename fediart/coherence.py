@@ -209,7 +209,7 @@ class Listener:
         while not stop.is_set():
             try:
                 conn = await asyncpg.connect(self.dsn, timeout=10)
-            except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as exc:
+            except Exception as exc:  # unreachable, refused, misconfigured: keep trying, slower and slower
                 wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
                 attempt += 1
                 log.warning("cannot open the coherence listener (%s); trying again in %g s", exc, wait)
@@ -228,7 +228,7 @@ class Listener:
                 first = False
                 self.connected.set()
                 await self._watch(conn, lost, stop)
-            except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except Exception as exc:  # whatever broke, this process must go on hearing the others
                 log.warning("the coherence listener lost its connection: %s", exc)
             finally:
                 self.connected.clear()
