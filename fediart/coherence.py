@@ -109,9 +109,14 @@ def channel_for(schema: str) -> str:
     return name if len(name) <= 63 else f"{CHANNEL}_{hashlib.sha256(schema.encode()).hexdigest()[:32]}"
 
 
+# Query options SQLAlchemy's asyncpg dialect reads itself; asyncpg would take them for server settings.
+_DIALECT_OPTIONS = ("prepared_statement_cache_size", "prepared_statement_name_func")
+
+
 def listen_dsn(url: str) -> str:
     """A plain libpq URL for asyncpg from the SQLAlchemy one (postgresql+asyncpg://…)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url).set(drivername="postgresql").difference_update_query(_DIALECT_OPTIONS)
+    return parsed.render_as_string(hide_password=False)
 
 
 class Broadcaster:
@@ -161,7 +166,7 @@ class Broadcaster:
 def broadcaster_of(sessions: async_sessionmaker | None) -> Broadcaster | None:
     if sessions is None:
         return None
-    return (sessions.kw.get("info") or {}).get(_INFO_KEY)
+    return ((getattr(sessions, "kw", None) or {}).get("info") or {}).get(_INFO_KEY)
 
 
 def announce(sessions: async_sessionmaker | None, message: Message) -> None:

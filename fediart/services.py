@@ -26,7 +26,7 @@ from fediart.activitypub.http_client import make_http_client
 from fediart.activitypub.keys import load_private_key
 from fediart.activitypub.remote_actors import RemoteActors
 from fediart.cache import DocumentCache
-from fediart.coherence import Broadcaster, Message, Kind, Listener, listen_dsn, make_broadcaster
+from fediart.coherence import Broadcaster, Kind, Listener, Message, listen_dsn, make_broadcaster
 from fediart.config import Config
 from fediart.inbox.throttle import InboxThrottle
 from fediart.licence.crawlers import crawler_list

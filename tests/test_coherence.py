@@ -19,7 +19,7 @@ from fediart import cli
 from fediart.actions.domain_blocks import BlockOptions, add_block
 from fediart.actions.profile import ProfileChanges, update_profile
 from fediart.app import create_app
-from fediart.coherence import MAX_PAYLOAD, Message, Kind, channel_for, decode, encode
+from fediart.coherence import MAX_PAYLOAD, Kind, Message, channel_for, decode, encode, listen_dsn
 from fediart.licence.crawlers import crawler_list, replace_crawlers
 from fediart.services import build_services
 from fediart.store.accounts import get_account
@@ -61,6 +61,11 @@ def test_a_message_survives_encoding_and_an_oversized_one_becomes_everything():
         ("me", Message(Kind.EVERYTHING))
     for junk in ("not json", '{"o": "x", "k": "nonsense"}', "[]", '{"k": "policy"}'):
         assert decode(junk) is None
+
+
+def test_the_listening_dsn_is_asyncpgs_own():
+    assert listen_dsn("postgresql+asyncpg://fediart:s3cret@db:5432/fediart?prepared_statement_cache_size=0"
+                      "&sslmode=require") == "postgresql://fediart:s3cret@db:5432/fediart?sslmode=require"
 
 
 def test_each_schema_has_its_own_channel_and_names_stay_identifiers():
