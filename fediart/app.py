@@ -54,7 +54,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None, *, run_worker:
             raise DatabaseNotReady(
                 f"database schema is at {current or 'nothing'}, code needs {head}: run `fediart migrate`"
             )
-        await services.start(http)
+        await services.start(http, listen=True)  # other processes' changes reach this one's caches
         stop = asyncio.Event()
         worker = None
         if config.worker.in_serve and run_worker:

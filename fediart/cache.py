@@ -1,14 +1,18 @@
 """A small per-process cache of rendered documents (bytes + headers), so hot GETs skip the database.
 
 Entries live for a few seconds (config `[server] document_cache_seconds`) and are dropped at once
-when this process changes the account; other processes (the CLI, other workers) see changes when
-the entry expires, which is the staleness a peer's own actor cache has anyway.
+when this process changes the account; on PostgreSQL every forget is also passed to `notify`, which
+tells the other processes (coherence.py) to drop theirs. On SQLite the TTL bounds what the CLI's
+changes take to show, which is the staleness a peer's own actor cache has anyway.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from fediart.coherence import Message, Kind
 
 
 @dataclass(frozen=True)
@@ -20,9 +24,11 @@ class Rendered:
 
 
 class DocumentCache:
-    def __init__(self, ttl_seconds: float, max_entries: int = 10_000) -> None:
+    def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
+                 notify: Callable[[Message], None] | None = None) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
+        self.notify = notify  # other processes are told of each forget (Broadcaster.send)
         self._entries: dict[tuple, tuple[float, Rendered]] = {}
 
     def get(self, key: tuple) -> Rendered | None:
@@ -44,8 +50,21 @@ class DocumentCache:
         return rendered
 
     def forget_account(self, username: str) -> None:
+        """Drop an artist's documents here and in every other process (call it after the commit)."""
+        self.drop_account(username)
+        if self.notify is not None:
+            self.notify(Message.account(username))
+
+    def clear(self) -> None:
+        """Drop every document here and in every other process."""
+        self.drop_all()
+        if self.notify is not None:
+            self.notify(Message(Kind.DOCUMENTS))
+
+    def drop_account(self, username: str) -> None:
+        """Drop an artist's documents in this process only (what another process's message asks)."""
         for key in [k for k in self._entries if username in k]:
             del self._entries[key]
 
-    def clear(self) -> None:
+    def drop_all(self) -> None:
         self._entries.clear()

@@ -9,6 +9,7 @@ import sys
 
 from fediart.commands import DEFAULT_CONFIG, CliError, CommandContext
 from fediart.config import ConfigError, load_config
+from fediart.coherence import make_broadcaster
 from fediart.store.db import DatabaseNotReady, make_engine, make_sessionmaker
 from fediart.text import terminal_safe
 
@@ -61,11 +62,18 @@ def run_with_database(args: argparse.Namespace) -> int:
 
     async def main() -> int | None:
         engine = make_engine(config)
+        sessions = make_sessionmaker(engine)
+        # Running servers and workers hear of what this command changes (PostgreSQL; see coherence.py).
+        broadcaster = make_broadcaster(config, engine)
+        if broadcaster is not None:
+            broadcaster.attach(sessions)
         try:
             if getattr(args, "needs_schema", True):  # every command but `migrate`
                 await check_ready(engine, config)
-            return await args.run(CommandContext(config, make_sessionmaker(engine), engine), args)
+            return await args.run(CommandContext(config, sessions, engine), args)
         finally:
+            if broadcaster is not None:
+                await broadcaster.flush()
             await engine.dispose()
 
     return asyncio.run(main()) or 0

@@ -1,14 +1,14 @@
 """The admin's allowlist: the servers fediart federates with when [federation] mode = "allowlist".
 
 An allow covers its domain and every subdomain; in allowlist mode a block still beats an allow
-(fediart/policy/domains.py). A DomainPolicy passed in forgets its cached rules after a change.
+(fediart/policy/domains.py). After a change every process rereads the rules (domain_blocks.forget_rules).
 """
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from fediart.actions.domain_blocks import domain_or_error
+from fediart.actions.domain_blocks import domain_or_error, forget_rules
 from fediart.actions.errors import NotFound
 from fediart.store.policy_tables import DomainAllow
 
@@ -30,8 +30,7 @@ async def add_allow(sessions, domain_text: str, *, public_comment: str | None = 
             session.add(row)
             await session.commit()
             await session.refresh(row)
-    if policy is not None:
-        policy.forget()
+    forget_rules(sessions, policy)
     return row, created, changed
 
 
@@ -43,8 +42,7 @@ async def remove_allow(sessions, domain_text: str, *, policy=None) -> DomainAllo
             raise NotFound(f"{domain} is not on the allowlist")
         await session.delete(row)
         await session.commit()
-    if policy is not None:
-        policy.forget()
+    forget_rules(sessions, policy)
     return row
 
 

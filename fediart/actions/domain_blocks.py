@@ -2,7 +2,8 @@
 list and export the rules. The CLI calls these (and a future admin API would).
 
 Every change that makes a rule a suspension, or raises one to it, leaves severed_at empty so that the
-worker carries out the suspension's side effects; a DomainPolicy passed in forgets its cached rules.
+worker carries out the suspension's side effects. After each change every process rereads the rules:
+a DomainPolicy passed in forgets them (and tells the others); without one (the CLI) the others are told.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import insert, update
 from sqlmodel import col, select
 
 from fediart.actions.errors import ActionError, NotFound
+from fediart.coherence import Message, Kind, announce
 from fediart.policy.blocklists import DEFAULT_LIMIT, BlocklistError, Entry, Parsed, parse, serialise
 from fediart.policy.hosts import BadDomain, normalise_domain, suffixes
 from fediart.policy.import_plan import FIELDS, Plan, describe_fields, differences, plan_import
@@ -78,9 +80,12 @@ def entry_of(row: DomainBlock) -> Entry:
                  row.public_comment)
 
 
-def _forget(policy) -> None:
+def forget_rules(sessions, policy) -> None:
+    """After a committed change to the rules: every process rereads them at its next check."""
     if policy is not None:
-        policy.forget()
+        policy.forget()  # here, and it tells the others
+    else:
+        announce(sessions, Message(Kind.POLICY))
 
 
 async def _sources(session) -> dict[int, str]:
@@ -117,7 +122,7 @@ async def add_block(sessions, domain_text: str, options: BlockOptions, *, policy
             session.add(rule)
             await session.commit()
             await session.refresh(rule)
-    _forget(policy)
+    forget_rules(sessions, policy)
     return BlockResult(rule, created, changed)
 
 
@@ -133,7 +138,7 @@ async def remove_block(sessions, domain_text: str, *, policy=None) -> tuple[Doma
         source = (await _sources(session)).get(rule.subscription_id) if rule.subscription_id else None
         await session.delete(rule)
         await session.commit()
-    _forget(policy)
+    forget_rules(sessions, policy)
     return rule, source
 
 
@@ -200,7 +205,7 @@ async def import_blocks(sessions, text: str, *, fmt: str = "auto", overwrite: bo
             if progress:
                 progress(done, total)
         await session.commit()
-    _forget(policy)
+    forget_rules(sessions, policy)
     return ImportResult(parsed, plan, applied=True)
 
 

@@ -2,7 +2,8 @@
 
 Keys are found through one path (`_actor_for_key`), used for first contact, forced refresh and
 rotation alike: the key URL names an owner, the owner is fetched from its own server, and the key is
-used only if that actor lists it as its own.
+used only if that actor lists it as its own. Actors are remembered by key id in each process for a
+minute; when an actor is gone or its key changes, every process forgets it (coherence.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fediart.activitypub.fetch import FetchError, fetch_document, fetch_json
 from fediart.activitypub.hosts import host_of, same_origin
 from fediart.activitypub.key_backoff import KeyBackoff
 from fediart.activitypub.keys import listed_keys, usable_public_key
+from fediart.coherence import Message, announce
 from fediart.licence.remote_signals import actor_record
 from fediart.store.fit import fit_url
 from fediart.store.tables import Actor, Tombstone, utcnow
@@ -184,7 +186,7 @@ class RemoteActors:
 
     async def forget(self, uri: str) -> None:
         """An actor deleted on its server: mark it gone and remember the tombstone."""
-        self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != uri}
+        self.drop(uri)
         async with self.services.sessions() as session:
             actor = (await session.exec(select(Actor).where(Actor.uri == uri))).first()
             if actor is not None:
@@ -193,6 +195,14 @@ class RemoteActors:
             if (await session.get(Tombstone, uri)) is None:
                 session.add(Tombstone(uri=uri))
             await session.commit()
+        announce(self.services.sessions, Message.remote_actor(uri))  # other processes stop trusting its key too
+
+    def drop(self, uri: str) -> None:
+        """Forget, in this process only, what is remembered of an actor."""
+        self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != uri}
+
+    def drop_all(self) -> None:
+        self._by_key.clear()
 
     async def is_gone(self, uri: str) -> bool:
         """Whether the actor's own server answers 404 or 410 for it, asked by us, now."""
@@ -262,8 +272,12 @@ class RemoteActors:
         from fediart.policy.media import without_rejected_media  # reject_media: no avatar kept
         fields = await without_rejected_media(self.services.policy, fields.get("uri", ""), fields)
         async with self.services.sessions() as session:
+            before = (await session.exec(select(Actor.key_id, Actor.public_key_pem, Actor.gone)
+                                         .where(Actor.uri == fields["uri"]))).first()
             actor = await store_actor(session, fields)
         # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered.
-        self._by_key = {k: v for k, v in self._by_key.items() if v[1].uri != actor.uri}
+        self.drop(actor.uri)
         self._by_key[actor.key_id] = (time.monotonic(), actor)
+        if before is not None and tuple(before) != (actor.key_id, actor.public_key_pem, actor.gone):
+            announce(self.services.sessions, Message.remote_actor(actor.uri))  # a rotated key, everywhere
         return actor

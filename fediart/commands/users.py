@@ -15,6 +15,7 @@ from pathlib import Path
 from fediart.actions.errors import ActionError
 from fediart.actions.profile import ProfileChanges, update_profile
 from fediart.auth.passwords import PasswordError, check_strength, set_password
+from fediart.coherence import Message, announce
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.config import Config
 from fediart.licence.for_account import account_licence
@@ -65,6 +66,8 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> int:
         generated = secrets.token_urlsafe(12) if args.generate_password else None
         if generated:
             await set_password(session, account, generated)
+    # Running servers may have cached "no such account" for this name.
+    announce(ctx.sessions, Message.account(account.username))
     print(f"created @{account.username}@{config.domain}" + (" (admin)" if args.admin else ""))
     _print_account(config, account)
     if generated:

@@ -23,7 +23,7 @@ async def work(config: Config) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running_services(config) as services:
+    async with running_services(config, listen=True) as services:
         await Worker(services).run(stop)
     return 0
 

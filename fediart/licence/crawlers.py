@@ -11,6 +11,7 @@ from importlib import resources
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 
+from fediart.coherence import Message, Kind, announce
 from fediart.store.policy_tables import CrawlerAgent
 
 # Checked before the crawler list: these fetch posts to federate them or to draw link previews, and
@@ -78,6 +79,11 @@ class CrawlerList:
         return self._agents
 
     def forget(self) -> None:
+        """Reread the list at its next use, here and in every other process (call it after the commit)."""
+        self.drop()
+        announce(self.sessions, Message(Kind.CRAWLERS))
+
+    def drop(self) -> None:
         self._agents = None
 
 

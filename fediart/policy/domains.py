@@ -3,7 +3,8 @@
 A rule covers its domain and every subdomain; where several match, the longest wins. In blocklist
 mode every server may federate except suspended ones; in allowlist mode only allowed ones may, and a
 block still beats an allow. Rules are read from the database and kept for a few seconds, since they
-are checked on every request.
+are checked on every request; a change made in any process makes every process reread them at once
+(on PostgreSQL, through coherence.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from fediart.coherence import Message, Kind, announce
 from fediart.policy.hosts import suffixes
 from fediart.store.policy_tables import DomainAllow, DomainBlock
 from fediart.store.states import DomainSeverity, FederationMode
@@ -72,6 +74,12 @@ class DomainPolicy:
         self._loaded_at = time.monotonic()
 
     def forget(self) -> None:
+        """Reread the rules at the next check, here and in every other process (call it after the commit)."""
+        self.drop()
+        announce(self.sessions, Message(Kind.POLICY))
+
+    def drop(self) -> None:
+        """Reread the rules at the next check, in this process only."""
         self._loaded_at = float("-inf")
 
     async def rule_for(self, host: str) -> Rule | None:

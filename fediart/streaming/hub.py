@@ -2,10 +2,9 @@
 connected, notifications for their owner's connections only.
 
 Publishing only enqueues a small Event (ids, no JSON): each connection then decides, with the same
-queries as the REST timelines, whether its artist may see it, and renders it for that artist. The
-hub lives in one process; the in-process worker (`fediart serve`'s default) publishes into it too.
-Several server processes (or a separate `fediart worker`) would need PostgreSQL LISTEN/NOTIFY to
-carry events between them (issue 11); until then a process only streams what it committed itself.
+queries as the REST timelines, whether its artist may see it, and renders it for that artist. Each
+process has its own hub; on PostgreSQL every published event also goes to the other processes'
+hubs (coherence.py), so a client streams what any server or a separate `fediart worker` committed.
 """
 
 from __future__ import annotations
@@ -13,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import orjson
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
@@ -74,6 +75,21 @@ class Event:
     def notification(cls, row: Notification) -> Event:
         return cls(EventKind.NOTIFICATION, Source.NOTIFICATION, row.id, row.account_id)
 
+    def to_wire(self) -> str:
+        """The event as other processes receive it (compact JSON)."""
+        return orjson.dumps([self.kind.value, self.source.value, self.row_id, self.account_id]).decode()
+
+    @classmethod
+    def from_wire(cls, wire: str) -> Event:
+        """The event `to_wire` wrote; ValueError for anything else."""
+        try:
+            kind, source, row_id, account_id = orjson.loads(wire)
+            if not isinstance(row_id, int) or not (account_id is None or isinstance(account_id, int)):
+                raise ValueError("ids must be integers")
+            return cls(EventKind(kind), Source(source), row_id, account_id)
+        except (orjson.JSONDecodeError, TypeError) as exc:
+            raise ValueError(f"not a streaming event: {exc}") from None
+
 
 class Subscriber:
     """One connection's inbox of events, bounded."""
@@ -98,6 +114,7 @@ class Hub:
     def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
         self.queue_size = queue_size
         self._by_account: dict[int, set[Subscriber]] = defaultdict(set)
+        self.notify: Callable[[Event], None] | None = None  # passes events to other processes (PostgreSQL)
 
     def subscribe(self, account_id: int) -> Subscriber:
         subscriber = Subscriber(account_id, self.queue_size)
@@ -112,7 +129,14 @@ class Hub:
                 del self._by_account[subscriber.account_id]
 
     def publish(self, event: Event) -> None:
-        """Hand an event to the connections that may want it; call it after the rows are committed."""
+        """Hand an event to the connections that may want it, in this process and the others; call it
+        after the rows are committed."""
+        self.deliver(event)
+        if self.notify is not None:
+            self.notify(event)
+
+    def deliver(self, event: Event) -> None:
+        """Hand an event to this process's connections that may want it (another process's event too)."""
         if event.account_id is not None:
             targets = list(self._by_account.get(event.account_id, ()))
         else:
@@ -122,7 +146,7 @@ class Hub:
 
     def attach(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Make this hub reachable from every session `sessions` opens, for publish_on_commit."""
-        sessions.configure(info={_HUB: self})
+        sessions.configure(info={**(sessions.kw.get("info") or {}), _HUB: self})
 
 
 def publish_on_commit(session: AsyncSession, event: Event) -> None:
