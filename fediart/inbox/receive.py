@@ -128,7 +128,7 @@ async def _self_delete_unverified(services: Services, actor: str, reason: str) -
     return _refuse(401, reason)
 
 
-_INSERT = insert(InboxItem)  # built once; each call only binds its values
+_INSERT = insert(InboxItem.__table__)  # Core, built once: each call only binds its values
 
 
 async def store(services: Services, activity: dict[str, Any], body: bytes, actor: str,
