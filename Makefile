@@ -58,10 +58,10 @@ test: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
-	FEDIART_TEST_DATABASE=sqlite $(BIN)/pytest -q
+	FEDIART_TEST_DATABASE=sqlite $(BIN)/pytest -q --durations=25
 
 test-postgres: $(STAMP) $(PEER_STAMP) $(MASTO_STAMP) $(BROWSER_STAMP)
-	FEDIART_TEST_DATABASE=postgresql FEDIART_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q
+	FEDIART_TEST_DATABASE=postgresql FEDIART_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -q --durations=25
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_http.py
