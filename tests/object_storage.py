@@ -10,6 +10,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
+import pytest
 
 from fediart.config import Config, StorageConfig
 
@@ -23,6 +24,19 @@ def start_moto() -> tuple[object, str]:
     server.start()
     host, port = server.get_host_and_port()
     return server, f"http://{host}:{port}"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """One S3 server for a test module (imported by the modules that use it)."""
+    server, endpoint = start_moto()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint):
+    return new_bucket(s3_endpoint)
 
 
 def s3_client(endpoint: str):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import make_config
-from object_storage import new_bucket, objects, start_moto, with_s3
+from object_storage import bucket, objects, s3_endpoint, with_s3  # noqa: F401 - fixtures
 from posting import png, publish
 from sqlmodel import select, update
 
@@ -20,18 +20,6 @@ from fediart.cli import build_parser
 from fediart.commands import CliError, CommandContext
 from fediart.media.storage import make_storage
 from fediart.store.tables import Media, utcnow
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server, endpoint = start_moto()
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint):
-    return new_bucket(s3_endpoint)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import assert_licence_headers, make_config
-from object_storage import RefusingProxy, new_bucket, objects, s3_client, start_moto, with_s3
+from object_storage import RefusingProxy, bucket, objects, s3_client, s3_endpoint, with_s3  # noqa: F401 - fixtures
 from PIL import Image
 from posting import png
 from sqlmodel import select
@@ -19,18 +19,6 @@ from sqlmodel import select
 from fediart.actions.originals import set_account_access
 from fediart.credentials.keys import create_credentials
 from fediart.store.tables import Media
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server, endpoint = start_moto()
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint):
-    return new_bucket(s3_endpoint)
 
 
 @pytest.fixture

@@ -262,13 +262,18 @@ async def test_an_edit_changes_text_and_alt_text_and_federates_an_update(client,
     assert "Second words" in note["content"] and note["attachment"][0]["name"] == "A grey heron"
 
 
-async def test_an_edit_is_refused_without_alt_text_or_with_another_audience(client, services, make_artist):
-    await signed_in(client, services, make_artist)
+async def _one_work_on_its_edit_page(client, services) -> tuple[Post, Media, str, dict]:
+    """A work posted with one image ("Words", alt "a bird"); its row, image, edit action and form fields."""
     await post_new(client, [(1, "a.png", png())], text="Words", alt_1="a bird")
     [post] = await rows(services, Post)
     [media] = await rows(services, Media)
     action = f"/studio/works/{post.id}/edit"
-    fields = await form_on(client, action, action)
+    return post, media, action, await form_on(client, action, action)
+
+
+async def test_an_edit_is_refused_without_alt_text_or_with_another_audience(client, services, make_artist):
+    await signed_in(client, services, make_artist)
+    post, media, action, fields = await _one_work_on_its_edit_page(client, services)
     no_alt = await client.post(action, data={**fields, "text": "New words", f"alt_{media.id}": ""})
     assert no_alt.status_code == 422 and alert_of(no_alt.text).startswith("Add alt text to image 1:")
     assert fields_of(no_alt.text, action)[0]["text"] == "New words"
@@ -284,11 +289,7 @@ async def test_an_edit_is_refused_without_alt_text_or_with_another_audience(clie
 
 async def test_a_form_carrying_a_nul_is_refused_and_changes_nothing(client, services, make_artist):
     await signed_in(client, services, make_artist)
-    await post_new(client, [(1, "a.png", png())], text="Words", alt_1="a bird")
-    [post] = await rows(services, Post)
-    [media] = await rows(services, Media)
-    action = f"/studio/works/{post.id}/edit"
-    fields = await form_on(client, action, action)
+    post, media, action, fields = await _one_work_on_its_edit_page(client, services)
     response = await client.post(action, data={**fields, "text": "New\x00words", f"alt_{media.id}": "a\x00bird"})
     assert response.status_code == 400 and "NUL" in response.text
     [after] = await rows(services, Post)
@@ -299,11 +300,7 @@ async def test_a_new_licence_chosen_on_the_edit_page_goes_into_the_files_and_to_
         client, services, network, make_artist):
     ana = await signed_in(client, services, make_artist)
     carol = await add_remote(services, network, "carol", follows=ana)
-    await post_new(client, [(1, "a.png", png())], text="Words", alt_1="a bird")
-    [post] = await rows(services, Post)
-    [before] = await rows(services, Media)
-    action = f"/studio/works/{post.id}/edit"
-    fields = await form_on(client, action, action)
+    post, before, action, fields = await _one_work_on_its_edit_page(client, services)
     assert fields["licence"] == ana.licence_key
     response = await client.post(action, data={**fields, "licence": "cc0-1.0"})
     assert response.status_code == 303, response.text
