@@ -30,7 +30,7 @@ async def test_remote_requests_are_listed_and_answered_with_accept_or_reject(cli
     bob_follow, carol_follow = activity(bob, "Follow", actor_url("ana")), activity(carol, "Follow", actor_url("ana"))
     for who, follow in ((bob, bob_follow), (carol, carol_follow)):
         assert (await post_activity(client, who, follow)).status_code == 202
-    await run_due_work(services)
+        await run_due_work(services)  # one at a time: items due together are processed concurrently
     headers = await bearer(ana)
     listed = await _requests(client, headers)
     assert [a["acct"] for a in listed] == ["carol@other.example", "bob@remote.example"]
