@@ -47,3 +47,16 @@ async def postgres_problem() -> str | None:
         return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
     finally:
         await engine.dispose()
+
+
+async def migrated_loopback_config(database: dict, tmp_path, port: int) -> Config:
+    """The test config for an instance serving on 127.0.0.1:port, its database migrated to head."""
+    from fediart.store.db import make_engine
+    from fediart.store.migrate import ensure_schema, upgrade
+
+    config = make_config(database, tmp_path, domain=f"127.0.0.1:{port}")
+    engine = make_engine(config)
+    await ensure_schema(engine, config.database.schema)
+    await upgrade(engine)
+    await engine.dispose()
+    return config

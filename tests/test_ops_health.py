@@ -14,12 +14,11 @@ import time
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from helpers import BACKEND, make_config
+from helpers import BACKEND, make_config, migrated_loopback_config
 from sqlalchemy import text
 
 from fediart.app import create_app
-from fediart.store.db import make_engine
-from fediart.store.migrate import alembic_config, ensure_schema, known_revisions, upgrade
+from fediart.store.migrate import alembic_config, known_revisions
 
 _, HEAD = known_revisions()
 
@@ -106,11 +105,7 @@ async def test_a_missing_sqlite_file_is_503_and_is_not_created(client, migrated)
 
 async def test_several_server_processes_answer_and_keep_probes_out_of_the_access_log(tmp_path, database_settings):
     port = free_port()
-    config = make_config(database_settings, tmp_path, domain=f"127.0.0.1:{port}")
-    engine = make_engine(config)
-    await ensure_schema(engine, config.database.schema)
-    await upgrade(engine)
-    await engine.dispose()
+    config = await migrated_loopback_config(database_settings, tmp_path, port)
     workers = 2 if BACKEND == "postgresql" else 1  # SQLite serves from one process
     schema_line = f'schema = "{config.database.schema}"\n' if config.database.schema else ""
     toml = tmp_path / "fediart.toml"

@@ -22,13 +22,10 @@ def free_port() -> int:
 
 async def instance_with_ana(tmp_path, database_settings, port: int):
     """A migrated database with one artist and the fediart.toml a process reads it with."""
-    from helpers import make_config
-    from fediart.store.migrate import ensure_schema, upgrade
+    from helpers import migrated_loopback_config
 
-    config = make_config(database_settings, tmp_path, domain=f"127.0.0.1:{port}")
+    config = await migrated_loopback_config(database_settings, tmp_path, port)
     engine = make_engine(config)
-    await ensure_schema(engine, config.database.schema)
-    await upgrade(engine)
     async with make_sessionmaker(engine)() as session:
         await create_account(session, "ana", display_name="Ana")
     await engine.dispose()

@@ -11,15 +11,13 @@ import pytest
 import uvicorn
 from mastodon import Mastodon
 
-from helpers import make_config
+from helpers import migrated_loopback_config
 from instance import free_port
 from signin import CLIENT_REDIRECT, PASSWORD, form_to, query_of
 
 from fediart.app import create_app
 from fediart.auth.passwords import set_password
 from fediart.store.accounts import create_account
-from fediart.store.db import make_engine
-from fediart.store.migrate import ensure_schema, upgrade
 
 SCOPES = ["read", "write", "follow", "push"]
 
@@ -28,11 +26,7 @@ SCOPES = ["read", "write", "follow", "push"]
 async def server(database_settings, tmp_path):
     """A migrated instance serving on a loopback port, with the artist ana and her password; yields its URL."""
     port = free_port()
-    config = make_config(database_settings, tmp_path, domain=f"127.0.0.1:{port}")
-    engine = make_engine(config)
-    await ensure_schema(engine, config.database.schema)
-    await upgrade(engine)
-    await engine.dispose()
+    config = await migrated_loopback_config(database_settings, tmp_path, port)
     app = create_app(config, run_worker=False)
     async with app.state.services.sessions() as session:
         await set_password(session, await create_account(session, "ana"), PASSWORD)
