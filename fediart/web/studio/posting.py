@@ -1,5 +1,5 @@
-"""Studio pages for posting: the upload form (/studio/new), the artist's works (/studio/works), and the
-edit and delete of one work.
+"""Studio pages for posting: the upload form (/studio/new) and the edit and delete of one work (the list
+of works is works.py).
 
 Each form goes through `studio.form()` (the CSRF check) and then the actions the client API calls:
 actions/media.py for the images, actions/posts.py for the post. A refused form comes back filled in
@@ -12,7 +12,6 @@ import math
 import secrets
 from dataclasses import dataclass, field
 
-from sqlmodel import select
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,14 +25,11 @@ from fediart.actions.posts import create_status, delete_status, edit_status, sta
 from fediart.licence.catalogue import LICENCES
 from fediart.media.provenance import STUDIO_CHOICES, normalise_source_type, short_name
 from fediart.outbox.publish import MAX_IMAGES
-from fediart.services import Services
-from fediart.store.ids import parse_id
-from fediart.store.posts import PUBLICLY_VISIBLE, media_for
+from fediart.store.posts import media_for
 from fediart.store.states import Visibility
 from fediart.store.tables import Account, Media, Post
 from fediart.web.studio.base import Studio, studio_page, text
 
-PAGE_SIZE = 30
 SLOTS = tuple(range(1, MAX_IMAGES + 1))
 # The form's values are Mastodon's names (what the browser test and API clients know); the rows hold ours.
 VISIBILITIES = {"public": Visibility.PUBLIC, "unlisted": Visibility.UNLISTED,
@@ -215,44 +211,6 @@ async def new_post(request: Request, studio: Studio) -> Response:
     return studio.done("/studio/works", "posted")
 
 
-# ---- /studio/works -------------------------------------------------------------------------------------
-
-async def _own_works(services: Services, account: Account, max_id: int | None) -> tuple[list[Post], dict, bool]:
-    """A page of the artist's live posts, newest first, their images, and whether older ones exist."""
-    query = select(Post).where(Post.account_id == account.id, Post.deleted_at.is_(None))
-    if max_id is not None:
-        query = query.where(Post.id < max_id)
-    async with services.sessions() as session:
-        rows = list((await session.exec(query.order_by(Post.id.desc()).limit(PAGE_SIZE + 1))).all())
-        shown = rows[:PAGE_SIZE]
-        media = await media_for(session, [p.id for p in shown])
-    return shown, media, len(rows) > PAGE_SIZE
-
-
-def _work(services: Services, account: Account, post: Post, media: list[Media]) -> dict:
-    urls = services.urls
-    first = media[0] if media else None
-    excerpt = post.source if len(post.source) <= 160 else post.source[:157].rstrip() + "…"
-    return {
-        "id": post.id, "excerpt": excerpt, "summary": post.summary, "sensitive": post.sensitive,
-        "visibility": VISIBILITY_LABELS[FORM_VISIBILITY.get(post.visibility, "public")].split(":")[0],
-        "date": post.published.date().isoformat(), "datetime": post.published.isoformat(),
-        "edited": post.updated is not None, "images": len(media),
-        "thumbnail": urls.media(first.thumbnail_file) if first else None, "alt": first.description if first else "",
-        # The post page serves public and unlisted posts only; the others would be a 404.
-        "view_url": urls.status_page(account.username, post.id) if post.visibility in PUBLICLY_VISIBLE else None,
-    }
-
-
-@studio_page
-async def works(request: Request, studio: Studio) -> Response:
-    max_id = parse_id(request.query_params.get("max_id", "").strip())
-    posts, media, more = await _own_works(studio.services, studio.account, max_id)
-    items = [_work(studio.services, studio.account, p, media.get(p.id, [])) for p in posts]
-    return studio.render("studio/works.html", works=items, older=posts[-1].id if more and posts else None,
-                         paged=max_id is not None)
-
-
 # ---- /studio/works/{id}/edit and /delete ---------------------------------------------------------------
 
 def _focus_text(media: Media) -> str:
@@ -418,7 +376,6 @@ async def delete_post(request: Request, studio: Studio) -> Response:
 routes = [
     Route("/studio/new", new_form, methods=["GET"]),
     Route("/studio/new", new_post, methods=["POST"]),
-    Route("/studio/works", works, methods=["GET"]),
     Route("/studio/works/{status_id}/edit", edit_form, methods=["GET"]),
     Route("/studio/works/{status_id}/edit", edit_post, methods=["POST"]),
     Route("/studio/works/{status_id}/delete", delete_post, methods=["POST"]),
