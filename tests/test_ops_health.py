@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from helpers import BACKEND, make_config, migrated_loopback_config
+from helpers import BACKEND, assert_licence_headers, make_config, migrated_loopback_config
 from sqlalchemy import text
 
 from fediart.app import create_app
@@ -27,6 +27,7 @@ async def test_healthy_answers_200_never_cached_even_to_an_ai_crawler(client):
     response = await client.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
     assert response.headers["cache-control"] == "no-store"
+    assert_licence_headers(response)
     crawler = await client.get("/healthz", headers={"User-Agent": "Mozilla/5.0 (compatible; GPTBot/1.2)"})
     assert crawler.status_code == 200  # a load balancer's probe is not a page people look at
     assert (await client.head("/healthz")).status_code == 200

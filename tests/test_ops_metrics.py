@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from fakes import post_activity
-from helpers import make_config
+from helpers import assert_licence_headers, make_config
 from inbox.activities import activity
 from outbox.test_deliver import add_follower, publish
 from prometheus_client.parser import text_string_to_metric_families
@@ -31,6 +31,7 @@ async def scrape(client) -> list:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain; version=")
     assert response.headers["cache-control"] == "no-store"
+    assert_licence_headers(response)  # what fediart serves carries the reservation, even to a scraper
     return list(text_string_to_metric_families(response.text))
 
 
