@@ -199,6 +199,31 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing a server sets."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class CookielessClient(httpx.AsyncClient):
+    """httpx's client with no cookie jar: what one server sets is never sent back to it, or to anyone.
+
+    A fediverse request carries its identity in its signature; a cookie would only let a server
+    link our requests together. Skipping the jar also saves parsing every response's headers for it.
+    """
+
+    _jar = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._jar
+
+    @cookies.setter
+    def cookies(self, value) -> None:
+        pass
+
+
 def make_http_client(config: Config, *, max_connections: int = 200,
                      inner: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """The shared client; create it inside the running event loop and close it on shutdown.
@@ -212,9 +237,9 @@ def make_http_client(config: Config, *, max_connections: int = 200,
             resolver=GuardedResolver(allow_private), limit=max_connections, limit_per_host=16,
             ttl_dns_cache=300,
         )
-        return aiohttp.ClientSession(connector=connector, auto_decompress=False)
+        return aiohttp.ClientSession(connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
 
-    return httpx.AsyncClient(
+    return CookielessClient(
         transport=GuardedTransport(inner or AiohttpTransport(client=session), allow_private),
         timeout=httpx.Timeout(config.federation.fetch_timeout_seconds),
         headers={"User-Agent": user_agent(config)},

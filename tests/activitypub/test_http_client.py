@@ -220,3 +220,36 @@ async def test_redirects_to_another_server_are_refused_before_any_connection(tar
         await client.aclose()
     assert accepted == []
     assert refused.value.reason == "redirect to another server"
+
+
+async def test_cookies_a_server_sets_are_never_sent_back(tmp_path, fake_dns):
+    """A cookie would let a server link our requests together; the signature is the only identity sent."""
+    seen: list[str | None] = []
+
+    async def on_connect(reader, writer):
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            headers = dict(line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:] if ": " in line)
+            seen.append({k.lower(): v for k, v in headers.items()}.get("cookie"))
+            length = int({k.lower(): v for k, v in headers.items()}.get("content-length", "0"))
+            await reader.readexactly(length)
+            writer.write(b"HTTP/1.1 202 Accepted\r\nSet-Cookie: track=me; Path=/\r\n"
+                         b"Set-Cookie: session=abc; Path=/; Max-Age=3600\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    config = make_config({"url": f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3"}, tmp_path, domain="localhost:8000",
+                         federation={"allow_private_addresses": True})
+    client = make_http_client(config)
+    try:
+        for _ in range(3):
+            response = await client.post(f"http://evil.example:{port}/inbox", content=b"{}",
+                                         headers={"Content-Type": "application/activity+json"})
+            assert response.status_code == 202
+        await client.get(f"http://evil.example:{port}/users/a")  # a name, not an address: jars keep those
+    finally:
+        await client.aclose()
+        server.close()
+    assert seen == [None, None, None, None]
+    assert not client.cookies

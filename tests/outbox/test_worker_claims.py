@@ -140,3 +140,22 @@ async def test_worker_records_what_it_sent_when_stopped_mid_fan_out(services, ne
                                                                 Delivery.claimed_until.is_not(None)))).one()
     assert sent == len(network.received) > 0  # every POST that was answered is recorded
     assert leased == 0  # and nothing is left half-done
+
+
+async def test_a_fan_out_is_claimed_one_server_at_a_time_in_turn(services, make_artist):
+    """A batch the worker claims spreads over the servers, so none gets a burst of parallel connections."""
+    from fediart.outbox.enqueue import enqueue
+
+    ana = await make_artist("ana")
+    actor = services.urls.actor("ana")
+    inboxes = [f"https://{host}/users/u{n}/inbox" for host in ("a.example", "b.example", "c.example")
+               for n in range(4)][:-2] + ["https://a.example/users/u0/inbox"]  # c has two; a duplicate
+    async with services.sessions() as session:
+        await enqueue(session, ana, {"id": f"{actor}/statuses/1/activity", "type": "Create"}, inboxes)
+        await session.commit()
+    async with services.sessions() as session:
+        ids = await claim(session, Delivery, 6, lease_seconds=600, now=utcnow() + timedelta(seconds=1))
+        hosts = [(await session.get(Delivery, i)).host for i in ids]
+    assert hosts == ["a.example", "b.example", "c.example"] * 2
+    async with services.sessions() as session:
+        assert (await session.exec(select(func.count()).select_from(Delivery))).one() == 10
