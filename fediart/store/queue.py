@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, or_, select, text, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.store.tables import Delivery, InboxItem, utcnow
+from fediart.store.tables import PENDING_ONLY, Delivery, InboxItem, utcnow
 
 
 async def claim_rows(session: AsyncSession, model: type[Delivery] | type[InboxItem], limit: int,
@@ -27,7 +27,7 @@ async def claim_rows(session: AsyncSession, model: type[Delivery] | type[InboxIt
     table = model.__table__
     due = (
         select(table.c.id)
-        .where(table.c.state == "pending", table.c.retry_at <= now,
+        .where(text(PENDING_ONLY), table.c.retry_at <= now,  # literal: it selects the partial due index
                or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
         .order_by(table.c.retry_at, table.c.id)
         .limit(limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from fediart.store.fit import guard_columns
@@ -180,16 +180,31 @@ class OutboxActivity(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+PENDING_ONLY = "state = 'pending'"
+
+
+def due_index(table: str) -> Index:
+    """The index claims walk: pending rows only, oldest due first.
+
+    Sent and finished rows stay out of it, so a claim costs the same with a million old rows as with
+    none. The claim's WHERE repeats PENDING_ONLY as literal SQL: a planner can only use a partial
+    index when the query's condition visibly implies the index's, and a bound parameter does not.
+    """
+    return Index(f"ix_{table}_due", "retry_at", "id", sqlite_where=text(PENDING_ONLY),
+                 postgresql_where=text(PENDING_ONLY))
+
+
 class Delivery(SQLModel, table=True):
     """One activity to one inbox: pending until sent, retried with backoff, or given up."""
 
+    __table_args__ = (due_index("delivery"),)
     id: int | None = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="outbox_activity.id", index=True)
     inbox: str = Field(max_length=2000)
     host: str = Field(max_length=255, index=True)
     state: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed | gave_up
     attempts: int = 0
-    retry_at: datetime = Field(default_factory=utcnow, index=True)
+    retry_at: datetime = Field(default_factory=utcnow)  # claims read it through the due index
     claimed_until: datetime | None = None  # a worker's lease; an expired lease is claimable again
     last_status: int | None = None
     last_error: str = Field(default="", max_length=1000)
@@ -210,6 +225,7 @@ class InboxItem(SQLModel, table=True):
     """A verified activity as received, stored before the 202 and processed by the worker."""
 
     __tablename__ = "inbox_item"
+    __table_args__ = (due_index("inbox_item"),)
     id: int | None = Field(default=None, primary_key=True)
     activity_uri: str = Field(max_length=2000, unique=True)
     activity_type: str = Field(max_length=64)
@@ -218,7 +234,7 @@ class InboxItem(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     state: str = Field(default="pending", max_length=16, index=True)  # pending | processing | done | failed
     attempts: int = 0
-    retry_at: datetime = Field(default_factory=utcnow, index=True)
+    retry_at: datetime = Field(default_factory=utcnow)  # claims read it through the due index
     claimed_until: datetime | None = None
     last_error: str = Field(default="", max_length=1000)
     received_at: datetime = Field(default_factory=utcnow, index=True)  # pruning reads the oldest
