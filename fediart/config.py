@@ -117,6 +117,7 @@ class WorkerConfig:
     max_delivery_attempts: int = 16  # with Mastodon's backoff, about two days
     unavailable_after_days: int = 7  # distinct days of failures before a host is skipped
     inbox_retention_hours: float = 168.0  # processed inbox items older than this are deleted; 0 keeps them
+    delivery_retention_hours: float = 168.0  # sent and given-up deliveries older than this are deleted; 0 keeps them
     prune_every_minutes: float = 60.0
 
 

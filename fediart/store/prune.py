@@ -1,5 +1,9 @@
-"""Pruning: processed inbox items once they are older than the retention period, and uploads no post
-took (UNATTACHED_GRACE after the upload, or after the delete that let go of them).
+"""Pruning: processed inbox items and finished deliveries once they are older than their retention
+periods, and uploads no post took (UNATTACHED_GRACE after the upload, or after the delete that let go
+of them).
+
+A finished delivery (sent, or given up) is kept a while so an admin can see what went where; past
+that it only grows the table. Pending deliveries are never touched.
 
 Rows, not only bodies, go: a row guards against duplicates only while a sender may still resend
 (Mastodon retries for about two to three days, and signatures older than about an hour are
@@ -15,7 +19,8 @@ from datetime import datetime, timedelta
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.store.tables import Follower, InboxItem, Media
+from fediart.store.states import DeliveryState
+from fediart.store.tables import Delivery, Follower, InboxItem, Media
 
 PROCESSED = ("done", "failed")
 # As Mastodon: a client uploads, then posts within minutes; a delete-and-redraft re-attaches at once.
@@ -32,6 +37,20 @@ async def prune_inbox(session: AsyncSession, received_before: datetime, batch: i
                .limit(batch))
         # Batches keep each transaction short, so the inbox's inserts never wait long behind us.
         result = await session.exec(delete(InboxItem).where(InboxItem.id.in_(old.scalar_subquery())))
+        await session.commit()
+        total += result.rowcount
+        if result.rowcount < batch:
+            return total
+
+
+async def prune_deliveries(session: AsyncSession, created_before: datetime, batch: int = 500) -> int:
+    """Delete sent and given-up deliveries created before the given time, in batches; returns how many."""
+    finished = (DeliveryState.SENT, DeliveryState.GAVE_UP)
+    total = 0
+    while True:
+        old = (select(Delivery.id).where(Delivery.created_at < created_before, Delivery.state.in_(finished))
+               .limit(batch))
+        result = await session.exec(delete(Delivery).where(Delivery.id.in_(old.scalar_subquery())))
         await session.commit()
         total += result.rowcount
         if result.rowcount < batch:
