@@ -39,7 +39,7 @@ from fediart.policy.domains import DomainPolicy
 from fediart.policy.outgoing import install_policy_guard
 from fediart.store.accounts import ensure_instance_actor
 from fediart.store.actors import sync_local_actors
-from fediart.store.db import make_engine, make_sessionmaker
+from fediart.store.db import WriteTurns, make_engine, make_sessionmaker
 from fediart.store.tables import Account
 from fediart.streaming.hub import Event, Hub
 from fediart.urls import Urls
@@ -60,6 +60,7 @@ class Services:
     templates: Environment
     site_licence: Licence
     storage: Storage  # where media files live ([storage] backend)
+    writes: WriteTurns = field(default_factory=lambda: WriteTurns(False))  # hot writes' turns (SQLite)
     # Set by start(), inside the running event loop.
     http: httpx.AsyncClient | None = None
     instance_signer: Signer | None = None
@@ -205,6 +206,7 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
         templates=make_templates(),
         site_licence=instance_licence(config, urls),
         storage=storage,
+        writes=WriteTurns(engine.dialect.name == "sqlite"),
         inbox_throttle=InboxThrottle.from_config(config.federation),
     )
 

@@ -137,7 +137,7 @@ async def store(services: Services, activity: dict[str, Any], body: bytes, actor
     uri = activity_uri(activity, body, actor)
     kind = activity_type(activity) or ""
     host = authority_of(actor)
-    async with services.sessions() as session:
+    async with services.writes(), services.sessions() as session:
         if await services.failing_hosts.contains(session, host):
             await record_success(session, host)  # a server that speaks is available again
         # Insert without looking first: the unique index finds repeats, one round trip fewer. A Core

@@ -167,7 +167,7 @@ async def record(services: Services, results: list[Result]) -> None:
     settings = services.config.worker
     now = utcnow()
     sent: dict[int | None, list[int]] = defaultdict(list)
-    async with services.sessions() as session:
+    async with services.writes(), services.sessions() as session:
         for result in results:
             outcome = outcome_of(result, settings.max_delivery_attempts)
             if outcome == DeliveryOutcome.DELIVERED:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import event
@@ -51,6 +53,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class WriteTurns:
+    """Hot write transactions of this process, one at a time on SQLite, in the order they asked.
+
+    SQLite lets one writer in at a time whatever we do. A writer that finds the file locked is put
+    to sleep by the driver's busy handler in growing steps (1, 2, 5 ... 100 ms) and tries again, so
+    with many concurrent writers most of the time goes to sleeping while the file is free. Queueing
+    here hands the turn over the moment the last writer commits. PostgreSQL locks rows, not the
+    database, so there it is a no-op. Take it around a whole write transaction and nothing inside
+    it that takes it again (it is not re-entrant).
+    """
+
+    def __init__(self, serialise: bool) -> None:
+        self._lock = asyncio.Lock() if serialise else None
+
+    def __call__(self) -> AbstractAsyncContextManager:
+        return self._lock if self._lock is not None else nullcontext()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -159,3 +159,22 @@ async def test_a_fan_out_is_claimed_one_server_at_a_time_in_turn(services, make_
     assert hosts == ["a.example", "b.example", "c.example"] * 2
     async with services.sessions() as session:
         assert (await session.exec(select(func.count()).select_from(Delivery))).one() == 10
+
+
+async def test_delivery_results_are_recorded_in_their_write_turn(services, make_artist):
+    """On SQLite the batch of results waits for this process's write turn; on PostgreSQL nothing waits."""
+    from fediart.outbox.deliver import Job, Result, record
+
+    ana = await make_artist("ana")
+    [delivery_id] = await pending_deliveries(services, ana, 1)
+    job = Job(delivery_id, 0, "https://remote.example/users/u0/inbox", "remote.example", 0)
+    async with services.writes():
+        recording = asyncio.create_task(record(services, [Result(job, "sent", 202)]))
+        if services.engine.dialect.name == "sqlite":
+            done, _ = await asyncio.wait({recording}, timeout=0.5)
+            assert not done, "results were written while another write transaction held the turn"
+        else:
+            await asyncio.wait_for(recording, timeout=10)
+    await asyncio.wait_for(recording, timeout=10)
+    async with services.sessions() as session:
+        assert (await session.get(Delivery, delivery_id)).state == "sent"
