@@ -49,8 +49,13 @@ class Ids:
 
 
 def _rows(model: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Column values for a bulk insert, with the model's own defaults filled in."""
-    return [model(**item).model_dump() for item in items]
+    """Column values for a bulk insert, with the model's own defaults filled in; an autoincrement key is
+    left to the database (PostgreSQL refuses an explicit NULL for it)."""
+    rows = [model(**item).model_dump() for item in items]
+    for row in rows:
+        if row.get("id") is None:
+            row.pop("id", None)
+    return rows
 
 
 async def seed(config_path: Path) -> str:
