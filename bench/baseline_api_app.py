@@ -14,8 +14,9 @@ and, per request, does the least work a real answer needs:
      notifications id, type, created_at, that account and status {id, content} when they have one.
 It does NOT check scopes, visibility (followers-only, mentions), blocks or mutes; it loads no media,
 counts, viewer flags, reply parents, mentions, tags or licences; it sends no Link header, no CORS or
-licence headers; and it holds one database connection open for the worker's life (fediart checks one
-out of SQLAlchemy's pool per session). So it is an honest upper bound, not an equivalent.
+licence headers; and it holds its connections open for the worker's life (one aiosqlite connection, or an
+asyncpg pool of 10 on PostgreSQL; fediart checks one out of SQLAlchemy's pool per session). So it is an
+honest upper bound, not an equivalent.
 
     BASELINE_DATABASE=data/fediart.db .venv/bin/python bench/baseline_api_app.py --port 8001
     BASELINE_DATABASE=postgresql://postgres@127.0.0.1:5432/test BASELINE_SCHEMA=bench_1 ... --port 8001
@@ -52,13 +53,13 @@ _FOLLOWED = "SELECT actor_id FROM following WHERE account_id = $1 AND state = 'a
 HOME_SQL = f"""
 SELECT * FROM (
     SELECT p.id AS id, p.published AS created_at, p.content AS content, a.id AS actor_id, a.username AS username,
-           a.domain AS domain, a.display_name AS display_name, a.icon_url AS icon_url, NULL AS boosted
+           a.domain AS domain, a.display_name AS display_name, a.icon_url AS icon_url, CAST(NULL AS BIGINT) AS boosted
     FROM post p JOIN actor a ON a.account_id = p.account_id
     WHERE p.account_id = $1 AND p.deleted_at IS NULL
     ORDER BY p.id DESC LIMIT {LIMIT}) AS own
 UNION ALL
 SELECT * FROM (
-    SELECT r.id, r.published, r.content, a.id, a.username, a.domain, a.display_name, a.icon_url, NULL
+    SELECT r.id, r.published, r.content, a.id, a.username, a.domain, a.display_name, a.icon_url, CAST(NULL AS BIGINT)
     FROM remote_post r JOIN actor a ON a.id = r.actor_id
     WHERE r.actor_id IN ({_FOLLOWED}) AND r.deleted_at IS NULL
     ORDER BY r.id DESC LIMIT {LIMIT}) AS remote
@@ -102,7 +103,8 @@ def _account(actor_id: int, username: str, domain: str, display_name: str | None
 
 
 class Database:
-    """One connection for the worker's life, SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+    """SQLite: one aiosqlite connection for the worker's life (it queues the queries); PostgreSQL: an
+    asyncpg pool of up to 10 connections."""
 
     def __init__(self, target: str, schema: str) -> None:
         self.target, self.schema = target, schema
@@ -114,8 +116,10 @@ class Database:
             import asyncpg
 
             settings = {"search_path": self.schema} if self.schema else {}
-            self.connection = await asyncpg.connect(self.target.replace("postgresql+asyncpg://", "postgresql://"),
-                                                    server_settings=settings)
+            # A pool as large as fediart's (store/db.py: pool_size=10): an asyncpg connection runs one
+            # query at a time, and the requests in flight would otherwise fail on it.
+            self.connection = await asyncpg.create_pool(self.target.replace("postgresql+asyncpg://", "postgresql://"),
+                                                        min_size=1, max_size=10, server_settings=settings)
         else:
             import aiosqlite
 
