@@ -1,4 +1,5 @@
-"""A small per-process cache of rendered documents (bytes + headers), so hot GETs skip the database.
+"""A small per-process cache of rendered documents (bytes + headers), so hot GETs skip the database,
+and of a few facts derived from an artist's rows that every viewer sees alike (their counts).
 
 Entries live for a few seconds (config `[server] document_cache_seconds`) and are dropped at once
 when this process changes the account; on PostgreSQL every forget is also passed to `notify`, which
@@ -11,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fediart.coherence import Message, Kind
 
@@ -29,7 +31,15 @@ class DocumentCache:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self.notify = notify  # other processes are told of each forget (Broadcaster.send)
-        self._entries: dict[tuple, tuple[float, Rendered]] = {}
+        self._entries: dict[tuple, tuple[float, Any]] = {}
+
+    def recall(self, key: tuple) -> Any:
+        """A fact kept with remember(), or None; the key names the artist, so forgetting them drops it."""
+        return self.get(key)
+
+    def remember(self, key: tuple, value: Any) -> Any:
+        """Keep a fact under the documents' rules (the TTL, forget_account); returns it."""
+        return self.put(key, value)
 
     def get(self, key: tuple) -> Rendered | None:
         entry = self._entries.get(key)

@@ -65,6 +65,13 @@ async def _blocked(session: AsyncSession, services: Services, account: Account, 
     return (await session.exec(theirs)).first() is not None
 
 
+def _counts_changed(services: Services, account: Account, actor: Actor) -> None:
+    # Following and followers counts are kept with the artists' documents (api/account_entities.py).
+    services.cache.forget_account(account.username)
+    if actor.local:
+        services.cache.forget_account(actor.username)
+
+
 async def follow(services: Services, account: Account, actor: Actor) -> tuple[Following, FollowOutcome]:
     """Follow `actor` as `account`; idempotent: a pending remote request is re-sent, not duplicated."""
     _no_self(account, actor, actor.uri)
@@ -117,6 +124,7 @@ async def _follow_local(services: Services, account: Account, actor: Actor) -> t
         notify(session, target.id, kind, me, follow_uri)
         await session.commit()
         await session.refresh(following)
+    _counts_changed(services, account, actor)
     return following, FollowOutcome.SENT if state == FollowState.PENDING else FollowOutcome.FOLLOWING
 
 
@@ -128,6 +136,7 @@ async def unfollow(services: Services, account: Account, actor: Actor) -> bool:
             return False
         await _sever(session, services, account, actor, following)
         await session.commit()
+    _counts_changed(services, account, actor)
     services.wake_worker()
     return True
 
@@ -172,6 +181,7 @@ async def approve(services: Services, account: Account, actor: Actor) -> tuple[F
             await send_accept(session, services, account, actor, follow_doc)
         await session.commit()
         await session.refresh(follower)
+    _counts_changed(services, account, actor)
     services.wake_worker()
     return follower, True
 
@@ -183,6 +193,7 @@ async def reject(services: Services, account: Account, actor: Actor) -> Follower
     async with services.sessions() as session:
         await _remove_follower(session, services, account, actor, follower)
         await session.commit()
+    _counts_changed(services, account, actor)
     services.wake_worker()
     return follower
 

@@ -176,16 +176,22 @@ def _home_statement(page: Page, hide_ai: bool = False) -> Any:
                                                 Following.state == FollowState.ACCEPTED)
     restricted = select(ActorRestriction.actor_id).where(
         ActorRestriction.account_id == account, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
-    posts = select(Post).where(
-        visible_posts(me), or_(Post.account_id == account, Post.account_id.in_(_accounts_of(followed))),
-        Post.account_id.not_in(_accounts_of(restricted)))
+    # The artist's own posts and followed local artists' posts are two parts, not one OR: a single
+    # account's posts come off its index already in id order, so that part stops after a page of rows
+    # instead of reading and sorting all of them. Followed artists' posts are reached from the follows
+    # (a join, not an IN): following nobody here then reads nothing, rather than every post to find none.
+    own = select(Post).where(Post.account_id == account, Post.deleted_at.is_(None))
+    posts = (select(Post).join(Actor, Actor.account_id == Post.account_id).join(Following, Following.actor_id == Actor.id)
+             .where(Following.account_id == account, Following.state == FollowState.ACCEPTED,
+                    Post.account_id != account, visible_posts(me), Post.account_id.not_in(_accounts_of(restricted))))
     remotes = select(RemotePost).where(visible_remote_posts(me), RemotePost.actor_id.in_(followed),
                                        RemotePost.actor_id.not_in(restricted))
     if hide_ai:
-        posts, remotes = posts.where(_without_ai_posts()), remotes.where(_without_ai_remote_posts())
+        own, posts = own.where(_without_ai_posts()), posts.where(_without_ai_posts())
+        remotes = remotes.where(_without_ai_remote_posts())
     boosters = (or_(Interaction.actor_id.in_(followed), Interaction.actor_id == me.id)
                 & Interaction.actor_id.not_in(restricted))
-    found = _merge_statement(page, [(Post, posts), (RemotePost, remotes),
+    found = _merge_statement(page, [(Post, own), (Post, posts), (RemotePost, remotes),
                                     *_boost_queries(me, restricted, boosters, hide_ai=hide_ai)],
                              _bound_cursor(page))
     _home_statements[shape] = found

@@ -36,6 +36,9 @@ def _midnight(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+COUNTS = "account-counts"  # document-cache key: (COUNTS, username)
+
+
 @dataclass
 class AccountCounts:
     statuses: int = 0
@@ -57,12 +60,23 @@ _COUNTS = union_all(
     .group_by(Following.account_id))
 
 
-async def _local_counts(session: AsyncSession, account_ids: list[int]) -> dict[int, AccountCounts]:
-    """Statuses, followers and following of local accounts: one query (three grouped parts, tagged)."""
+async def _local_counts(services: Any, session: AsyncSession, accounts: list[Account]) -> dict[int, AccountCounts]:
+    """Statuses, followers and following of local accounts: one query (three grouped parts, tagged) for
+    those not remembered. Counting an artist's posts reads all of them, and the same artist is on every
+    page of their timeline, so the counts are kept in the document cache: forgotten with the artist's
+    documents (a post published, edited or deleted here), otherwise for [server] document_cache_seconds,
+    the staleness their actor document's counts already have."""
     counts: dict[int, AccountCounts] = defaultdict(AccountCounts)
-    if not account_ids:
+    missing = []
+    for account in accounts:
+        known = services.cache.recall((COUNTS, account.username))
+        if known is None:
+            missing.append(account)
+        else:
+            counts[account.id] = known
+    if not missing:
         return counts
-    for part, account_id, number, last in (await session.exec(_COUNTS, params={"ids": account_ids})).all():
+    for part, account_id, number, last in (await session.exec(_COUNTS, params={"ids": [a.id for a in missing]})).all():
         if part == "s":
             counts[account_id].statuses = number
             counts[account_id].last_status_at = last
@@ -70,6 +84,8 @@ async def _local_counts(session: AsyncSession, account_ids: list[int]) -> dict[i
             counts[account_id].followers = number
         else:
             counts[account_id].following = number
+    for account in missing:
+        services.cache.remember((COUNTS, account.username), counts[account.id])
     return counts
 
 
@@ -151,7 +167,7 @@ async def accounts_to_api(services: Any, session: AsyncSession, actors: Sequence
     unknown = [i for i in local_ids if i not in accounts]
     if unknown:
         accounts.update({a.id: a for a in (await session.exec(_ACCOUNTS, params={"ids": unknown})).all()})
-    counts = await _local_counts(session, local_ids)
+    counts = await _local_counts(services, session, [accounts[i] for i in dict.fromkeys(local_ids) if i in accounts])
     base = services.config.base_url
     found = []
     for actor in actors:
