@@ -12,7 +12,8 @@ is sent and nobody listens; the TTLs alone bound staleness there.
 
 What each process keeps for itself, and how it stays true:
 - DocumentCache (cache.py): rendered actor, post, collection, WebFinger and gallery documents;
-  forgotten everywhere by message, with `[server] document_cache_seconds` as the backstop.
+  forgotten everywhere by message (an artist's all at once, or one post's page when it gets a like,
+  a boost or a reply), with `[server] document_cache_seconds` as the backstop.
 - DomainPolicy (policy/domains.py): the domain blocks and allows; forgotten everywhere by message
   (reread within 5 s at worst if a message is lost).
 - CrawlerList (licence/crawlers.py): the AI crawler tokens; forgotten everywhere by message.
@@ -57,6 +58,7 @@ class Kind(StrEnum):
     """What a message tells other processes: what to forget, or a streaming event to pass on."""
 
     ACCOUNT = "account"  # one artist's rendered documents (value: the username)
+    POST_PAGE = "post_page"  # one post's public page (value: the post id)
     DOCUMENTS = "documents"  # every rendered document
     POLICY = "policy"  # the domain blocks and allows
     CRAWLERS = "crawlers"  # the AI crawler list
@@ -73,6 +75,10 @@ class Message:
     @classmethod
     def account(cls, username: str) -> Message:
         return cls(Kind.ACCOUNT, username)
+
+    @classmethod
+    def post_page(cls, post_id: int) -> Message:
+        return cls(Kind.POST_PAGE, str(post_id))
 
     @classmethod
     def remote_actor(cls, uri: str) -> Message:
