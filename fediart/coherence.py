@@ -39,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import asyncpg
 import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -218,6 +217,9 @@ class Listener:
         attempt = 0
         first = True
         while not stop.is_set():
+            # Imported here: only PostgreSQL listens, and a SQLite process need not hold asyncpg (~3 MiB).
+            import asyncpg
+
             try:
                 conn = await asyncpg.connect(self.dsn, timeout=10)
             except Exception as exc:  # unreachable, refused, misconfigured: keep trying, slower and slower
