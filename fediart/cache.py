@@ -2,9 +2,10 @@
 and of a few facts derived from an artist's rows that every viewer sees alike (their counts).
 
 Entries live for a few seconds (config `[server] document_cache_seconds`) and are dropped at once
-when this process changes the account; on PostgreSQL every forget is also passed to `notify`, which
-tells the other processes (coherence.py) to drop theirs. On SQLite the TTL bounds what the CLI's
-changes take to show, which is the staleness a peer's own actor cache has anyway.
+when this process changes the account, or (for a post's public page, which shows its likes, boosts
+and replies) when someone likes, boosts or replies to the post; on PostgreSQL every forget is also
+passed to `notify`, which tells the other processes (coherence.py) to drop theirs. On SQLite the TTL
+bounds what the CLI's changes take to show, which is the staleness a peer's own actor cache has anyway.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
 
 from fediart.coherence import Message, Kind
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+POST_PAGE = "post-page"  # first part of the key of a post's public page: (POST_PAGE, username, post id)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,19 @@ class DocumentCache:
         if self.notify is not None:
             self.notify(Message.account(username))
 
+    def forget_post_page(self, post_id: int, *, after: AsyncSession | None = None) -> None:
+        """Drop a post's public page here and in every other process; with `after`, once that session
+        commits (a page rendered before the commit would show the old counts again until it expires)."""
+        if after is None:
+            self.drop_post_page(post_id)
+            if self.notify is not None:
+                self.notify(Message.post_page(post_id))
+            return
+        # A rollback leaves the listener on the (short-lived) session: a later commit there forgets a
+        # page that did not change, which costs one rendering and is never wrong.
+        event.listen(after.sync_session, "after_commit", lambda _session: self.forget_post_page(post_id),
+                     once=True)
+
     def clear(self) -> None:
         """Drop every document here and in every other process."""
         self.drop_all()
@@ -74,6 +95,11 @@ class DocumentCache:
     def drop_account(self, username: str) -> None:
         """Drop an artist's documents in this process only (what another process's message asks)."""
         for key in [k for k in self._entries if username in k]:
+            del self._entries[key]
+
+    def drop_post_page(self, post_id: int) -> None:
+        """Drop a post's public page in this process only, under whichever username it was asked for."""
+        for key in [k for k in self._entries if k[0] == POST_PAGE and k[2] == post_id]:
             del self._entries[key]
 
     def drop_all(self) -> None:

@@ -12,7 +12,8 @@ is sent and nobody listens; the TTLs alone bound staleness there.
 
 What each process keeps for itself, and how it stays true:
 - DocumentCache (cache.py): rendered actor, post, collection, WebFinger and gallery documents;
-  forgotten everywhere by message, with `[server] document_cache_seconds` as the backstop.
+  forgotten everywhere by message (an artist's all at once, or one post's page when it gets a like,
+  a boost or a reply), with `[server] document_cache_seconds` as the backstop.
 - DomainPolicy (policy/domains.py): the domain blocks and allows; forgotten everywhere by message
   (reread within 5 s at worst if a message is lost).
 - CrawlerList (licence/crawlers.py): the AI crawler tokens; forgotten everywhere by message.
@@ -38,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import asyncpg
 import orjson
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -57,6 +57,7 @@ class Kind(StrEnum):
     """What a message tells other processes: what to forget, or a streaming event to pass on."""
 
     ACCOUNT = "account"  # one artist's rendered documents (value: the username)
+    POST_PAGE = "post_page"  # one post's public page (value: the post id)
     DOCUMENTS = "documents"  # every rendered document
     POLICY = "policy"  # the domain blocks and allows
     CRAWLERS = "crawlers"  # the AI crawler list
@@ -73,6 +74,10 @@ class Message:
     @classmethod
     def account(cls, username: str) -> Message:
         return cls(Kind.ACCOUNT, username)
+
+    @classmethod
+    def post_page(cls, post_id: int) -> Message:
+        return cls(Kind.POST_PAGE, str(post_id))
 
     @classmethod
     def remote_actor(cls, uri: str) -> Message:
@@ -212,6 +217,9 @@ class Listener:
         attempt = 0
         first = True
         while not stop.is_set():
+            # Imported here: only PostgreSQL listens, and a SQLite process need not hold asyncpg (~3 MiB).
+            import asyncpg
+
             try:
                 conn = await asyncpg.connect(self.dsn, timeout=10)
             except Exception as exc:  # unreachable, refused, misconfigured: keep trying, slower and slower

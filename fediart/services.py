@@ -12,11 +12,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -44,6 +45,9 @@ from fediart.store.tables import Account
 from fediart.streaming.hub import Event, Hub
 from fediart.urls import Urls
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 
 log = logging.getLogger("fediart")
 
@@ -57,7 +61,6 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cache: DocumentCache
-    templates: Environment
     site_licence: Licence
     storage: Storage  # where media files live ([storage] backend)
     writes: WriteTurns = field(default_factory=lambda: WriteTurns(False))  # hot writes' turns (SQLite)
@@ -74,6 +77,12 @@ class Services:
     broadcaster: Broadcaster | None = None  # tells other processes what to forget or stream (PostgreSQL only)
     listener: Listener | None = None  # applies other processes' messages here (long-running processes only)
     _listening: asyncio.Task | None = None
+
+    @cached_property
+    def templates(self) -> Environment:
+        """The page templates, made when the first page is rendered: a process that only federates (or
+        sits idle) never loads jinja2."""
+        return make_templates()
     _stop_listening: asyncio.Event | None = None
 
     def wake_worker(self) -> None:
@@ -158,6 +167,7 @@ def _stream(services: Services, wire: str) -> None:
 # What each kind of message does in this process.
 _ON_MESSAGE = {
     Kind.ACCOUNT: lambda services, username: services.cache.drop_account(username),
+    Kind.POST_PAGE: lambda services, post_id: services.cache.drop_post_page(int(post_id)),
     Kind.DOCUMENTS: lambda services, _value: services.cache.drop_all(),
     Kind.POLICY: lambda services, _value: services.policy.drop(),
     Kind.CRAWLERS: lambda services, _value: crawler_list(services.sessions).drop(),
@@ -168,6 +178,8 @@ _ON_MESSAGE = {
 
 
 def make_templates() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     from fediart.web.safety import FILTERS
 
     env = Environment(
@@ -203,7 +215,6 @@ def build_services(config: Config, engine: AsyncEngine | None = None) -> Service
         sessions=sessions,
         cache=DocumentCache(config.server.document_cache_seconds,
                             notify=broadcaster.send if broadcaster is not None else None),
-        templates=make_templates(),
         site_licence=instance_licence(config, urls),
         storage=storage,
         writes=WriteTurns(engine.dialect.name == "sqlite"),

@@ -1,5 +1,6 @@
 """A real S3 protocol server on loopback for tests (moto's server mode), a bucket per test, and a proxy
-that refuses one chosen upload, to see what a failure half-way through leaves behind."""
+that records what fediart asks the bucket and can refuse one chosen upload, to see what a failure
+half-way through leaves behind."""
 
 from __future__ import annotations
 
@@ -66,12 +67,14 @@ def objects(endpoint: str, bucket: str) -> dict[str, dict]:
 
 
 class RefusingProxy:
-    """Forwards to the S3 server, but answers the `refuse_put`-th object upload with 403 AccessDenied."""
+    """Forwards to the S3 server, recording each request as (method, path, Range header) in `seen`, but
+    answers the `refuse_put`-th object upload with 403 AccessDenied (none when 0)."""
 
-    def __init__(self, upstream: str, refuse_put: int) -> None:
+    def __init__(self, upstream: str, refuse_put: int = 0) -> None:
         self.upstream = upstream.removeprefix("http://")
         self.refuse_put = refuse_put
         self.puts = 0
+        self.seen: list[tuple[str, str, str | None]] = []
         self.lock = threading.Lock()
         proxy = self
 
@@ -81,6 +84,8 @@ class RefusingProxy:
 
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with proxy.lock:
+                    proxy.seen.append((self.command, self.path, self.headers.get("Range")))
                 if self.command == "PUT" and self.path.count("/") >= 2:  # an object, not a bucket
                     with proxy.lock:
                         proxy.puts += 1
@@ -101,7 +106,9 @@ class RefusingProxy:
                 for name, value in response.getheaders():
                     if name.lower() not in ("transfer-encoding", "connection", "content-length"):
                         self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
+                # A HEAD has no body, but its Content-Length is the object's size: pass that on.
+                length = response.getheader("Content-Length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", length or str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)

@@ -6,23 +6,27 @@ The multi-process version (real `serve` and `worker` processes) is tests/federat
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import httpx
 import pytest
 from fakes import signed_get
-from helpers import AP_ACCEPT, BACKEND, make_config
+from helpers import AP_ACCEPT, BACKEND, BROWSER_ACCEPT, make_config
 from instance import eventually
+from posting import publish
 from sqlalchemy import text
 
 from fediart import cli
 from fediart.actions.domain_blocks import BlockOptions, add_block
+from fediart.actions.interactions import interact
 from fediart.actions.profile import ProfileChanges, update_profile
 from fediart.app import create_app
 from fediart.coherence import MAX_PAYLOAD, Kind, Message, channel_for, decode, encode, listen_dsn
 from fediart.licence.crawlers import crawler_list, replace_crawlers
 from fediart.services import build_services
 from fediart.store.accounts import get_account
+from fediart.store.states import InteractionKind
 from fediart.streaming.hub import Event, EventKind, Source
 
 LONG = 300.0
@@ -57,6 +61,7 @@ async def _name(client, network) -> str:
 
 def test_a_message_survives_encoding_and_an_oversized_one_becomes_everything():
     assert decode(encode("me", Message.account("ana"))) == ("me", Message(Kind.ACCOUNT, "ana"))
+    assert decode(encode("me", Message.post_page(42))) == ("me", Message(Kind.POST_PAGE, "42"))
     assert decode(encode("me", Message.remote_actor("https://x.example/" + "a" * MAX_PAYLOAD))) == \
         ("me", Message(Kind.EVERYTHING))
     for junk in ("not json", '{"o": "x", "k": "nonsense"}', "[]", '{"k": "policy"}'):
@@ -99,6 +104,28 @@ async def test_a_profile_change_in_one_process_shows_in_the_other_at_once(client
     assert time.monotonic() - started < 1.0
     assert other_services.listener.received >= 1
     assert services.listener.received == 0  # a process skips its own messages
+
+
+@on_postgres
+async def test_a_like_in_one_process_shows_on_the_post_page_of_the_other_at_once(client, services, other, make_artist):
+    other_services, other_client = other
+    await make_artist("ana")
+    zoe = await make_artist("zoe")
+    post = await publish(services, text="Heron")
+
+    async def likes(http) -> str:
+        html = (await http.get(f"/@ana/{post.id}", headers={"Accept": BROWSER_ACCEPT})).text
+        return re.search(r'<span class="count-likes">([^<]*)</span>', html).group(1)
+
+    assert await likes(client) == "0 likes" and await likes(other_client) == "0 likes"  # both cached
+    received = other_services.listener.received
+    await interact(services, zoe, InteractionKind.LIKE, post.id)
+
+    async def counted() -> bool:
+        return await likes(other_client) == "1 like"
+
+    await eventually(counted, timeout=10, interval=0.02, what="the other process to count the like")
+    assert other_services.listener.received > received
 
 
 @on_postgres

@@ -111,6 +111,8 @@ async def interact(services: Services, account: Account, kind: InteractionKind,
             activity = announce_activity(services, account, object_uri, author_uri, activity_id)
         row = Interaction(kind=kind, activity_uri=activity_id, actor_id=me.id, **_target(post))
         session.add(row)
+        if isinstance(post, Post):
+            services.cache.forget_post_page(post.id, after=session)  # the page counts them
         # Stored even with no inbox to deliver to: the Undo embeds the activity exactly as it was.
         await enqueue(session, account, activity, await _inboxes(session, account, kind, author))
         if isinstance(post, Post) and post.account_id != account.id:
@@ -154,6 +156,8 @@ async def take_back(services: Services, account: Account, kind: InteractionKind,
         await session.exec(delete(Notification).where(Notification.activity_uri == existing.activity_uri,
                                                       Notification.actor_id == me.id))
         await session.delete(existing)
+        if isinstance(post, Post):
+            services.cache.forget_post_page(post.id, after=session)
         await session.commit()
     services.wake_worker()
     if kind == InteractionKind.BOOST:

@@ -68,6 +68,7 @@ async def _interaction(services: Services, activity: dict[str, Any], item: Inbox
             return  # one like (or boost) per actor and post, as Mastodon counts them
         session.add(row := Interaction(kind=kind, activity_uri=item.activity_uri, post_id=post.id,
                                        actor_id=remote.id))
+        services.cache.forget_post_page(post.id, after=session)  # the page counts them
         notify(session, post.account_id, kind, remote, item.activity_uri, post_id=post.id)
         await session.commit()
     if kind == InteractionKind.BOOST:

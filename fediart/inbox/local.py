@@ -67,6 +67,13 @@ async def local_account(session: AsyncSession, services: Services, url: str | No
     return account if account is not None and account.kind == "person" else None
 
 
+def local_post_id(services: Services, url: str | None) -> int | None:
+    """The id in one of our post URLs (whether or not such a post exists); None for any other URL."""
+    path = _local_path(services, url) if url else None
+    match = _POST_PATH.match(path) if path else None
+    return int(match.group(2)) if match else None
+
+
 async def local_post(session: AsyncSession, services: Services, url: str | None) -> Post | None:
     """The live post this URL names (author in the URL must match); None if not ours or deleted."""
     path = _local_path(services, url) if url else None

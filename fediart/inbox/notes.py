@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.activitypub.fetch import fetch_document
 from fediart.activitypub.hosts import host_of, same_origin
-from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, notify, parse_time,
-                                 type_of)
+from fediart.inbox.local import (hosts_allowed, id_of, ids_of, local_account, local_post, local_post_id, notify,
+                                 parse_time, type_of)
 from fediart.policy.media import without_rejected_media
 from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, visibility_of  # noqa: F401 (fit_html: tests)
 from fediart.services import Services
@@ -184,6 +184,7 @@ async def on_create(services: Services, activity: dict[str, Any], item: InboxIte
             notify(session, replied.account_id, "reply", remote, item.activity_uri, post_id=replied.id,
                    remote_post_id=post.id)
             notified.add(replied.account_id)
+            services.cache.forget_post_page(replied.id, after=session)  # the page lists its replies
         for account in mentioned:
             if account.id not in notified:  # a reply that also mentions its addressee is one notification
                 notify(session, account.id, "mention", remote, item.activity_uri, remote_post_id=post.id)
@@ -222,5 +223,8 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
         await add_mentions(session, services, post, note)
         post.updated = parse_time(note.get("updated")) or utcnow()
         session.add(post)
+        replied = local_post_id(services, post.in_reply_to)
+        if replied is not None:
+            services.cache.forget_post_page(replied, after=session)  # the page shows the reply's words
         await session.commit()
     services.events.publish(Event.edited(post))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import delete, select, update
 
 from fediart.activitypub.hosts import same_origin
-from fediart.inbox.local import actor_row, id_of
+from fediart.inbox.local import actor_row, id_of, local_post_id
 from fediart.services import Services
 from fediart.store.fit import stored_uri
 from fediart.store.states import InteractionKind
@@ -45,6 +45,9 @@ async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
             if post.deleted_at is None:
                 _erase(post)
                 session.add(post)
+                replied = local_post_id(services, post.in_reply_to)
+                if replied is not None:
+                    services.cache.forget_post_page(replied, after=session)  # the reply leaves its page
                 # Boosts of it go too: a timeline would show an empty wrapper.
                 await session.exec(delete(Interaction).where(Interaction.remote_post_id == post.id,
                                                              Interaction.kind == InteractionKind.BOOST))
@@ -67,6 +70,13 @@ async def _actor_deleted(services: Services, uri: str) -> None:
         actor = await actor_row(session, uri)
         if actor is None:
             return
+        # The pages of our posts it liked, boosted or replied to change with it.
+        liked = await session.exec(select(Interaction.post_id).where(Interaction.actor_id == actor.id,
+                                                                     Interaction.post_id.is_not(None)))
+        replies = await session.exec(select(RemotePost.in_reply_to).where(RemotePost.actor_id == actor.id,
+                                                                          RemotePost.deleted_at.is_(None)))
+        for post_id in {*liked.all(), *(local_post_id(services, url) for url in replies.all())} - {None}:
+            services.cache.forget_post_page(post_id, after=session)
         await session.exec(delete(Follower).where(Follower.actor_id == actor.id))
         await session.exec(delete(Following).where(Following.actor_id == actor.id))
         await session.exec(delete(Interaction).where(Interaction.actor_id == actor.id))

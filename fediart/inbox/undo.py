@@ -100,6 +100,8 @@ async def _undo_interaction(session, services: Services, obj: Any, undone_id: st
     await session.exec(delete(Notification).where(Notification.activity_uri == found.activity_uri,
                                                    Notification.actor_id == actor.id))
     await session.delete(found)
+    if found.post_id is not None:
+        services.cache.forget_post_page(found.post_id, after=session)  # the page counts them
     return True
 
 

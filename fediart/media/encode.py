@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, PngImagePlugin
+from typing import TYPE_CHECKING
 
 from fediart.media.gif import GifFormatError, gif_with_xmp, gif_xmp
+
+# Pillow is imported by the functions that use it, on the first image encoded or read: the constants
+# here are needed by every serving process, Pillow only by one that handles images.
+if TYPE_CHECKING:
+    from PIL import Image, PngImagePlugin
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -50,6 +55,8 @@ def _save(image: Image.Image, fmt: str, **options: object) -> bytes:
 
 
 def _png_info(packet: bytes) -> PngImagePlugin.PngInfo:
+    from PIL import PngImagePlugin
+
     info = PngImagePlugin.PngInfo()
     info.add_itxt(_PNG_XMP_KEY, packet.decode("utf-8"))
     return info
@@ -150,6 +157,8 @@ def embedded_xmp(data: bytes) -> bytes | None:
             return gif_xmp(data)
         except GifFormatError:
             return None
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as image:
             xmp = image.info.get("xmp")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blurhash._functions import ffi as _blurhash_ffi, lib as _blurhash_lib
-from PIL import Image, ImageOps, JpegImagePlugin
+from typing import TYPE_CHECKING
 
 from fediart.licence.model import Licence
 from fediart.licence.xmp import xmp_packet
@@ -28,6 +27,11 @@ from fediart.media.encode import (
     webp_is_lossless,
 )
 from fediart.media.validate import MediaError, Upload, open_upload
+
+# Pillow and blurhash are imported by the functions that use them, on the first image processed: a
+# serving process that receives no upload never holds them (they are imported here only for types).
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_BYTES = 16 * 2**20
 MAX_PIXELS = 40_000_000
@@ -72,6 +76,9 @@ class ProcessedImage:
 
 
 def _blurhash(image: Image.Image) -> str:
+    from blurhash._functions import ffi as _blurhash_ffi, lib as _blurhash_lib
+    from PIL import Image
+
     small = image.copy()
     small.thumbnail((_BLURHASH_SOURCE, _BLURHASH_SOURCE), Image.Resampling.BILINEAR)
     rgb = small.convert("RGB")
@@ -92,6 +99,8 @@ def _blurhash(image: Image.Image) -> str:
 
 def _same_colour_space(source_mode: str, target_mode: str) -> bool:
     """Whether an ICC profile made for `source_mode` pixels still describes `target_mode` ones."""
+    from PIL import Image
+
     if source_mode == "CMYK":
         return target_mode == "CMYK"
     return Image.getmodebase(source_mode) == Image.getmodebase(target_mode)
@@ -103,6 +112,8 @@ def _make_upright_and_bare(image: Image.Image) -> None:
     In place because a copy would double peak memory. Transparency stays: for palette and RGB
     PNGs it lives in `info`, and the thumbnail needs it to become an alpha channel.
     """
+    from PIL import ImageOps
+
     # The orientation tag goes with the rest of EXIF, so it must be applied to the pixels first
     # or portrait photos would be served lying on their side.
     ImageOps.exif_transpose(image, in_place=True)
@@ -111,6 +122,8 @@ def _make_upright_and_bare(image: Image.Image) -> None:
 
 
 def _jpeg_subsampling(image: Image.Image) -> int:
+    from PIL import JpegImagePlugin
+
     # Keep the upload's chroma subsampling: artwork exported at 4:4:4 keeps crisp colour edges.
     sampling = JpegImagePlugin.get_sampling(image)
     return 2 if sampling == -1 else sampling  # 2 = 4:2:0 when the source does not say
@@ -162,6 +175,8 @@ def rendition_size(width: int, height: int, box: int) -> tuple[int, int]:
 
 
 def _thumbnail(frame: Image.Image, size: int) -> Image.Image:
+    from PIL import Image
+
     if frame.mode.startswith("I"):
         # 16-bit greyscale PNG: scale to 8 bits, where a plain convert() would clip to white.
         frame = frame.convert("I").point(lambda value: value * (1 / 256))

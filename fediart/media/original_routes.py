@@ -24,7 +24,7 @@ from fediart.licence.headers import http_headers
 from fediart.media.object_headers import ORIGINAL_CACHING
 from fediart.media.original_access import effective_access, may_fetch
 from fediart.media.routes import FILE_RE
-from fediart.media.serve import stored_response
+from fediart.media.serve import open_stored, stored_response
 from fediart.media.store import ORIGINALS
 from fediart.media.throttle import throttled
 from fediart.services import Services, services_of
@@ -35,10 +35,10 @@ from fediart.store.tables import Account, Media, Post
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
-async def serve_original(services: Services, account: Account, media: Media, post: Post | None, *,
-                         public: bool) -> Response:
+async def serve_original(services: Services, request: Request, account: Account, media: Media,
+                         post: Post | None, *, public: bool) -> Response:
     """The original file with its post's licence headers; cached by nobody but the browser unless public."""
-    opened = await services.storage.open_async(media.original_file)
+    opened = await open_stored(services.storage, media.original_file, request)
     if opened is None:
         return _not_found()
     extension = media.original_file.rpartition(".")[2]
@@ -54,7 +54,7 @@ async def serve_original(services: Services, account: Account, media: Media, pos
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    return stored_response(opened, kind, headers, media.original_file.rpartition("/")[2])
+    return stored_response(request, opened, kind, headers, media.original_file.rpartition("/")[2])
 
 
 def _not_found(message: str = "no such file") -> Response:
@@ -95,7 +95,7 @@ async def original_file(request: Request) -> Response:
     if not await may_fetch(services, request, account, post):
         return _not_found()
     public = effective_access(account, post) == OriginalAccess.EVERYONE
-    return await serve_original(services, account, media, post, public=public)
+    return await serve_original(services, request, account, media, post, public=public)
 
 
 async def download(request: Request) -> Response:
@@ -113,7 +113,7 @@ async def download(request: Request) -> Response:
     if found is None:
         return _not_found("no such link")
     account, post = found
-    return await serve_original(services, account, media, post, public=False)
+    return await serve_original(services, request, account, media, post, public=False)
 
 
 routes = [

@@ -4,7 +4,8 @@ Receivers cache and re-serve these files, so the licence headers on the file its
 The path is checked against a strict pattern and the file must be one the database knows
 (an attachment, its display rendition or thumbnail, an avatar or header): a deleted post's files stop
 being served at once, and nothing outside the media storage can be named. The bytes come from the
-storage (media/storage.py): a local file is sent as a file, an S3 object streamed, with the same headers.
+storage (media/storage.py), whole or the one range asked for (media/ranges.py), with the same headers
+from a local folder as from a bucket.
 
 A signed file's detached Content Credentials manifest is served at "<file>.c2pa" (application/c2pa)
 under the same rules, and the file announces it: `Link: <…/file.c2pa>; rel="c2pa-manifest"`.
@@ -26,7 +27,7 @@ from fediart.http import error
 from fediart.licence.headers import http_headers
 from fediart.media.encode import EXTENSIONS, MEDIA_TYPES
 from fediart.media.object_headers import RENDITION_CACHING
-from fediart.media.serve import stored_response
+from fediart.media.serve import open_stored, stored_response
 from fediart.media.store import SIDECAR
 from fediart.media.throttle import throttled
 from fediart.services import Services, services_of
@@ -105,7 +106,7 @@ async def media_file(request: Request) -> Response:
     stored = f"{username}/{name}"
     if described.status != 200:
         return error(404, "no such file")
-    opened = await services.storage.open_async(stored)
+    opened = await open_stored(services.storage, stored, request)
     if opened is None:
         return error(404, "no such file")
     media_type, headers = described.media_type, dict(described.headers)
@@ -124,7 +125,7 @@ async def media_file(request: Request) -> Response:
         "Access-Control-Allow-Origin": "*",
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
-    return stored_response(opened, media_type, headers, name)
+    return stored_response(request, opened, media_type, headers, name)
 
 
 routes = [Route("/media/{username}/{file}", media_file)]

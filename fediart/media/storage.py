@@ -3,7 +3,8 @@
 Objects are named by relative paths such as "ana/3f2a….jpg" or "originals/ana/9c1e….png"; the database
 stores only these names, so moving every object to the other backend changes no row. The blocking
 methods (put, get, delete, head, listing) are for worker threads and commands; the server's request
-handlers use the async ones (`open_async`, `exists_async`) to stream a file without blocking the loop.
+handlers use the async ones (`open_async`, `exists_async`) to stream a file, or any span of it (a Range
+request), without blocking the loop.
 
 On S3 each object carries the HTTP headers it should be served with (Content-Type, Cache-Control,
 Content-Disposition as object attributes; the licence headers as user metadata), so a CDN in front of
@@ -14,12 +15,15 @@ from the database when it serves a file, as it does for S3 objects too.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Protocol
 from urllib.parse import quote
+
+import anyio
 
 from fediart.config import Config, ConfigError, StorageConfig
 from fediart.store.states import StorageBackend
@@ -45,11 +49,10 @@ class StoredObject:
 
 @dataclass
 class Opened:
-    """A stored object ready to send: a local file, or a stream of chunks from the bucket."""
+    """A stored object ready to send: its size and validators, and a way to read any span of its bytes."""
 
     size: int
-    path: Path | None = None  # set when the bytes are a file (sent with sendfile and range support)
-    chunks: AsyncIterator[bytes] | None = None
+    read: Callable[[int, int], AsyncIterator[bytes]]  # the bytes [start, end), in chunks
     etag: str = ""
     modified: datetime | None = None
 
@@ -78,8 +81,9 @@ class Storage(Protocol):
     def url(self, name: str) -> str | None:
         """Where the public can fetch the object directly (a CDN), or None: fediart serves it."""
 
-    async def open_async(self, name: str) -> Opened | None:
-        """The object, ready to stream, or None when there is none."""
+    async def open_async(self, name: str, *, prefetch: bool = True) -> Opened | None:
+        """The object, ready to stream, or None when there is none. `prefetch` starts fetching all of it
+        at once where that saves a round trip; False when a part or no bytes at all may be wanted."""
 
     async def exists_async(self, name: str) -> bool:
         """Whether the object exists (without reading it)."""
@@ -164,11 +168,29 @@ class LocalStorage:
     def url(self, name: str) -> str | None:
         return public_url(self.public_base, name)
 
-    async def open_async(self, name: str) -> Opened | None:
+    async def open_async(self, name: str, *, prefetch: bool = True) -> Opened | None:
         path = self.path(name)
-        if not path.is_file():
+        try:
+            info = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        return Opened(size=path.stat().st_size, path=path)
+        if not S_ISREG(info.st_mode):
+            return None
+
+        async def read(start: int, end: int) -> AsyncIterator[bytes]:
+            # anyio reads in a worker thread: a slow disk never stalls the event loop.
+            async with await anyio.open_file(path, "rb") as file:
+                await file.seek(start)
+                while start < end:
+                    chunk = await file.read(min(STREAM_CHUNK, end - start))
+                    if not chunk:
+                        return  # the file was cut short under us: end here rather than ask again forever
+                    start += len(chunk)
+                    yield chunk
+
+        # Names are never reused, so modification time and size identify the bytes well enough.
+        return Opened(size=info.st_size, read=read, etag=f'"{info.st_mtime_ns:x}-{info.st_size:x}"',
+                      modified=datetime.fromtimestamp(int(info.st_mtime), UTC))
 
     async def exists_async(self, name: str) -> bool:
         return self.path(name).is_file()
@@ -265,23 +287,36 @@ class S3Storage:
     def url(self, name: str) -> str | None:
         return public_url(self.public_base, name)
 
-    async def open_async(self, name: str) -> Opened | None:
+    async def open_async(self, name: str, *, prefetch: bool = True) -> Opened | None:
         import obstore
 
+        key = self.key(name)
+        whole = None  # the GET of the whole object, when prefetched: one round trip for the common case
         with _translated(name):
             try:
-                result = await obstore.get_async(self.store, self.key(name))
+                if prefetch:
+                    whole = await obstore.get_async(self.store, key)
+                    meta = whole.meta
+                else:
+                    meta = await obstore.head_async(self.store, key)
             except FileNotFoundError:
                 return None
-        meta = result.meta
+        size = meta["size"]
 
-        async def chunks() -> AsyncIterator[bytes]:
+        async def read(start: int, end: int) -> AsyncIterator[bytes]:
+            nonlocal whole
+            if start >= end:
+                return  # S3 refuses an empty range; there is nothing to fetch anyway
             with _translated(name):
+                if whole is not None and (start, end) == (0, size):
+                    result, whole = whole, None
+                else:
+                    # Only the span travels from the bucket: seeking in a video costs what it shows.
+                    result = await obstore.get_async(self.store, key, options={"range": (start, end)})
                 async for chunk in result.stream(min_chunk_size=STREAM_CHUNK):
                     yield bytes(chunk)
 
-        return Opened(size=meta["size"], chunks=chunks(), etag=meta.get("e_tag") or "",
-                      modified=meta["last_modified"])
+        return Opened(size=size, read=read, etag=meta.get("e_tag") or "", modified=meta["last_modified"])
 
     async def exists_async(self, name: str) -> bool:
         import obstore
@@ -346,8 +381,8 @@ class Licensed:
     def url(self, name: str) -> str | None:
         return self.storage.url(name)
 
-    async def open_async(self, name: str) -> Opened | None:
-        return await self.storage.open_async(name)
+    async def open_async(self, name: str, *, prefetch: bool = True) -> Opened | None:
+        return await self.storage.open_async(name, prefetch=prefetch)
 
     async def exists_async(self, name: str) -> bool:
         return await self.storage.exists_async(name)

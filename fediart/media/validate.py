@@ -11,9 +11,12 @@ import io
 import struct
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile
+from typing import TYPE_CHECKING
 
 from fediart.media.gif import GifFormatError, gif_layout
+
+if TYPE_CHECKING:  # Pillow itself is imported by open_upload, on the first upload
+    from PIL import ImageFile
 
 ACCEPTED = "JPEG, PNG, WebP or GIF"
 
@@ -151,6 +154,8 @@ def _check_pixels(width: int, height: int, frames: int, max_pixels: int) -> None
 
 def open_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> Upload:
     """Check an upload and decode it once; MediaError with a human message if it is refused."""
+    from PIL import Image
+
     if len(data) > max_bytes:
         raise MediaError(f"file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}")
     if not data:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hmac
 import re
 
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-
 S256 = "S256"
 # RFC 7636 §4.1 and §4.2: both are 43 to 128 characters of the URL-safe unreserved set.
 _SHAPE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
@@ -19,4 +17,7 @@ def valid_challenge(challenge: str) -> bool:
 def verifier_matches(challenge: str, verifier: str | None) -> bool:
     if not verifier or not _SHAPE.match(verifier):
         return False
+    # Imported here: authlib's OAuth 2 package (~0.6 MiB) is needed only when an app signs someone in.
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
     return hmac.compare_digest(create_s256_code_challenge(verifier).encode(), challenge.encode())

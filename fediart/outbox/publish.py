@@ -28,6 +28,7 @@ from fediart.activitypub.convert import (
 )
 from fediart.config import LANGUAGE_RE
 from fediart.licence.catalogue import licence_by_key
+from fediart.inbox.local import local_post_id
 from fediart.licence.model import Licence
 from fediart.credentials.renditions import for_account as content_signer_for
 from fediart.media.images import MediaError, process_upload
@@ -127,9 +128,13 @@ def _language(services: Services) -> str:
     return services.config.server.default_language
 
 
-def _finish(services: Services, account: Account) -> None:
-    # Rendered documents (the post, the outbox, the profile's pages) are stale now.
+def _finish(services: Services, account: Account, post: Post) -> None:
+    # Rendered documents (the post, the outbox, the profile's pages) are stale now, and so is the page of
+    # the post this one replies to, when it is ours (it lists its replies), whoever's it is.
     services.cache.forget_account(account.username)
+    replied = local_post_id(services, post.in_reply_to)
+    if replied is not None:
+        services.cache.forget_post_page(replied)
     services.wake_worker()
 
 
@@ -207,7 +212,7 @@ async def create_post(session: AsyncSession, services: Services, account: Accoun
         await session.rollback()
         delete_files(services.storage, saved)
         raise
-    _finish(services, account)
+    _finish(services, account, post)
     return post
 
 
@@ -315,7 +320,7 @@ async def edit_post(session: AsyncSession, services: Services, post_id: int, *, 
         await session.rollback()
         raise
     await asyncio.to_thread(delete_files, services.storage, removed)  # a bucket is a network away
-    _finish(services, account)
+    _finish(services, account, post)
     return post
 
 
@@ -357,5 +362,5 @@ async def delete_post(session: AsyncSession, services: Services, post_id: int, *
     # After the commit: if the commit had failed, the post would still need its files.
     if not keep_media:
         await asyncio.to_thread(delete_files, services.storage, media)
-    _finish(services, account)
+    _finish(services, account, post)
     return post

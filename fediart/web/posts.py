@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fediart.activitypub.convert import iso, post_licence
-from fediart.cache import Rendered
+from fediart.cache import POST_PAGE, Rendered
 from fediart.credentials.panel import credentials_panel
 from fediart.http import respond
 from fediart.licence.html import schema_org
@@ -130,10 +130,10 @@ async def _render(services: Services, username: str, post_id: int) -> Rendered:
 
 
 async def post_page(request: Request) -> Response:
-    """The HTML page of a post (cached per account, like the Note)."""
+    """The HTML page of a post (cached per account, like the Note, and forgotten on each interaction)."""
     services = services_of(request)
     username, post_id = request.path_params["username"].lower(), request.path_params["status_id"]
-    key = ("post-page", username, post_id)
+    key = (POST_PAGE, username, post_id)
     rendered = services.cache.get(key) or services.cache.put(key, await _render(services, username, post_id))
     return respond(rendered)
 
