@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from fediart.activitypub.hosts import authority_of, host_of, same_origin
 from fediart.activitypub.signed_requests import Refusal, RefusalKind, identify, screen
 from fediart.ops import counters
-from fediart.outbox.hosts import record_success
+from fediart.outbox.hosts import record_successes
 from fediart.services import Services
 from fediart.store.fit import URI_MAX, fit_text, fit_url, stored_uri
 from fediart.store.states import InboxState
@@ -137,21 +137,20 @@ async def store(services: Services, activity: dict[str, Any], body: bytes, actor
     uri = activity_uri(activity, body, actor)
     kind = activity_type(activity) or ""
     host = authority_of(actor)
-    async with services.writes(), services.sessions() as session:
-        if await services.failing_hosts.contains(session, host):
-            await record_success(session, host)  # a server that speaks is available again
-        # Insert without looking first: the unique index finds repeats, one round trip fewer. A Core
-        # insert, not an ORM object: this is the hottest write there is, and building the object and
-        # flushing it cost more than the INSERT. So the row is fitted here, as the ORM hook would.
-        now = utcnow()
-        try:
-            await session.exec(_INSERT, params={
+    # A bare connection, not an ORM session: this is the hottest write there is, and the session's
+    # bookkeeping cost more than the INSERT. So the row is fitted here, as the ORM hook would.
+    now = utcnow()
+    try:
+        async with services.writes(), services.engine.begin() as conn:
+            if await services.failing_hosts.contains(conn, host):
+                await record_successes(conn, [host])  # a server that speaks is available again
+            # Insert without looking first: the unique index finds repeats, one round trip fewer.
+            await conn.execute(_INSERT, {
                 "activity_uri": uri, "activity_type": kind[:64], "actor_uri": fit_text(actor, URI_MAX),
                 "account_id": account_id, "body": body.decode("utf-8", "replace"), "state": InboxState.PENDING,
                 "attempts": 0, "retry_at": now, "claimed_until": None, "last_error": "", "received_at": now})
-            await session.commit()
-        except IntegrityError:
-            return Outcome(202, "already received")
+    except IntegrityError:  # the transaction is rolled back: a repeat clears nothing either
+        return Outcome(202, "already received")
     counters.inbox_accepted(kind)
     services.wake_worker()
     return ACCEPTED

@@ -189,7 +189,7 @@ async def record(services: Services, results: list[Result]) -> None:
                 state="sent", attempts=Delivery.attempts + 1, last_status=status, last_error="", sent_at=now,
                 claimed_until=None))
         succeeded = {r.job.host for r in results if r.state == "sent"}
-        await record_successes(session, succeeded)
+        await record_successes(await session.connection(), succeeded)
         for host in {r.job.host for r in results if r.state == "retry"} - succeeded:
             if await record_failure(session, host, settings.unavailable_after_days):
                 log.warning("%s failed on %d distinct days; skipping it until it speaks again",

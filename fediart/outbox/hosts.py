@@ -6,6 +6,7 @@ import time
 from collections.abc import Collection
 
 from sqlmodel import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.store.tables import UnavailableHost, utcnow
@@ -38,20 +39,11 @@ async def record_failure(session: AsyncSession, host: str, days_needed: int) -> 
     return became
 
 
-async def record_success(session: AsyncSession, host: str) -> None:
-    """Any success (or a signed request from the host) clears its record. The caller commits."""
-    # No autoflush: the inbox calls this with its new row pending, and a duplicate that raced in must
-    # fail at the caller's commit, where it is expected, not here.
-    with session.no_autoflush:
-        row = await session.get(UnavailableHost, host)
-    if row is not None:
-        await session.delete(row)
-
-
-async def record_successes(session: AsyncSession, hosts: Collection[str]) -> None:
-    """record_success for a batch of hosts, in one statement. The caller commits."""
+async def record_successes(conn: AsyncConnection, hosts: Collection[str]) -> None:
+    """Any success (or a signed request from the host) clears its record: one statement for a batch of
+    hosts (a session passes `await session.connection()`). The caller commits."""
     if hosts:
-        await session.exec(delete(UnavailableHost).where(UnavailableHost.host.in_(set(hosts))))
+        await conn.execute(delete(UnavailableHost).where(UnavailableHost.host.in_(set(hosts))))
 
 
 class FailingHosts:
@@ -66,8 +58,8 @@ class FailingHosts:
         self._hosts: set[str] = set()
         self._read_at = float("-inf")
 
-    async def contains(self, session: AsyncSession, host: str) -> bool:
+    async def contains(self, conn: AsyncConnection, host: str) -> bool:
         if time.monotonic() - self._read_at > self.ttl:
-            self._hosts = set((await session.exec(select(UnavailableHost.host))).all())
+            self._hosts = set((await conn.execute(select(UnavailableHost.host))).scalars().all())
             self._read_at = time.monotonic()
         return host in self._hosts

@@ -323,7 +323,7 @@ async def test_inbox_at_a_private_address_is_given_up_without_a_request(services
 
 
 async def test_the_same_activity_arriving_twice_at_once_is_accepted_once(services, network, client, make_artist):
-    # Receiving clears the sender's host record (hosts.record_success) in the same transaction as the
+    # Receiving clears the sender's host record (hosts.record_successes) in the same transaction as the
     # new row; a duplicate racing in must end as "already received", not as a 500.
     ana = await make_artist("ana")
     bob = await add_follower(services, network, ana, "bob")  # known already: this is about the inbox row
