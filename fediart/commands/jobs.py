@@ -52,8 +52,9 @@ async def overview(ctx: CommandContext, args: argparse.Namespace) -> int:
     now = utcnow()
     async with ctx.sessions() as session:
         depths = await collect_depths(session)
-    _table(("KIND", "DUE", "OLDEST DUE", "BY STATE"),
-           [(kind.name, depths[kind.name].due, _ago(depths[kind.name].oldest_due, now),
+    _table(("KIND", "RUNNING", "DUE", "OLDEST DUE", "BY STATE"),
+           [(kind.name, depths[kind.name].running, depths[kind.name].waiting,
+             _ago(depths[kind.name].oldest_waiting, now),
              ", ".join(f"{state} {count:,}" for state, count in depths[kind.name].by_state.items()))
             for kind in KINDS])
     running = await jobs_running(ctx.sessions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -20,7 +20,6 @@ from fediart.jobs.registry import KINDS
 from fediart.services import Services
 from fediart.store.job_tables import Job
 from fediart.store.states import JobKind
-from fediart.store.tables import utcnow
 
 TIMEOUT_SECONDS = 5.0
 
@@ -30,32 +29,42 @@ OWN_GAUGES = {JobKind.DELIVERY: ("deliveries", "Delivery rows"), JobKind.INBOX: 
 
 @dataclass(frozen=True)
 class Depths:
-    """One kind's rows by state, how many pending ones are due now, and since when the oldest has waited."""
+    """One kind's rows by state; how many pending ones are due now, how many of those a worker holds, and
+    since when the oldest that no worker holds has waited."""
 
     by_state: dict[str, int]
     due: int
-    oldest_due: datetime | None = None  # retry_at of the longest-waiting due row
+    running: int = 0  # due rows under a live lease: being worked on
+    oldest_waiting: datetime | None = None  # retry_at of the longest-waiting due row no worker holds
+
+    @property
+    def waiting(self) -> int:
+        return self.due - self.running
 
 
 def _folded(kind: Kind, rows) -> Depths:
     by_state = {state.value: 0 for state in kind.states}  # every state appears, at zero if empty
-    due, oldest = 0, None
-    for state, count, due_count, first in rows:
+    due = running = 0
+    oldest = None
+    for state, count, due_count, leased, first in rows:
         by_state[state] = count
         due += int(due_count or 0)
+        running += int(leased or 0)
         if first is not None and (oldest is None or first < oldest):
             oldest = first
-    return Depths(by_state, due, oldest)
+    return Depths(by_state, due, running, oldest)
 
 
 def _measures(table, now):
     is_due = (table.state == "pending") & (table.retry_at <= now)
-    return (func.count(), func.sum(case((is_due, 1), else_=0)), func.min(case((is_due, table.retry_at))))
+    is_leased = is_due & (table.claimed_until.is_not(None)) & (table.claimed_until >= now)
+    return (func.count(), func.sum(case((is_due, 1), else_=0)), func.sum(case((is_leased, 1), else_=0)),
+            func.min(case((is_due & ~is_leased, table.retry_at))))
 
 
 async def collect_depths(session, kinds: tuple[Kind, ...] = KINDS) -> dict[str, Depths]:
     """Per kind name: its depths. One GROUP BY per own table and one for the whole job table."""
-    now = utcnow()
+    now = datetime.now(UTC)  # to the microsecond, as job times are (store/jobs.py)
     depths: dict[str, Depths] = {}
     for kind in kinds:
         if not kind.on_job_table:
