@@ -15,7 +15,7 @@ from sqlmodel import update
 from fediart.jobs.kind import Kind
 from fediart.jobs.table import TableRunner
 from fediart.store.job_tables import Job
-from fediart.store.jobs import claim_jobs, enqueue
+from fediart.store.jobs import claim_jobs, enqueue, fail, finish
 from fediart.store.states import JobState
 from fediart.store.tables import utcnow
 
@@ -162,3 +162,31 @@ async def _async(value):
 
 async def _all_done(services) -> bool:
     return {job.state for job in await jobs(services)} == {JobState.DONE}
+
+
+async def test_an_outcome_never_overwrites_a_job_another_worker_already_finished(services):
+    [job_id] = await add_jobs(services, "work", 1)
+    async with services.sessions() as session:
+        await claim_jobs(session, "work", 1, lease_seconds=30)
+        await finish(session, job_id)  # the worker that took over after a lease ran out
+        await fail(session, job_id, "TimeoutError: the first worker, late", retry_in=60.0)
+    [job] = await jobs(services, Job.id == job_id)
+    assert (job.state, job.attempts, job.last_error) == (JobState.DONE, 1, "")
+
+
+async def test_a_kind_whose_scheduling_fails_stops_nothing_else(services, caplog):
+    done = []
+
+    async def broken_schedule(services):
+        raise RuntimeError("the scheduler's query failed")
+
+    async def work(services, job, progress):
+        done.append(job.id)
+
+    broken = Kind(name="broken", states=JobState, concurrency=lambda s: 1, max_attempts=lambda s: 1,
+                  backoff=lambda n: 1.0, runner=TableRunner, perform=work, schedule=broken_schedule)
+    ids = await add_jobs(services, "work", 2)
+    async with running_workers(services, kinds=(broken, kind("work", work))):
+        await wait_for(lambda: _async(len(done) == 2))
+    assert sorted(done) == ids
+    assert "scheduling broken jobs failed" in caplog.text
