@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +27,10 @@ class Runner:
         self.lease = settings.lease_seconds
         # Claim when a quarter of the slots are free, not on every finished job: fewer, larger claims.
         self.claim_at = max(1, self.concurrency // 4)
+        self.poll = settings.poll_seconds
+        # After a claim that found nothing, this kind is not asked again before the next poll (or a
+        # wakeup): every ended job wakes the loop, and a claim is a write transaction.
+        self.rest_until = 0.0
         self.running: set[asyncio.Task] = set()
         self.finished: asyncio.Event = asyncio.Event()  # the worker replaces it with its own, shared by all kinds
 
@@ -33,7 +38,11 @@ class Runner:
         return self.concurrency - len(self.running)
 
     def wants_more(self) -> bool:
-        return self.free() >= self.claim_at
+        return self.free() >= self.claim_at and time.monotonic() >= self.rest_until
+
+    def wake(self) -> None:
+        """New work was announced: ask at the next round, rested or not."""
+        self.rest_until = 0.0
 
     async def fill(self) -> int:
         """Claim as many due jobs as there are free slots and start them; returns how many were claimed."""
@@ -41,9 +50,11 @@ class Runner:
             return 0
         try:
             started = await self.claim(self.free())
-        except Exception:  # a database hiccup must not kill the worker; try again next round
+        except Exception:  # a database hiccup must not kill the worker; try again at the next poll
             log.exception("claiming %s jobs failed", self.kind.name)
-            return 0
+            started = []
+        if not started:
+            self.rest_until = time.monotonic() + self.poll
         for job in started:
             self._start(job)
         return len(started)
