@@ -55,7 +55,9 @@ class Worker:
                 for runner in self.runners:
                     claimed += await runner.fill()
                 if claimed == 0 or not any(runner.wants_more() for runner in self.runners):
-                    await self._idle(stop, wakeup)
+                    if await self._idle(stop, wakeup):
+                        for runner in self.runners:
+                            runner.wake()
         finally:
             self.services.worker_wakeup = None
             await asyncio.gather(*(runner.drain(DRAIN_SECONDS) for runner in self.runners))
@@ -75,8 +77,9 @@ class Worker:
             except Exception:  # tried again at the next interval; scheduling must never stop the work itself
                 log.exception("scheduling %s jobs failed", kind.name)
 
-    async def _idle(self, stop: asyncio.Event, wakeup: asyncio.Event) -> None:
-        """Sleep until new work is announced, a job ends, the poll interval passes, or stop."""
+    async def _idle(self, stop: asyncio.Event, wakeup: asyncio.Event) -> bool:
+        """Sleep until new work is announced, a job ends, the poll interval passes, or stop; True if
+        new work was announced."""
         self.finished.clear()
         waiters = [asyncio.create_task(e.wait()) for e in (stop, wakeup, self.finished)]
         try:
@@ -84,7 +87,9 @@ class Worker:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+        announced = wakeup.is_set()
         wakeup.clear()
+        return announced
 
 
 async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:

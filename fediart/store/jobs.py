@@ -73,6 +73,11 @@ async def claim_jobs(session: AsyncSession, kind: str, limit: int, lease_seconds
                   or_(Job.claimed_until.is_(None), Job.claimed_until < now))
            .order_by(Job.retry_at, Job.id)
            .limit(limit))
+    # Usually nothing is due: a read costs no write turn (SQLite has one writer, and the deliveries'
+    # result batches queue for it), so look before taking one.
+    if (await session.exec(due.limit(1))).first() is None:
+        await session.rollback()
+        return []
     if session.bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     statement = (update(Job).where(Job.id.in_(due.scalar_subquery()))
