@@ -20,7 +20,7 @@ def _families():
 
     families = [setup, users]
     for optional in ("posts", "follows", "interactions", "notifications", "worker", "blocks", "crawlers",
-                     "reports", "inspect", "albums", "credentials", "originals", "media"):
+                     "reports", "inspect", "albums", "credentials", "originals", "media", "jobs"):
         try:
             families.append(__import__(f"fediart.commands.{optional}", fromlist=["register"]))
         except ModuleNotFoundError as exc:

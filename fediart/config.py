@@ -110,7 +110,8 @@ class FederationConfig:
 @dataclass(frozen=True)
 class WorkerConfig:
     in_serve: bool = True  # run the background worker inside `fediart serve`
-    concurrency: int = 50  # deliveries and inbox items in flight at once
+    concurrency: int = 50  # deliveries in flight at once, per worker
+    inbox_concurrency: int = 20  # inbox items processed at once, per worker
     lease_seconds: float = 60.0  # a claimed row is redone by another worker if not finished by then
     poll_seconds: float = 1.0  # how often an idle worker looks for due work
     delivery_timeout_seconds: float = 10.0
@@ -250,6 +251,9 @@ def _finish(config: Config) -> Config:
     if config.federation.mode == FederationMode.ALLOWLIST and not config.federation.authorized_fetch:
         # Unsigned fetches cannot be told apart by server, so an allowlist needs signed ones (as in Mastodon).
         raise ConfigError(f"{config.path}: [federation] mode = \"allowlist\" needs authorized_fetch = true")
+    for key in ("concurrency", "inbox_concurrency"):
+        if getattr(config.worker, key) < 1:  # 0 would leave that kind's jobs queued forever
+            raise ConfigError(f"{config.path}: [worker] {key} must be at least 1")
     if config.federation.allow_private_addresses and not loopback:
         # A public server that talks to loopback peers could be steered into its own network.
         raise ConfigError(

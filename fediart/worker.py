@@ -1,9 +1,9 @@
-"""The worker: claims due inbox items and deliveries from the database and runs them, bounded.
+"""The worker: claims due jobs of every registered kind from the database and runs them, each kind bounded.
 
 Runs inside `fediart serve` by default, or alone as `fediart worker`. Work lives in the database,
-never only in memory, so a restart loses nothing: unfinished rows are claimed again once their
-lease runs out. Deliveries are claimed in batches and their results written in batches (every
-flush_seconds), so a fan-out costs a few database round trips per batch, not several per inbox.
+never only in memory, so a restart loses nothing: unfinished jobs are claimed again once their
+lease runs out. The kinds (fediart/jobs/registry.py) say how each is claimed, run and limited;
+periodic kinds are asked at their own interval to turn due work into deduplicated jobs.
 """
 
 from __future__ import annotations
@@ -11,190 +11,75 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
 
-from fediart.actions.blocklist_subscriptions import refresh_due
 from fediart.inbox.dispatch import process_item
-from fediart.outbox.deliver import (JOB_COLUMNS, Activities, Job, Prepared, Result, context_for, deliver_jobs,
-                                    record, send)
+from fediart.jobs.kind import Kind
+from fediart.jobs.registry import KINDS
+from fediart.jobs.runner import Runner
+from fediart.outbox.deliver import JOB_COLUMNS, Activities, Job, deliver_jobs
 from fediart.policy.severing import sever_pending
 from fediart.services import Services
-from fediart.media.store import delete_files
-from fediart.store.prune import UNATTACHED_GRACE, prune_inbox, prune_unattached_media
 from fediart.store.queue import claim, claim_rows
-from fediart.store.tables import Delivery, InboxItem, utcnow
+from fediart.store.tables import Delivery, InboxItem
 
 log = logging.getLogger("fediart.worker")
 
+DRAIN_SECONDS = 5.0  # after stop, running jobs may finish for this long; the rest go back to their leases
+
 
 class Worker:
-    def __init__(self, services: Services, *, flush_seconds: float = 0.05) -> None:
+    def __init__(self, services: Services, *, kinds: tuple[Kind, ...] = KINDS) -> None:
         self.services = services
-        settings = services.config.worker
-        self.concurrency = settings.concurrency
-        self.lease = settings.lease_seconds
-        self.poll = settings.poll_seconds
-        # Claim when a quarter of the slots are free, not on every finished job: fewer, larger claims.
-        self.claim_at = max(1, self.concurrency // 4)
-        self.flush_seconds = flush_seconds
-        self.running: set[asyncio.Task] = set()
-        self.finished = asyncio.Event()
-        self.activities = Activities()
-        self.results: list[Result] = []
-        self.have_results = asyncio.Event()
-        self.flushing = asyncio.Lock()
-        self.next_prune = 0.0  # monotonic time of the next pruning; the first comes at start
-        self.next_sever = 0.0  # monotonic time of the next look for newly suspended domains
-        self.blocklists: asyncio.Task | None = None  # a refresh of subscribed blocklists, while one runs
-        self.next_blocklist_check = 0.0
+        self.poll = services.config.worker.poll_seconds
+        self.finished = asyncio.Event()  # any job of any kind ended: slots are free
+        self.runners: list[Runner] = []
+        for kind in kinds:
+            runner = kind.runner(services, kind)
+            runner.finished = self.finished
+            self.runners.append(runner)
+        self.next_schedule = {kind.name: 0.0 for kind in kinds if kind.schedule}  # monotonic; the first at start
+
+    @property
+    def running(self) -> set[asyncio.Task]:
+        return {task for runner in self.runners for task in runner.running}
 
     async def run(self, stop: asyncio.Event) -> None:
         wakeup = self.services.worker_wakeup = asyncio.Event()
-        log.info("worker started (concurrency %d)", self.concurrency)
-        flusher = asyncio.create_task(self._flush_loop())
+        log.info("worker started: %s", ", ".join(f"{r.kind.name} ×{r.concurrency}" for r in self.runners))
+        for runner in self.runners:
+            await runner.start()
         try:
             while not stop.is_set():
-                await self._prune_when_due()
-                await self._sever_when_due()
-                self._refresh_blocklists_when_due()
-                claimed = await self._claim_inbox_items() + await self._claim_deliveries()
-                if claimed == 0 or self._free() < self.claim_at:
-                    await self._idle(stop, wakeup)
+                await self._schedule_due()
+                claimed = 0
+                for runner in self.runners:
+                    claimed += await runner.fill()
+                if claimed == 0 or not any(runner.wants_more() for runner in self.runners):
+                    if await self._idle(stop, wakeup):
+                        for runner in self.runners:
+                            runner.wake()
         finally:
             self.services.worker_wakeup = None
-            if self.blocklists is not None:
-                self.blocklists.cancel()
-                await asyncio.gather(self.blocklists, return_exceptions=True)
-            await self._drain()
-            async with self.flushing:  # never cancel the flusher halfway through a write
-                flusher.cancel()
-            await asyncio.gather(flusher, return_exceptions=True)
-            await self._flush()
+            await asyncio.gather(*(runner.drain(DRAIN_SECONDS) for runner in self.runners))
+            for runner in self.runners:
+                await runner.stop()
 
-    def _free(self) -> int:
-        return self.concurrency - len(self.running)
-
-    async def _claim(self, model, columns: tuple[str, ...]) -> list:
-        free = self._free()
-        if free < self.claim_at:
-            return []
-        try:
-            async with self.services.sessions() as session:
-                return await claim_rows(session, model, free, self.lease, columns)
-        except Exception:  # a database hiccup must not kill the worker; try again next round
-            log.exception("claiming %s failed", model.__tablename__)
-            return []
-
-    async def _claim_inbox_items(self) -> int:
-        rows = await self._claim(InboxItem, ("id",))
-        for row in rows:
-            self._start(self._process(row.id))
-        return len(rows)
-
-    async def _claim_deliveries(self) -> int:
-        jobs = [Job(*row) for row in await self._claim(Delivery, JOB_COLUMNS)]
-        if not jobs:
-            return 0
-        try:
-            prepared, refused = await context_for(self.services, jobs, self.activities)
-        except Exception:  # the leases run out and the rows are claimed again
-            log.exception("loading %d deliveries failed", len(jobs))
-            return 0
-        for job in jobs:
-            if job.activity_id in prepared:
-                self._start(self._deliver(job, prepared[job.activity_id], refused.get(job.host)))
-            else:  # its activity was deleted meanwhile: nothing to send, ever
-                self.results.append(Result(job, "gave_up", error="the activity no longer exists"))
-                self.have_results.set()
-        return len(jobs)
-
-    async def _prune_when_due(self) -> None:
+    async def _schedule_due(self) -> None:
+        """Ask each periodic kind whose interval has passed to add its due jobs (deduplicated in the table)."""
         settings = self.services.config.worker
-        if time.monotonic() < self.next_prune:
-            return
-        self.next_prune = time.monotonic() + settings.prune_every_minutes * 60
-        try:
-            if settings.inbox_retention_hours > 0:
-                await prune_old_inbox_items(self.services)
-        except Exception:  # the next round tries again; pruning must never stop the work itself
-            log.exception("pruning the inbox failed")
-        try:
-            await prune_unattached_uploads(self.services)
-        except Exception:
-            log.exception("pruning unattached uploads failed")
-
-    async def _sever_when_due(self) -> None:
-        # As often as domain rules are reread (5 s): one indexed query when nothing is pending.
-        if time.monotonic() < self.next_sever:
-            return
-        self.next_sever = time.monotonic() + 5.0
-        try:
-            await sever_pending(self.services.sessions)
-        except Exception:  # tried again next time; severing must never stop the work itself
-            log.exception("severing suspended domains failed")
-
-    def _refresh_blocklists_when_due(self) -> None:
-        # Checked once a minute (one small query); downloads run beside the work, never in its way.
-        if time.monotonic() < self.next_blocklist_check or (self.blocklists and not self.blocklists.done()):
-            return
-        self.next_blocklist_check = time.monotonic() + 60
-        self.blocklists = asyncio.create_task(self._refresh_blocklists())
-
-    async def _refresh_blocklists(self) -> None:
-        try:
-            await refresh_due(self.services)
-        except Exception:  # tried again at the next check; a list must never stop the work itself
-            log.exception("refreshing subscribed blocklists failed")
-
-    def _start(self, coroutine) -> None:
-        task = asyncio.create_task(coroutine)
-        self.running.add(task)
-        task.add_done_callback(self._done)
-
-    async def _process(self, item_id: int) -> None:
-        try:
-            await process_item(self.services, item_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the handler records its own failures; this is the last resort
-            log.exception("inbox item %d failed", item_id)
-
-    async def _deliver(self, job: Job, prepared: Prepared, host_refused: str | None) -> None:
-        try:
-            result = await send(self.services, job, prepared, host_refused)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # send() turns network trouble into results; this is the last resort
-            log.exception("delivery %d failed", job.id)
-            return
-        self.results.append(result)
-        self.have_results.set()
-
-    async def _flush_loop(self) -> None:
-        while True:
-            await self.have_results.wait()
-            await asyncio.sleep(self.flush_seconds)  # let a batch gather
-            await self._flush()
-
-    async def _flush(self) -> None:
-        async with self.flushing:
-            self.have_results.clear()
-            batch, self.results = self.results, []
-            if not batch:
-                return
+        for runner in self.runners:
+            kind = runner.kind
+            if kind.schedule is None or time.monotonic() < self.next_schedule[kind.name]:
+                continue
+            self.next_schedule[kind.name] = time.monotonic() + kind.check_every(settings)
             try:
-                await record(self.services, batch)
-            except Exception:  # keep them for the next flush; if that never comes, the leases run out
-                log.exception("recording %d delivery results failed", len(batch))
-                self.results[:0] = batch
-                self.have_results.set()
+                await kind.schedule(self.services)
+            except Exception:  # tried again at the next interval; scheduling must never stop the work itself
+                log.exception("scheduling %s jobs failed", kind.name)
 
-    def _done(self, task: asyncio.Task) -> None:
-        self.running.discard(task)
-        self.finished.set()
-
-    async def _idle(self, stop: asyncio.Event, wakeup: asyncio.Event) -> None:
-        """Sleep until new work is announced, a job ends, the poll interval passes, or stop."""
+    async def _idle(self, stop: asyncio.Event, wakeup: asyncio.Event) -> bool:
+        """Sleep until new work is announced, a job ends, the poll interval passes, or stop; True if
+        new work was announced."""
         self.finished.clear()
         waiters = [asyncio.create_task(e.wait()) for e in (stop, wakeup, self.finished)]
         try:
@@ -202,42 +87,16 @@ class Worker:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+        announced = wakeup.is_set()
         wakeup.clear()
-
-    async def _drain(self, grace_seconds: float = 5.0) -> None:
-        if not self.running:
-            return
-        done, pending = await asyncio.wait(self.running, timeout=grace_seconds)
-        for task in pending:
-            task.cancel()  # its lease runs out and another worker (or the next start) redoes it
-        if pending:
-            await asyncio.wait(pending)
-
-
-async def prune_old_inbox_items(services: Services) -> int:
-    """Delete processed inbox items older than [worker] inbox_retention_hours; returns how many."""
-    hours = services.config.worker.inbox_retention_hours
-    async with services.sessions() as session:
-        pruned = await prune_inbox(session, utcnow() - timedelta(hours=hours))
-    if pruned:
-        log.info("pruned %d processed inbox items older than %g hours", pruned, hours)
-    return pruned
-
-
-async def prune_unattached_uploads(services: Services) -> int:
-    """Delete uploads (rows and files) that no post took within UNATTACHED_GRACE; returns how many."""
-    async with services.sessions() as session:
-        gone = await prune_unattached_media(session, utcnow() - UNATTACHED_GRACE)
-    await asyncio.to_thread(delete_files, services.storage, gone)  # after the commit: a row a failed commit kept needs its files
-    if gone:
-        log.info("pruned %d uploads no post took", len(gone))
-    return len(gone)
+        return announced
 
 
 async def run_due_work(services: Services, *, max_rounds: int = 100) -> int:
-    """Process everything due now, in this task, until nothing is left; returns how many jobs ran.
+    """Process every due inbox item and delivery now, in this task, until none is left; returns how many ran.
 
-    For tests and one-shot commands; the server uses Worker.run.
+    For tests and one-shot commands; the server uses Worker.run. Suspensions are severed first, as
+    the severing job would, so what a test blocked is gone before the next delivery.
     """
     total = 0
     lease = services.config.worker.lease_seconds

@@ -110,3 +110,10 @@ def test_absolute_and_server_database_urls_are_kept(tmp_path):
     path.write_text('[server]\ndomain = "art.example"\n[database]\nurl = "fediart.sqlite3"\n')
     with pytest.raises(ConfigError, match=r"fediart.toml: \[database\] url is not a database URL: 'fediart.sqlite3'"):
         load_config(path, env={})
+
+
+def test_a_worker_concurrency_below_one_is_refused():
+    for key in ("concurrency", "inbox_concurrency"):
+        with pytest.raises(ConfigError, match=rf"\[worker\] {key} must be at least 1"):
+            config_from_dict({"server": {"domain": "art.example"}, "worker": {key: 0}})
+    assert config_from_dict({"server": {"domain": "art.example"}, "worker": {"inbox_concurrency": 1}})

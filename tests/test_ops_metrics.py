@@ -13,6 +13,9 @@ from outbox.test_deliver import add_follower, publish
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import update
 
+from fediart.store.job_tables import Job
+from fediart.store.jobs import enqueue
+from fediart.store.states import JobKind
 from fediart.store.tables import Delivery, InboxItem, utcnow
 from fediart.worker import run_due_work
 
@@ -101,6 +104,26 @@ async def test_queue_depths_are_read_from_the_database_at_scrape_time(client, se
     assert value(families, "fediart_deliveries", state="sent") == 6
     assert value(families, "fediart_deliveries", state="pending") == 0  # an empty state shows as zero
     assert value(families, "fediart_deliveries_due") == 0
+
+
+async def test_the_job_table_kinds_have_their_own_gauges(client, services):
+    async with services.sessions() as session:
+        await enqueue(session, JobKind.PRUNING)
+        later = await enqueue(session, JobKind.SEVERING)
+        failed = await enqueue(session, JobKind.MEDIA_MIGRATION, {"to": "s3"})
+        await session.exec(update(Job).where(Job.id == later).values(retry_at=utcnow() + timedelta(hours=1)))
+        await session.exec(update(Job).where(Job.id == failed).values(state="failed"))
+        await session.commit()
+    families = await scrape(client)
+    assert value(families, "fediart_jobs", kind="pruning", state="pending") == 1
+    assert value(families, "fediart_jobs", kind="severing", state="pending") == 1
+    assert value(families, "fediart_jobs", kind="media_migration", state="failed") == 1
+    assert value(families, "fediart_jobs", kind="blocklist_refresh", state="done") == 0  # every kind, every state
+    assert {s.labels["kind"] for f in families for s in f.samples if s.name == "fediart_jobs"} \
+        == {"pruning", "severing", "media_migration", "blocklist_refresh"}  # deliveries and inbox keep their own
+    assert value(families, "fediart_jobs_due", kind="pruning") == 1
+    assert value(families, "fediart_jobs_due", kind="severing") == 0  # waits an hour
+    assert value(families, "fediart_deliveries", state="pending") == 0  # the old gauges are still there
 
 
 async def test_delivery_outcomes_are_counted_after_real_deliveries(client, services, network, make_artist):

@@ -1,5 +1,5 @@
-"""The running worker's housekeeping: it prunes the inbox on its schedule, and not when told not to, and
-uploads no post took."""
+"""The running worker's housekeeping (the pruning job kind): it prunes the inbox on its schedule, and not
+when told not to, and uploads no post took."""
 
 import asyncio
 from datetime import timedelta
@@ -12,6 +12,8 @@ from posting import jpeg
 from sqlmodel import update
 
 from fediart.actions.media import upload_media
+from fediart.store.job_tables import Job
+from fediart.store.states import JobKind, JobState
 from fediart.store.tables import InboxItem, Media, utcnow
 from fediart.worker import Worker
 
@@ -73,12 +75,21 @@ async def test_retention_zero_keeps_every_item(client, network, services):
     assert (await post_activity(client, bob, new)).status_code == 202
     stop = asyncio.Event()
     task = asyncio.create_task(Worker(services).run(stop))
-    try:  # pruning comes before the first claim, so once the new item is done it has had its chance
+    try:  # once a pruning job has run after the new item was processed, pruning has had its chance
         await wait_for(lambda: _done(services, new["id"]))
+        async with services.sessions() as session:
+            await session.exec(update(Job).values(created_at=utcnow() - timedelta(hours=1)))  # the period is over
+            await session.commit()
+        await wait_for(lambda: _pruned_after(services, 2))
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
     assert await uris(services) == {old, new["id"]}
+
+
+async def _pruned_after(services, runs: int) -> bool:
+    done = [j for j in await rows(services, Job) if j.kind == JobKind.PRUNING and j.state == JobState.DONE]
+    return len(done) >= runs
 
 
 async def _done(services, uri: str) -> bool:

@@ -140,16 +140,21 @@ async def refresh_one(services, which: str) -> tuple[list[Refreshed], Reconciled
     return await refresh(services, [subscription])
 
 
+async def due_subscriptions(services) -> list[BlocklistSubscription]:
+    """The lists not fetched for [federation] blocklist_refresh_hours (one small query)."""
+    cutoff = utcnow() - timedelta(hours=services.config.federation.blocklist_refresh_hours)
+    async with services.sessions() as session:
+        return list((await session.exec(select(BlocklistSubscription).where(or_(
+            col(BlocklistSubscription.last_fetched_at).is_(None),
+            col(BlocklistSubscription.last_fetched_at) <= cutoff)))).all())
+
+
 async def refresh_due(services) -> tuple[list[Refreshed], Reconciled] | None:
     """Refresh the lists not fetched for [federation] blocklist_refresh_hours; None when none is due.
 
     One small query when nothing is due, so the worker may ask every minute.
     """
-    cutoff = utcnow() - timedelta(hours=services.config.federation.blocklist_refresh_hours)
-    async with services.sessions() as session:
-        due = list((await session.exec(select(BlocklistSubscription).where(or_(
-            col(BlocklistSubscription.last_fetched_at).is_(None),
-            col(BlocklistSubscription.last_fetched_at) <= cutoff)))).all())
+    due = await due_subscriptions(services)
     if not due:
         return None
     results, reconciled = await refresh(services, due)

@@ -1,7 +1,7 @@
 """`fediart media migrate|verify|prune`: the stored media files, whichever backend holds them.
 
 `migrate --to s3|local` copies every object to the other backend (verified, resumable) and then says
-to switch `[storage] backend`; `verify` lists objects the database names but the storage lacks, and
+to switch `[storage] backend` (with --background a worker does the copying, as a job); `verify` lists objects the database names but the storage lacks, and
 stored objects no row names; `prune` removes uploads no post took and such orphans.
 """
 
@@ -11,13 +11,14 @@ import argparse
 import asyncio
 from datetime import timedelta
 
+from fediart.actions.errors import ActionError
 from fediart.commands import CliError, CommandContext, add_parser
 from fediart.commands.progress import ProgressBar
-from fediart.licence.headers import http_headers
+from fediart.jobs.media_migration import queue_media_migration
 from fediart.media.audit import audit
 from fediart.media.catalogue import known_objects
-from fediart.media.copy import CopyFailed, copy_all
-from fediart.media.storage import make_storage
+from fediart.media.copy import CopyFailed
+from fediart.media.migration import migrate_storage, migration_target
 from fediart.media.store import delete_files
 from fediart.services import running_services
 from fediart.store.prune import prune_unattached_media
@@ -29,16 +30,17 @@ _SHOWN = 20  # names listed per kind of problem; the counts say the rest
 
 
 async def migrate(ctx: CommandContext, args: argparse.Namespace) -> int:
+    try:
+        migration_target(ctx.config, args.to)  # a ConfigError names what the target lacks
+        if args.background:
+            return await _queue(ctx, args.to)
+    except ActionError as exc:
+        raise CliError(exc.message) from None
     current = ctx.config.storage.backend
-    if args.to == current:
-        raise CliError(f"[storage] backend is already {current}: run migrate --to the other backend")
-    target = make_storage(ctx.config, args.to)  # a ConfigError names what the target lacks
     async with running_services(ctx.config) as services:
-        known = await known_objects(services)
         progress = ProgressBar(f"copying to {args.to}")
         try:
-            done = await asyncio.to_thread(copy_all, services.storage, target, known,
-                                           http_headers(services.site_licence), progress)
+            done = await migrate_storage(services, args.to, progress)
         except CopyFailed as exc:
             raise CliError(f"migration stopped: {exc}; run it again to retry") from None
         finally:
@@ -47,6 +49,14 @@ async def migrate(ctx: CommandContext, args: argparse.Namespace) -> int:
           f"all {done.total} verified by checksum.")
     print(f"Now set [storage] backend = \"{args.to}\" in {ctx.config.path} and restart fediart. "
           f"Nothing in the database changes; the {current} copy stays until you remove it.")
+    return 0
+
+
+async def _queue(ctx: CommandContext, to: str) -> int:
+    job_id = await queue_media_migration(ctx.sessions, to)
+    print(f"queued the migration to {to} as job {job_id}: a worker copies the objects (verified, resumable).")
+    print("`fediart jobs` shows its progress; once it is done, set [storage] backend = "
+          f"\"{to}\" in {ctx.config.path} and restart fediart.")
     return 0
 
 
@@ -101,6 +111,8 @@ def register(sub) -> None:
     m = add_parser(actions, "migrate", "copy every stored object to the other [storage] backend, verified and "
                                        "resumable; then switch the backend in the config")
     m.add_argument("--to", required=True, choices=[b.value for b in StorageBackend], help="the target backend")
+    m.add_argument("--background", action="store_true",
+                   help="hand the copy to the workers and return at once; `fediart jobs` shows its progress")
     m.set_defaults(run=migrate)
     v = add_parser(actions, "verify", "list rows whose objects are missing and stored objects no row names "
                                       "(exit status 1 when any are missing)")

@@ -24,6 +24,25 @@ class InboxState(StrEnum):
     FAILED = "failed"      # the handler failed on every attempt
 
 
+class JobState(StrEnum):
+    """A row of the generic job table (store/job_tables.py); its kind says what the job does."""
+
+    PENDING = "pending"  # due at retry_at; a worker leases it by setting claimed_until
+    DONE = "done"
+    FAILED = "failed"    # failed on every attempt, or could never succeed; last_error says why
+
+
+class JobKind(StrEnum):
+    """The worker's named kinds of work (declared in fediart/jobs/registry.py)."""
+
+    DELIVERY = "delivery"                    # its own table: delivery
+    INBOX = "inbox"                          # its own table: inbox_item
+    BLOCKLIST_REFRESH = "blocklist_refresh"  # the rest live on the job table
+    SEVERING = "severing"
+    PRUNING = "pruning"
+    MEDIA_MIGRATION = "media_migration"
+
+
 class Visibility(StrEnum):
     PUBLIC = "public"
     UNLISTED = "unlisted"

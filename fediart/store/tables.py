@@ -401,5 +401,6 @@ guard_columns(Actor, RemotePost, Mention, InboxItem, Follower, Interaction, Noti
 import fediart.store.policy_tables  # noqa: E402,F401
 import fediart.store.album_tables  # noqa: E402,F401
 import fediart.store.original_tables  # noqa: E402,F401
+import fediart.store.job_tables  # noqa: E402,F401
 # Sign-in and OAuth: imported by name, so that `from fediart.store.tables import OAuthApp` keeps working.
 from fediart.store.auth_tables import LoginAttempt, LoginSession, OAuthApp, OAuthCode, OAuthToken  # noqa: E402,F401

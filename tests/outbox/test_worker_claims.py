@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, insert
 from sqlmodel import select
 
+from fediart.jobs.delivery import DELIVERY
 from fediart.store.db import make_engine, make_sessionmaker
 from fediart.store.queue import claim
 from fediart.store.tables import Account, Delivery, OutboxActivity, utcnow
@@ -113,7 +114,8 @@ async def test_worker_run_delivers_everything_and_stops_cleanly(services, networ
     assert await states() == {"sent": 300}
     assert sorted(r.url for r in network.received) == sorted(f"https://remote.example/users/u{n}/inbox"
                                                             for n in range(300))
-    assert worker.running == set() and worker.results == []
+    [deliveries] = [runner for runner in worker.runners if runner.kind is DELIVERY]
+    assert worker.running == set() and deliveries.results == []
     assert services.worker_wakeup is None
 
 

@@ -11,7 +11,8 @@ from fediart.actions.media import upload_media
 from fediart.actions.posts import create_status, delete_status
 from fediart.commands.follows import reject_follower
 from fediart.store.tables import Follower, InboxItem, Interaction, Media, utcnow
-from fediart.worker import prune_old_inbox_items, prune_unattached_uploads, run_due_work
+from fediart.jobs.pruning import prune_old_inbox_items, prune_unattached_uploads
+from fediart.worker import run_due_work
 
 
 async def age(services, days: float, *uris: str) -> None:
