@@ -117,3 +117,38 @@ async def test_the_worker_prunes_stale_uploads_even_when_it_keeps_the_inbox(clie
 
 async def _media_gone(services, media_id: int) -> bool:
     return media_id not in {m.id for m in await rows(services, Media)}
+
+
+async def test_the_worker_prunes_old_finished_deliveries(client, services, make_artist):
+    from sqlalchemy import insert
+
+    from fediart.store.tables import Delivery, OutboxActivity
+
+    ana = await make_artist("ana")
+    old = utcnow() - timedelta(days=30)
+    async with services.sessions() as session:
+        activity_row = OutboxActivity(uri="https://art.example/a/1", account_id=ana.id, activity_type="Create",
+                                      body="{}")
+        session.add(activity_row)
+        await session.flush()
+        await session.exec(insert(Delivery), params=[
+            {"activity_id": activity_row.id, "inbox": f"https://remote.example/{state}", "host": "remote.example",
+             "state": state, "attempts": 1, "retry_at": utcnow() + timedelta(days=1), "created_at": created,
+             "last_error": ""}
+            for state, created in (("sent", old), ("gave_up", old), ("sent", utcnow()))])
+        await session.commit()
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(services).run(stop))
+    try:
+        await wait_for(lambda: _deliveries_left(services, 1))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+    [left] = await rows(services, Delivery)
+    assert left.created_at > old + timedelta(days=29)
+
+
+async def _deliveries_left(services, count: int) -> bool:
+    from fediart.store.tables import Delivery
+
+    return len(await rows(services, Delivery)) == count

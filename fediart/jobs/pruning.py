@@ -1,5 +1,5 @@
-"""The pruning kind: processed inbox items past [worker] inbox_retention_hours, uploads no post took, and
-finished jobs, every [worker] prune_every_minutes across all workers (one job per period, not per worker).
+"""The pruning kind: processed inbox items past [worker] inbox_retention_hours, finished deliveries past
+[worker] delivery_retention_hours, uploads no post took, and finished jobs, every [worker] prune_every_minutes across all workers (one job per period, not per worker).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fediart.jobs.table import TableRunner
 from fediart.media.store import delete_files
 from fediart.services import Services
 from fediart.store.jobs import Claimed, enqueue, prune_finished_jobs
-from fediart.store.prune import UNATTACHED_GRACE, prune_inbox, prune_unattached_media
+from fediart.store.prune import UNATTACHED_GRACE, prune_deliveries, prune_inbox, prune_unattached_media
 from fediart.store.queue import backoff_seconds
 from fediart.store.states import JobKind, JobState
 from fediart.store.tables import utcnow
@@ -36,7 +36,8 @@ async def schedule_pruning(services: Services) -> int:
 
 async def prune(services: Services, job: Claimed, progress: Progress) -> None:
     """Each step tried even if another fails; any failure fails the attempt, so the job is retried."""
-    steps = [("the inbox", prune_old_inbox_items), ("unattached uploads", prune_unattached_uploads),
+    steps = [("the inbox", prune_old_inbox_items), ("finished deliveries", prune_old_deliveries),
+             ("unattached uploads", prune_unattached_uploads),
              ("finished jobs", prune_done_jobs)]
     failed = []
     for what, step in steps:
@@ -58,6 +59,18 @@ async def prune_old_inbox_items(services: Services) -> int:
         pruned = await prune_inbox(session, utcnow() - timedelta(hours=hours))
     if pruned:
         log.info("pruned %d processed inbox items older than %g hours", pruned, hours)
+    return pruned
+
+
+async def prune_old_deliveries(services: Services) -> int:
+    """Delete sent and given-up deliveries older than [worker] delivery_retention_hours (0 keeps them)."""
+    hours = services.config.worker.delivery_retention_hours
+    if hours <= 0:
+        return 0
+    async with services.sessions() as session:
+        pruned = await prune_deliveries(session, utcnow() - timedelta(hours=hours))
+    if pruned:
+        log.info("pruned %d finished deliveries older than %g hours", pruned, hours)
     return pruned
 
 
@@ -86,5 +99,5 @@ PRUNING = Kind(
     perform=prune,
     schedule=schedule_pruning,
     check_every=lambda settings: min(settings.prune_every_minutes * 60, 60.0),
-    about="old processed inbox items, unattached uploads and finished jobs deleted",
+    about="old processed inbox items and deliveries, unattached uploads and finished jobs deleted",
 )
