@@ -26,6 +26,8 @@ FLUSH_SECONDS = 0.05
 class DeliveryRunner(Runner):
     def __init__(self, services: Services, kind: Kind, flush_seconds: float = FLUSH_SECONDS) -> None:
         super().__init__(services, kind)
+        # A fan-out is thousands of quick jobs: one batch claimed ahead keeps every slot busy.
+        self.prefetch = self.concurrency
         self.flush_seconds = flush_seconds
         self.activities = Activities()
         self.results: list[Result] = []
@@ -34,7 +36,7 @@ class DeliveryRunner(Runner):
         self.flusher: asyncio.Task | None = None
 
     async def claim(self, limit: int):
-        async with self.services.sessions() as session:
+        async with self.services.writes(), self.services.sessions() as session:
             jobs = [Job(*row) for row in await claim_rows(session, Delivery, limit, self.lease, JOB_COLUMNS)]
         if not jobs:
             return []

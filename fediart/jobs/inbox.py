@@ -20,7 +20,7 @@ log = logging.getLogger("fediart.worker")
 
 class InboxRunner(Runner):
     async def claim(self, limit: int):
-        async with self.services.sessions() as session:
+        async with self.services.writes(), self.services.sessions() as session:
             item_ids = await claim(session, InboxItem, limit, self.lease)
         return [self._processor(item_id) for item_id in item_ids]
 

@@ -1,5 +1,9 @@
 """Running one kind's jobs inside one worker: claim up to its concurrency, run each as a task, drain at stop.
 
+A kind may claim ahead (`prefetch`): jobs claimed beyond the free slots wait here, leased, and start
+the moment a slot frees, so a busy kind keeps every slot full without a database round trip per
+refill, and claims in fewer, larger batches.
+
 A subclass says how its kind is claimed (`claim`) and how one claimed job runs (`run`); `start` and
 `stop` hold anything it keeps beside the tasks (the deliveries' batched result writer).
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +24,8 @@ log = logging.getLogger("fediart.worker")
 
 
 class Runner:
+    prefetch = 0  # jobs a kind may hold claimed beyond its free slots (see the module docstring)
+
     def __init__(self, services: Services, kind: Kind) -> None:
         self.services = services
         self.kind = kind
@@ -32,13 +39,20 @@ class Runner:
         # wakeup): every ended job wakes the loop, and a claim is a write transaction.
         self.rest_until = 0.0
         self.running: set[asyncio.Task] = set()
+        # Claimed ahead, with when: one that waited past half its lease is dropped, not run, since
+        # another worker may take it once the lease runs out.
+        self.ready: deque[tuple[float, Callable[[], Awaitable[Any]]]] = deque()
         self.finished: asyncio.Event = asyncio.Event()  # the worker replaces it with its own, shared by all kinds
 
     def free(self) -> int:
         return self.concurrency - len(self.running)
 
+    def room(self) -> int:
+        """How many more this kind would hold: free slots plus what it may claim ahead, less what waits."""
+        return self.free() + self.prefetch - len(self.ready)
+
     def wants_more(self) -> bool:
-        return self.free() >= self.claim_at and time.monotonic() >= self.rest_until
+        return self.room() >= self.claim_at and time.monotonic() >= self.rest_until
 
     def wake(self) -> None:
         """New work was announced: ask at the next round, rested or not."""
@@ -46,18 +60,27 @@ class Runner:
 
     async def fill(self) -> int:
         """Claim as many due jobs as there are free slots and start them; returns how many were claimed."""
+        self._start_ready()
         if not self.wants_more():
             return 0
         try:
-            started = await self.claim(self.free())
+            claimed = await self.claim(self.room())
         except Exception:  # a database hiccup must not kill the worker; try again at the next poll
             log.exception("claiming %s jobs failed", self.kind.name)
-            started = []
-        if not started:
+            claimed = []
+        if not claimed:
             self.rest_until = time.monotonic() + self.poll
-        for job in started:
+        now = time.monotonic()
+        self.ready.extend((now, job) for job in claimed)
+        self._start_ready()
+        return len(claimed)
+
+    def _start_ready(self) -> None:
+        while self.ready and self.free() > 0:
+            claimed_at, job = self.ready.popleft()
+            if time.monotonic() - claimed_at > self.lease / 2:
+                continue  # its lease may run out while it runs; it will be claimed again
             self._start(job)
-        return len(started)
 
     async def claim(self, limit: int) -> list[Callable[[], Awaitable[Any]]]:
         """Lease up to `limit` due jobs; returns one coroutine function per job to run."""
@@ -84,10 +107,12 @@ class Runner:
 
     def _done(self, task: asyncio.Task) -> None:
         self.running.discard(task)
+        self._start_ready()  # a freed slot takes the next claimed job at once
         self.finished.set()
 
     async def drain(self, grace_seconds: float) -> None:
         """Let running jobs finish for a while, then cancel the rest (their leases run out and they are redone)."""
+        self.ready.clear()  # claimed but not started: their leases run out and they are claimed again
         if not self.running:
             return
         _, pending = await asyncio.wait(self.running, timeout=grace_seconds)

@@ -123,3 +123,60 @@ async def _is_all_done(services) -> bool:
 
 async def _blocked(services, count: int) -> bool:
     return len(await rows(services, DomainBlock)) == count
+
+
+async def test_deliveries_are_claimed_one_batch_ahead_and_no_further(services, network, make_artist):
+    """With every slot busy, one batch more waits claimed (to start the moment a slot frees), never more."""
+    ana = await make_artist("ana")
+    await pending_deliveries(services, ana, 20)
+    gate = Gate()
+
+    async def slow(request):
+        await gate.hold()
+        return network.handler(request)
+
+    services.http = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    async with running_workers(services):
+        await wait_for(lambda: _is(gate.now == 4))
+        await wait_for(lambda: _leased_is(services, 8))
+        await asyncio.sleep(0.3)  # several polls later, still one batch ahead
+        assert gate.now == 4 and await _leased_is(services, 8)
+        gate.open.set()
+        await wait_for(lambda: _sent(services, 20))
+    assert gate.most == 4 and len(network.received) == 20
+
+
+async def _leased_is(services, count: int) -> bool:
+    async with services.sessions() as session:
+        leased = (await session.exec(select(func.count()).select_from(Delivery).where(
+            Delivery.state == "pending", Delivery.claimed_until.is_not(None)))).one()
+    return leased == count
+
+
+async def test_a_job_claimed_ahead_that_waited_past_half_its_lease_is_left_to_its_lease(services):
+    """Started that late it could still be running when its lease ends and another worker takes it."""
+    from fediart.jobs.delivery import DELIVERY
+    from fediart.jobs.runner import Runner
+
+    ran: list[int] = []
+    hold = asyncio.Event()
+
+    class Counting(Runner):
+        async def claim(self, limit: int):
+            def job(n):
+                async def run():
+                    ran.append(n)
+                    await hold.wait()
+                return run
+            return [job(n) for n in range(limit)]
+
+    runner = Counting(services, DELIVERY)
+    runner.concurrency, runner.prefetch, runner.lease = 1, 2, 0.2
+    await runner.fill()
+    assert len(runner.ready) == 2
+    await asyncio.sleep(0.05)
+    assert ran == [0]
+    await asyncio.sleep(0.1)  # past half the lease
+    hold.set()
+    await asyncio.sleep(0.05)  # job 0 ends and its slot looks for the next
+    assert ran == [0] and not runner.ready and not runner.running
