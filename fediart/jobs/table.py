@@ -15,6 +15,10 @@ log = logging.getLogger("fediart.worker")
 
 
 class TableRunner(Runner):
+    def wake(self) -> None:
+        """Not for these kinds: a wakeup announces deliveries and inbox items (every post, every received
+        activity), while job-table work comes from schedulers and other processes, found at the next poll."""
+
     async def claim(self, limit: int):
         async with self.services.sessions() as session:
             jobs = await claim_jobs(session, self.kind.name, limit, self.lease)
