@@ -158,6 +158,7 @@ def _stream(services: Services, wire: str) -> None:
 # What each kind of message does in this process.
 _ON_MESSAGE = {
     Kind.ACCOUNT: lambda services, username: services.cache.drop_account(username),
+    Kind.NAMED: lambda services, name: services.cache.drop_named(name),
     Kind.DOCUMENTS: lambda services, _value: services.cache.drop_all(),
     Kind.POLICY: lambda services, _value: services.policy.drop(),
     Kind.CRAWLERS: lambda services, _value: crawler_list(services.sessions).drop(),

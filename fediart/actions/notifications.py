@@ -28,6 +28,9 @@ MASTODON_TYPES = {
     NotificationKind.MENTION: "mention",
 }
 MAXIMUM = 80
+# The columns a listed notification carries (all a list shows: who, what, about which status, when).
+LISTED = (Notification.id, Notification.account_id, Notification.kind, Notification.actor_id, Notification.post_id,
+          Notification.remote_post_id, Notification.created_at)
 
 
 def kinds_for(types: Iterable[str]) -> set[str]:
@@ -37,9 +40,10 @@ def kinds_for(types: Iterable[str]) -> set[str]:
 
 
 async def list_notifications(services: Services, account: Account, page: Page, *, types: Iterable[str] = (),
-                             exclude_types: Iterable[str] = (), account_id: int | None = None) -> list[Notification]:
-    """Newest first. `types` keeps only those Mastodon types, `exclude_types` drops some, `account_id`
-    keeps those caused by one actor."""
+                             exclude_types: Iterable[str] = (), account_id: int | None = None) -> list[Any]:
+    """Newest first, as rows of LISTED's columns (read as they are: a list needs no ORM objects).
+    `types` keeps only those Mastodon types, `exclude_types` drops some, `account_id` keeps those caused
+    by one actor."""
     kinds = set(MASTODON_TYPES)
     types = [t for t in types if t]
     if types:
@@ -55,7 +59,7 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     if silenced:
         statement = statement.where(_not_from_strangers_on(silenced, account))
     async with services.sessions() as session:
-        rows = (await session.exec(statement, params=params)).all()
+        rows = (await (await session.connection()).execute(statement, params)).all()
     return page.arrange(list(rows))
 
 
@@ -89,7 +93,7 @@ def _list_statement(page: Page, by_actor: bool) -> Any:
         cursor = [term for value, term in ((page.max_id, column < bindparam("max_id")),
                                            (page.since_id, column > bindparam("since_id")),
                                            (page.min_id, column > bindparam("min_id"))) if value is not None]
-        found = select(Notification).where(Notification.account_id == bindparam("account"),
+        found = select(*LISTED).where(Notification.account_id == bindparam("account"),
                                            Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor)
         if by_actor:
             found = found.where(Notification.actor_id == bindparam("actor"))

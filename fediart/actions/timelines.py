@@ -1,5 +1,5 @@
-"""Timelines: home, public, a hashtag's and one account's statuses, as rows (Post, RemotePost and boost
-Interaction) newest first, one page at a time.
+"""Timelines: home, public, a hashtag's and one account's statuses, as references (store/status_refs.py:
+local posts, remote posts and boosts) newest first, one page at a time.
 
 Posts, remote posts and boosts share one snowflake id space, so each page is read from up to three
 queries with the same cursor conditions and merged by id. Who may see what comes from store/visibility.py;
@@ -24,11 +24,11 @@ from fediart.services import Services
 from fediart.media.provenance import AI_GENERATED
 from fediart.policy.scope import remote_actors_on
 from fediart.store.actors import local_actor
-from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility
+from fediart.store.states import FollowState, InteractionKind, Restriction, StatusKind, Visibility
+from fediart.store.status_refs import BOOST_COLUMNS, BoostFields, StatusRef
 from fediart.store.tables import Account, Actor, ActorRestriction, Following, Interaction, Media, Post, RemotePost
 from fediart.store.visibility import visible_posts, visible_remote_posts
 
-StatusRow = Post | RemotePost | Interaction
 
 
 @dataclass(frozen=True)
@@ -104,33 +104,38 @@ def _remote_filters(filters: Filters) -> list[Any]:
     return found
 
 
+_KINDS = {Post: StatusKind.POST, RemotePost: StatusKind.REMOTE, Interaction: StatusKind.BOOST}
+
+
 def _merge_statement(page: Page, queries: list[tuple[Any, Any]], cursor: Any = None) -> Any:
     """One statement for a page from several queries over the shared id space: each query reads its own
-    page of ids with the cursor, the ids are merged (UNION ALL, then ordered and cut to the page), and only
-    the rows of that page are loaded, joined back to their tables by id and kind. `cursor(column)` gives
-    the cursor conditions (page.conditions by default: the cursor's values written into the statement)."""
+    page of ids with the cursor, the ids are merged (UNION ALL, then ordered and cut to the page), and the
+    page comes back as references (id and kind), boosts with their Interaction's few columns; the
+    statuses themselves are rendered from the references. `cursor(column)` gives the cursor conditions
+    (page.conditions by default: the cursor's values written into the statement)."""
     cursor = cursor or page.conditions
-    tables = list(dict.fromkeys(table for table, _ in queries))
-    kind_of = {table: literal_column(f"'{n}'") for n, table in enumerate(tables)}
     parts = []
     for table, query in queries:
-        own = (query.with_only_columns(table.id.label("id"), kind_of[table].label("kind"))
+        own = (query.with_only_columns(table.id.label("id"), literal_column(f"'{_KINDS[table]}'").label("kind"))
                .where(*cursor(table.id)).order_by(page.order(table.id)).limit(page.limit).subquery())
         parts.append(select(own.c.id, own.c.kind))
     ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    merged = select(ids.c.id, *tables).select_from(ids)
-    for n, table in enumerate(tables):
-        merged = merged.outerjoin(table, and_(table.id == ids.c.id, ids.c.kind == str(n)))
+    if any(table is Interaction for table, _ in queries):
+        merged = select(ids.c.id, ids.c.kind, *BOOST_COLUMNS).select_from(ids).outerjoin(
+            Interaction, and_(Interaction.id == ids.c.id, ids.c.kind == StatusKind.BOOST.value))
+    else:
+        merged = select(ids.c.id, ids.c.kind)
     return merged.order_by(page.order(ids.c.id)).limit(page.limit)
 
 
 async def _page_rows(session: AsyncSession, page: Page, statement: Any, params: dict[str, Any] | None = None
-                     ) -> list[StatusRow]:
-    found = await session.exec(statement, params=params or {})
-    return page.arrange([next(row for row in rest if row is not None) for _, *rest in found.all()])
+                     ) -> list[StatusRef]:
+    found = await (await session.connection()).execute(statement, params or {})
+    return page.arrange([StatusRef(StatusKind(kind), id_, None if kind != StatusKind.BOOST else
+                                   BoostFields(id_, *boost)) for id_, kind, *boost in found.all()])
 
 
-async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRow]:
+async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRef]:
     """One page from several queries over the shared id space, read in one statement."""
     return await _page_rows(session, page, _merge_statement(page, queries))
 
@@ -220,7 +225,7 @@ def remote_consents_to_public_feeds() -> Any:
     return or_(search.is_(None), search != "denied")
 
 
-async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
+async def home(services: Services, account: Account, page: Page) -> list[StatusRef]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
     async with services.sessions() as session:
         return await _page_rows(session, page, _home_statement(page, _hides_ai(account)),
@@ -228,7 +233,7 @@ async def home(services: Services, account: Account, page: Page) -> list[StatusR
 
 
 async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,
-                 remote: bool = False, filters: Filters = Filters()) -> list[StatusRow]:
+                 remote: bool = False, filters: Filters = Filters()) -> list[StatusRef]:
     """Public posts: this instance's (local), other servers' we hold (remote), or both; no boosts."""
     async with services.sessions() as session:
         restricted = _restricted(viewer)
@@ -250,7 +255,7 @@ async def public(services: Services, viewer: Account | None, page: Page, *, loca
 
 
 async def tag(services: Services, viewer: Account | None, name: str, page: Page, *, local: bool = False,
-              remote: bool = False, only_media: bool = False) -> list[StatusRow]:
+              remote: bool = False, only_media: bool = False) -> list[StatusRef]:
     """Public posts, local and remote, that carry the hashtag `name`."""
     name = name.strip().lstrip("#")
     if not name:
@@ -260,7 +265,7 @@ async def tag(services: Services, viewer: Account | None, name: str, page: Page,
 
 
 async def account_statuses(services: Services, viewer: Account | None, actor_id: int, page: Page, *,
-                           filters: Filters = Filters(), pinned: bool = False) -> list[StatusRow]:
+                           filters: Filters = Filters(), pinned: bool = False) -> list[StatusRef]:
     """One account's statuses the viewer may see: a local artist's posts and boosts, or the posts (and
     boosts) of a remote actor that fediart holds. NotFound for an unknown id."""
     async with services.sessions() as session:
