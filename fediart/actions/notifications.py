@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
@@ -39,8 +40,9 @@ def kinds_for(types: Iterable[str]) -> set[str]:
     return {kind for kind, name in MASTODON_TYPES.items() if name in wanted}
 
 
-async def list_notifications(services: Services, account: Account, page: Page, *, types: Iterable[str] = (),
-                             exclude_types: Iterable[str] = (), account_id: int | None = None) -> list[Any]:
+async def list_notifications(session: AsyncSession, services: Services, account: Account, page: Page, *,
+                             types: Iterable[str] = (), exclude_types: Iterable[str] = (),
+                             account_id: int | None = None) -> list[Any]:
     """Newest first, as rows of LISTED's columns (read as they are: a list needs no ORM objects).
     `types` keeps only those Mastodon types, `exclude_types` drops some, `account_id` keeps those caused
     by one actor."""
@@ -54,19 +56,18 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     params = {"account": account.id, "kinds": sorted(kinds), "actor": account_id,
               **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
                                                  ("min_id", page.min_id)) if value is not None}}
-    statement = _list_statement(page, account_id is not None).where(_not_from_restricted(account))
+    statement = _list_statement(page, account_id is not None)
     silenced = await services.policy.silenced_domains()
     if silenced:
         statement = statement.where(_not_from_strangers_on(silenced, account))
-    async with services.sessions() as session:
-        rows = (await (await session.connection()).execute(statement, params)).all()
+    rows = (await (await session.connection()).execute(statement, params)).all()
     return page.arrange(list(rows))
 
 
-def _not_from_restricted(account: Account) -> Any:
+def _not_from_restricted(account_id: Any) -> Any:
     """Hides notifications from actors the artist blocked or muted (kept, so an unmute shows them again)."""
     restricted = select(ActorRestriction.actor_id).where(
-        ActorRestriction.account_id == account.id, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
+        ActorRestriction.account_id == account_id, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
     return Notification.actor_id.not_in(restricted)
 
 
@@ -94,7 +95,8 @@ def _list_statement(page: Page, by_actor: bool) -> Any:
                                            (page.since_id, column > bindparam("since_id")),
                                            (page.min_id, column > bindparam("min_id"))) if value is not None]
         found = select(*LISTED).where(Notification.account_id == bindparam("account"),
-                                           Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor)
+                                      Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor,
+                                      _not_from_restricted(bindparam("account")))
         if by_actor:
             found = found.where(Notification.actor_id == bindparam("actor"))
         found = _statements[shape] = found.order_by(page.order(column)).limit(page.limit)
@@ -136,7 +138,7 @@ async def recent(services: Services, account: Account,
             .join(Actor, Notification.actor_id == Actor.id)
             .outerjoin(Post, Notification.post_id == Post.id)
             .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
-            .where(Notification.account_id == account.id, _not_from_restricted(account))
+            .where(Notification.account_id == account.id, _not_from_restricted(account.id))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit))
         return [tuple(row) for row in rows.all()]

@@ -73,17 +73,17 @@ def _notification_id(request: Request) -> int:
 
 
 async def index(request: Request) -> Response:
-    account = await require_user(request, READ)
-    params = await read_params(request)
-    actor = params.text("account_id")
-    if actor is not None and parse_id(actor) is None:
-        return api_json([])  # no actor has that id, so none of its notifications exist
     services = services_of(request)
-    rows = await notifications.list_notifications(
-        services, account, Page.from_params(params, default=40, maximum=notifications.MAXIMUM),
-        types=params.strings("types"), exclude_types=params.strings("exclude_types"),
-        account_id=int(actor) if actor else None)
-    async with services.sessions() as session:
+    async with services.sessions() as session:  # the token, the page and its statuses in one session
+        account = await require_user(request, READ, session)
+        params = await read_params(request)
+        actor = params.text("account_id")
+        if actor is not None and parse_id(actor) is None:
+            return api_json([])  # no actor has that id, so none of its notifications exist
+        rows = await notifications.list_notifications(
+            session, services, account, Page.from_params(params, default=40, maximum=notifications.MAXIMUM),
+            types=params.strings("types"), exclude_types=params.strings("exclude_types"),
+            account_id=int(actor) if actor else None)
         docs = await notifications_to_api(services, session, rows, account)
     return api_json(docs, headers=link_header(request, [n.id for n in rows]))
 

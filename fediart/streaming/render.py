@@ -80,16 +80,18 @@ async def _on_stream(services: Services, account: Account, stream: Stream,
                      event: Event) -> StatusRef | None:
     """The event's row if the stream's timeline holds it for this artist, else None."""
     page = Page(max_id=event.row_id + 1, since_id=event.row_id - 1, min_id=None, limit=3)
-    match stream.name:
-        case StreamName.USER:
-            rows = await timelines.home(services, account, page)
-        case StreamName.PUBLIC | StreamName.PUBLIC_LOCAL:
-            rows = await timelines.public(services, account, page, local=stream.name == StreamName.PUBLIC_LOCAL)
-        case StreamName.HASHTAG | StreamName.HASHTAG_LOCAL:
-            rows = await timelines.tag(services, account, stream.tag or "", page,
-                                       local=stream.name == StreamName.HASHTAG_LOCAL)
-        case _:
-            return None
+    async with services.sessions() as session:
+        match stream.name:
+            case StreamName.USER:
+                rows = await timelines.home(session, services, account, page)
+            case StreamName.PUBLIC | StreamName.PUBLIC_LOCAL:
+                rows = await timelines.public(session, services, account, page,
+                                              local=stream.name == StreamName.PUBLIC_LOCAL)
+            case StreamName.HASHTAG | StreamName.HASHTAG_LOCAL:
+                rows = await timelines.tag(session, services, account, stream.tag or "", page,
+                                           local=stream.name == StreamName.HASHTAG_LOCAL)
+            case _:
+                return None
     # Timelines list references; a status event's source names the same tables (post, remote, boost).
     return next((row for row in rows if row.kind == event.source.value and row.id == event.row_id), None)
 
