@@ -130,3 +130,24 @@ async def test_blocked_and_muted_actors_vanish_from_notifications_until_lifted(c
     assert await who() == set()
     assert (await client.post(f"/api/v1/accounts/{bob.id}/unmute", headers=headers)).status_code == 200
     assert await who() == {str(bob.id)}
+
+
+async def test_a_notification_about_a_deleted_status_is_left_out(client, network, services, make_artist, bearer):
+    """The status's row stays (the notification points at it) and its entity may still be cached: what is
+    listed is asked of the row's liveness on every read."""
+    from posting import delete
+
+    ana, post, _, _ = await _world(client, network, services, make_artist)
+    headers = await bearer(ana)
+    types = lambda: client.get("/api/v1/notifications", headers=headers)  # noqa: E731
+    before = [n["type"] for n in (await types()).json()]
+    assert before.count("favourite") == 1 and before.count("mention") == 2
+    await delete(services, post.id)
+    after = [n["type"] for n in (await types()).json()]
+    assert "favourite" not in after and "reblog" not in after and after.count("mention") == 2
+    carol_note = next(n for n in (await types()).json() if n["type"] == "mention"
+                      and n["status"]["content"] == "<p>hi @ana</p>")
+    uri = carol_note["status"]["uri"]
+    carol = network.actors["https://remote.example/users/carol"]
+    await deliver(client, services, carol, "Delete", {"id": uri, "type": "Tombstone"})
+    assert [n["type"] for n in (await types()).json()].count("mention") == 1
