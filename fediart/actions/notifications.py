@@ -57,7 +57,7 @@ async def list_notifications(session: AsyncSession, services: Services, account:
               **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
                                                  ("min_id", page.min_id)) if value is not None}}
     statement = _list_statement(page, account_id is not None)
-    silenced = await services.policy.silenced_domains()
+    silenced = await services.policy.silenced_domains(session)
     if silenced:
         statement = statement.where(_not_from_strangers_on(silenced, account))
     rows = (await (await session.connection()).execute(statement, params)).all()

@@ -244,7 +244,7 @@ async def public(session: AsyncSession, services: Services, viewer: Account | No
             *([_without_ai_posts()] if _hides_ai(viewer) else []))))
     if not local:
         # Limited (silenced) servers' posts never appear in public views, as on Mastodon.
-        hidden = await services.policy.hidden_domains()
+        hidden = await services.policy.hidden_domains(session)
         limited = [RemotePost.actor_id.not_in(remote_actors_on(hidden))] if hidden else []
         queries.append((RemotePost, select(RemotePost).where(
             RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
