@@ -4,8 +4,11 @@ and of a few facts derived from an artist's rows that every viewer sees alike (t
 Entries live for a few seconds (config `[server] document_cache_seconds`) and are dropped at once
 when this process changes the account, or (for a post's public page, which shows its likes, boosts
 and replies) when someone likes, boosts or replies to the post; on PostgreSQL every forget is also
-passed to `notify`, which tells the other processes (coherence.py) to drop theirs. On SQLite the TTL
-bounds what the CLI's changes take to show, which is the staleness a peer's own actor cache has anyway.
+passed to `notify`, which tells the other processes (coherence.py) to drop theirs. An entry is dropped
+by any name in its key (an artist's username) or among the `names` it was kept with (a status kept
+under its id also names its author and the actors it mentions, so a change to any of them drops it).
+On SQLite the TTL bounds what the CLI's changes take to show, which is the staleness a peer's own
+actor cache has anyway.
 """
 
 from __future__ import annotations
@@ -39,32 +42,33 @@ class DocumentCache:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self.notify = notify  # other processes are told of each forget (Broadcaster.send)
-        self._entries: dict[tuple, tuple[float, Any]] = {}
+        self._entries: dict[tuple, tuple[float, Any, tuple[str, ...]]] = {}
 
     def recall(self, key: tuple) -> Any:
         """A fact kept with remember(), or None; the key names the artist, so forgetting them drops it."""
         return self.get(key)
 
-    def remember(self, key: tuple, value: Any) -> Any:
-        """Keep a fact under the documents' rules (the TTL, forget_account); returns it."""
-        return self.put(key, value)
+    def remember(self, key: tuple, value: Any, names: tuple[str, ...] = ()) -> Any:
+        """Keep a fact under the documents' rules (the TTL, forget_account, forget of any of `names`);
+        returns it."""
+        return self.put(key, value, names)
 
-    def get(self, key: tuple) -> Rendered | None:
+    def get(self, key: tuple) -> Any:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        expires, rendered = entry
+        expires, rendered, _ = entry
         if expires < time.monotonic():
             del self._entries[key]
             return None
         return rendered
 
-    def put(self, key: tuple, rendered: Rendered) -> Rendered:
+    def put(self, key: tuple, rendered: Any, names: tuple[str, ...] = ()) -> Any:
         if self.ttl <= 0:
             return rendered
         if len(self._entries) >= self.max_entries:
             self._entries.clear()  # crude, but bounded memory matters more than hit rate here
-        self._entries[key] = (time.monotonic() + self.ttl, rendered)
+        self._entries[key] = (time.monotonic() + self.ttl, rendered, names)
         return rendered
 
     def forget_account(self, username: str) -> None:
@@ -86,6 +90,13 @@ class DocumentCache:
         event.listen(after.sync_session, "after_commit", lambda _session: self.forget_post_page(post_id),
                      once=True)
 
+    def forget(self, name: str) -> None:
+        """Drop every entry naming `name` (a remote actor's URI, a status's cache name) here and in
+        every other process (call it after the commit)."""
+        self.drop_named(name)
+        if self.notify is not None:
+            self.notify(Message(Kind.NAMED, name))
+
     def clear(self) -> None:
         """Drop every document here and in every other process."""
         self.drop_all()
@@ -94,7 +105,11 @@ class DocumentCache:
 
     def drop_account(self, username: str) -> None:
         """Drop an artist's documents in this process only (what another process's message asks)."""
-        for key in [k for k in self._entries if username in k]:
+        self.drop_named(username)
+
+    def drop_named(self, name: str) -> None:
+        """Drop, in this process only, the entries whose key or names hold `name`."""
+        for key in [k for k, (_, _, names) in self._entries.items() if name in k or name in names]:
             del self._entries[key]
 
     def drop_post_page(self, post_id: int) -> None:

@@ -11,9 +11,10 @@ committed (a separate `fediart worker` processes the inbox). On SQLite (one proc
 is sent and nobody listens; the TTLs alone bound staleness there.
 
 What each process keeps for itself, and how it stays true:
-- DocumentCache (cache.py): rendered actor, post, collection, WebFinger and gallery documents;
-  forgotten everywhere by message (an artist's all at once, or one post's page when it gets a like,
-  a boost or a reply), with `[server] document_cache_seconds` as the backstop.
+- DocumentCache (cache.py): rendered actor, post, collection, WebFinger and gallery documents, and
+  the client API's Status and Account entities' viewer-independent parts; forgotten everywhere by
+  message (an artist's all at once, one post's page when it gets a like, a boost or a reply, or the
+  entries naming one thing), with `[server] document_cache_seconds` as the backstop.
 - DomainPolicy (policy/domains.py): the domain blocks and allows; forgotten everywhere by message
   (reread within 5 s at worst if a message is lost).
 - CrawlerList (licence/crawlers.py): the AI crawler tokens; forgotten everywhere by message.
@@ -58,6 +59,7 @@ class Kind(StrEnum):
 
     ACCOUNT = "account"  # one artist's rendered documents (value: the username)
     POST_PAGE = "post_page"  # one post's public page (value: the post id)
+    NAMED = "named"  # cached entries naming one thing: a remote actor's URI, a status (value: the name)
     DOCUMENTS = "documents"  # every rendered document
     POLICY = "policy"  # the domain blocks and allows
     CRAWLERS = "crawlers"  # the AI crawler list

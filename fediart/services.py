@@ -168,6 +168,7 @@ def _stream(services: Services, wire: str) -> None:
 _ON_MESSAGE = {
     Kind.ACCOUNT: lambda services, username: services.cache.drop_account(username),
     Kind.POST_PAGE: lambda services, post_id: services.cache.drop_post_page(int(post_id)),
+    Kind.NAMED: lambda services, name: services.cache.drop_named(name),
     Kind.DOCUMENTS: lambda services, _value: services.cache.drop_all(),
     Kind.POLICY: lambda services, _value: services.policy.drop(),
     Kind.CRAWLERS: lambda services, _value: crawler_list(services.sessions).drop(),

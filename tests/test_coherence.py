@@ -62,6 +62,8 @@ async def _name(client, network) -> str:
 def test_a_message_survives_encoding_and_an_oversized_one_becomes_everything():
     assert decode(encode("me", Message.account("ana"))) == ("me", Message(Kind.ACCOUNT, "ana"))
     assert decode(encode("me", Message.post_page(42))) == ("me", Message(Kind.POST_PAGE, "42"))
+    named = Message(Kind.NAMED, "status/remote/1")
+    assert decode(encode("me", named)) == ("me", named)
     assert decode(encode("me", Message.remote_actor("https://x.example/" + "a" * MAX_PAYLOAD))) == \
         ("me", Message(Kind.EVERYTHING))
     for junk in ("not json", '{"o": "x", "k": "nonsense"}', "[]", '{"k": "policy"}'):
@@ -156,6 +158,22 @@ async def test_crawler_list_and_remote_actor_forgets_reach_the_other_process(ser
             and await crawler_list(other_services.sessions).agents() == ("OnlyThisBot",)
 
     await eventually(forgotten, timeout=5, interval=0.02, what="the other process to forget")
+
+
+@on_postgres
+async def test_a_forget_by_name_reaches_the_other_process(services, other):
+    """A remote note's edit or a remote actor stored again (cache.forget) drops what the other process
+    keeps under that name: the client API's cached Status and Account parts."""
+    other_services, _ = other
+    other_services.cache.remember(("status", "remote", 1), "kept", ("https://remote.example/users/bob",))
+    other_services.cache.remember(("status", "remote", 2), "kept too", ("https://remote.example/users/eve",))
+    services.cache.forget("https://remote.example/users/bob")
+
+    async def forgotten() -> bool:
+        return other_services.cache.recall(("status", "remote", 1)) is None
+
+    await eventually(forgotten, timeout=5, interval=0.02, what="the other process to forget by name")
+    assert other_services.cache.recall(("status", "remote", 2)) == "kept too"
 
 
 @on_postgres

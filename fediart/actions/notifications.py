@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from fediart.actions.errors import NotFound
 from fediart.store.pages import Page
@@ -28,6 +29,9 @@ MASTODON_TYPES = {
     NotificationKind.MENTION: "mention",
 }
 MAXIMUM = 80
+# The columns a listed notification carries (all a list shows: who, what, about which status, when).
+LISTED = (Notification.id, Notification.account_id, Notification.kind, Notification.actor_id, Notification.post_id,
+          Notification.remote_post_id, Notification.created_at)
 
 
 def kinds_for(types: Iterable[str]) -> set[str]:
@@ -36,10 +40,12 @@ def kinds_for(types: Iterable[str]) -> set[str]:
     return {kind for kind, name in MASTODON_TYPES.items() if name in wanted}
 
 
-async def list_notifications(services: Services, account: Account, page: Page, *, types: Iterable[str] = (),
-                             exclude_types: Iterable[str] = (), account_id: int | None = None) -> list[Notification]:
-    """Newest first. `types` keeps only those Mastodon types, `exclude_types` drops some, `account_id`
-    keeps those caused by one actor."""
+async def list_notifications(session: AsyncSession, services: Services, account: Account, page: Page, *,
+                             types: Iterable[str] = (), exclude_types: Iterable[str] = (),
+                             account_id: int | None = None) -> list[Any]:
+    """Newest first, as rows of LISTED's columns (read as they are: a list needs no ORM objects).
+    `types` keeps only those Mastodon types, `exclude_types` drops some, `account_id` keeps those caused
+    by one actor."""
     kinds = set(MASTODON_TYPES)
     types = [t for t in types if t]
     if types:
@@ -50,19 +56,18 @@ async def list_notifications(services: Services, account: Account, page: Page, *
     params = {"account": account.id, "kinds": sorted(kinds), "actor": account_id,
               **{name: value for name, value in (("max_id", page.max_id), ("since_id", page.since_id),
                                                  ("min_id", page.min_id)) if value is not None}}
-    statement = _list_statement(page, account_id is not None).where(_not_from_restricted(account))
-    silenced = await services.policy.silenced_domains()
+    statement = _list_statement(page, account_id is not None)
+    silenced = await services.policy.silenced_domains(session)
     if silenced:
         statement = statement.where(_not_from_strangers_on(silenced, account))
-    async with services.sessions() as session:
-        rows = (await session.exec(statement, params=params)).all()
+    rows = (await (await session.connection()).execute(statement, params)).all()
     return page.arrange(list(rows))
 
 
-def _not_from_restricted(account: Account) -> Any:
+def _not_from_restricted(account_id: Any) -> Any:
     """Hides notifications from actors the artist blocked or muted (kept, so an unmute shows them again)."""
     restricted = select(ActorRestriction.actor_id).where(
-        ActorRestriction.account_id == account.id, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
+        ActorRestriction.account_id == account_id, ActorRestriction.kind.in_([Restriction.BLOCK, Restriction.MUTE]))
     return Notification.actor_id.not_in(restricted)
 
 
@@ -89,8 +94,9 @@ def _list_statement(page: Page, by_actor: bool) -> Any:
         cursor = [term for value, term in ((page.max_id, column < bindparam("max_id")),
                                            (page.since_id, column > bindparam("since_id")),
                                            (page.min_id, column > bindparam("min_id"))) if value is not None]
-        found = select(Notification).where(Notification.account_id == bindparam("account"),
-                                           Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor)
+        found = select(*LISTED).where(Notification.account_id == bindparam("account"),
+                                      Notification.kind.in_(bindparam("kinds", expanding=True)), *cursor,
+                                      _not_from_restricted(bindparam("account")))
         if by_actor:
             found = found.where(Notification.actor_id == bindparam("actor"))
         found = _statements[shape] = found.order_by(page.order(column)).limit(page.limit)
@@ -132,7 +138,7 @@ async def recent(services: Services, account: Account,
             .join(Actor, Notification.actor_id == Actor.id)
             .outerjoin(Post, Notification.post_id == Post.id)
             .outerjoin(RemotePost, Notification.remote_post_id == RemotePost.id)
-            .where(Notification.account_id == account.id, _not_from_restricted(account))
+            .where(Notification.account_id == account.id, _not_from_restricted(account.id))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit))
         return [tuple(row) for row in rows.all()]

@@ -1,7 +1,8 @@
-"""Timelines: home, public, a hashtag's and one account's statuses, as rows (Post, RemotePost and boost
-Interaction) newest first, one page at a time.
+"""Timelines: home, public, a hashtag's and one account's statuses, as references (store/status_refs.py:
+local posts, remote posts and boosts) newest first, one page at a time.
 
-Posts, remote posts and boosts share one snowflake id space, so each page is read from up to three
+Each takes the caller's session, so a client-API request reads its token, its page and the page's facts
+in one. Posts, remote posts and boosts share one snowflake id space, so each page is read from up to three
 queries with the same cursor conditions and merged by id. Who may see what comes from store/visibility.py;
 the viewer's blocks and mutes (ActorRestriction) are left out of every list, and, for a viewer who asked
 (`Account.hide_ai_media`), the home, public and hashtag timelines leave out posts with an image labelled
@@ -24,11 +25,11 @@ from fediart.services import Services
 from fediart.media.provenance import AI_GENERATED
 from fediart.policy.scope import remote_actors_on
 from fediart.store.actors import local_actor
-from fediart.store.states import FollowState, InteractionKind, Restriction, Visibility
+from fediart.store.states import FollowState, InteractionKind, Restriction, StatusKind, Visibility
+from fediart.store.status_refs import BOOST_COLUMNS, BoostFields, StatusRef
 from fediart.store.tables import Account, Actor, ActorRestriction, Following, Interaction, Media, Post, RemotePost
 from fediart.store.visibility import visible_posts, visible_remote_posts
 
-StatusRow = Post | RemotePost | Interaction
 
 
 @dataclass(frozen=True)
@@ -104,33 +105,38 @@ def _remote_filters(filters: Filters) -> list[Any]:
     return found
 
 
+_KINDS = {Post: StatusKind.POST, RemotePost: StatusKind.REMOTE, Interaction: StatusKind.BOOST}
+
+
 def _merge_statement(page: Page, queries: list[tuple[Any, Any]], cursor: Any = None) -> Any:
     """One statement for a page from several queries over the shared id space: each query reads its own
-    page of ids with the cursor, the ids are merged (UNION ALL, then ordered and cut to the page), and only
-    the rows of that page are loaded, joined back to their tables by id and kind. `cursor(column)` gives
-    the cursor conditions (page.conditions by default: the cursor's values written into the statement)."""
+    page of ids with the cursor, the ids are merged (UNION ALL, then ordered and cut to the page), and the
+    page comes back as references (id and kind), boosts with their Interaction's few columns; the
+    statuses themselves are rendered from the references. `cursor(column)` gives the cursor conditions
+    (page.conditions by default: the cursor's values written into the statement)."""
     cursor = cursor or page.conditions
-    tables = list(dict.fromkeys(table for table, _ in queries))
-    kind_of = {table: literal_column(f"'{n}'") for n, table in enumerate(tables)}
     parts = []
     for table, query in queries:
-        own = (query.with_only_columns(table.id.label("id"), kind_of[table].label("kind"))
+        own = (query.with_only_columns(table.id.label("id"), literal_column(f"'{_KINDS[table]}'").label("kind"))
                .where(*cursor(table.id)).order_by(page.order(table.id)).limit(page.limit).subquery())
         parts.append(select(own.c.id, own.c.kind))
     ids = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    merged = select(ids.c.id, *tables).select_from(ids)
-    for n, table in enumerate(tables):
-        merged = merged.outerjoin(table, and_(table.id == ids.c.id, ids.c.kind == str(n)))
+    if any(table is Interaction for table, _ in queries):
+        merged = select(ids.c.id, ids.c.kind, *BOOST_COLUMNS).select_from(ids).outerjoin(
+            Interaction, and_(Interaction.id == ids.c.id, ids.c.kind == StatusKind.BOOST.value))
+    else:
+        merged = select(ids.c.id, ids.c.kind)
     return merged.order_by(page.order(ids.c.id)).limit(page.limit)
 
 
 async def _page_rows(session: AsyncSession, page: Page, statement: Any, params: dict[str, Any] | None = None
-                     ) -> list[StatusRow]:
-    found = await session.exec(statement, params=params or {})
-    return page.arrange([next(row for row in rest if row is not None) for _, *rest in found.all()])
+                     ) -> list[StatusRef]:
+    found = await (await session.connection()).execute(statement, params or {})
+    return page.arrange([StatusRef(StatusKind(kind), id_, None if kind != StatusKind.BOOST else
+                                   BoostFields(id_, *boost)) for id_, kind, *boost in found.all()])
 
 
-async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRow]:
+async def _merged(session: AsyncSession, page: Page, queries: list[tuple[Any, Any]]) -> list[StatusRef]:
     """One page from several queries over the shared id space, read in one statement."""
     return await _page_rows(session, page, _merge_statement(page, queries))
 
@@ -220,70 +226,67 @@ def remote_consents_to_public_feeds() -> Any:
     return or_(search.is_(None), search != "denied")
 
 
-async def home(services: Services, account: Account, page: Page) -> list[StatusRow]:
+async def home(session: AsyncSession, services: Services, account: Account, page: Page) -> list[StatusRef]:
     """The artist's own posts, posts of those they follow (local and remote) and boosts by either."""
-    async with services.sessions() as session:
-        return await _page_rows(session, page, _home_statement(page, _hides_ai(account)),
-                                {"account": account.id, **_cursor_values(page)})
+    return await _page_rows(session, page, _home_statement(page, _hides_ai(account)),
+                            {"account": account.id, **_cursor_values(page)})
 
 
-async def public(services: Services, viewer: Account | None, page: Page, *, local: bool = False,
-                 remote: bool = False, filters: Filters = Filters()) -> list[StatusRow]:
+async def public(session: AsyncSession, services: Services, viewer: Account | None, page: Page, *,
+                 local: bool = False, remote: bool = False, filters: Filters = Filters()) -> list[StatusRef]:
     """Public posts: this instance's (local), other servers' we hold (remote), or both; no boosts."""
-    async with services.sessions() as session:
-        restricted = _restricted(viewer)
-        queries = []
-        if not remote:
-            queries.append((Post, select(Post).join(Account, Account.id == Post.account_id).where(
-                Post.deleted_at.is_(None), Post.visibility == Visibility.PUBLIC, Account.kind == "person",
-                Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters),
-                *([_without_ai_posts()] if _hides_ai(viewer) else []))))
-        if not local:
-            # Limited (silenced) servers' posts never appear in public views, as on Mastodon.
-            hidden = await services.policy.hidden_domains()
-            limited = [RemotePost.actor_id.not_in(remote_actors_on(hidden))] if hidden else []
-            queries.append((RemotePost, select(RemotePost).where(
-                RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
-                RemotePost.actor_id.not_in(restricted), *limited, remote_consents_to_public_feeds(),
-                *_remote_filters(filters), *([_without_ai_remote_posts()] if _hides_ai(viewer) else []))))
-        return await _merged(session, page, queries)
+    restricted = _restricted(viewer)
+    queries = []
+    if not remote:
+        queries.append((Post, select(Post).join(Account, Account.id == Post.account_id).where(
+            Post.deleted_at.is_(None), Post.visibility == Visibility.PUBLIC, Account.kind == "person",
+            Post.account_id.not_in(_accounts_of(restricted)), *_post_filters(services, filters),
+            *([_without_ai_posts()] if _hides_ai(viewer) else []))))
+    if not local:
+        # Limited (silenced) servers' posts never appear in public views, as on Mastodon.
+        hidden = await services.policy.hidden_domains(session)
+        limited = [RemotePost.actor_id.not_in(remote_actors_on(hidden))] if hidden else []
+        queries.append((RemotePost, select(RemotePost).where(
+            RemotePost.deleted_at.is_(None), RemotePost.visibility == Visibility.PUBLIC,
+            RemotePost.actor_id.not_in(restricted), *limited, remote_consents_to_public_feeds(),
+            *_remote_filters(filters), *([_without_ai_remote_posts()] if _hides_ai(viewer) else []))))
+    return await _merged(session, page, queries)
 
 
-async def tag(services: Services, viewer: Account | None, name: str, page: Page, *, local: bool = False,
-              remote: bool = False, only_media: bool = False) -> list[StatusRow]:
+async def tag(session: AsyncSession, services: Services, viewer: Account | None, name: str, page: Page, *,
+              local: bool = False, remote: bool = False, only_media: bool = False) -> list[StatusRef]:
     """Public posts, local and remote, that carry the hashtag `name`."""
     name = name.strip().lstrip("#")
     if not name:
         return []
-    return await public(services, viewer, page, local=local, remote=remote,
+    return await public(session, services, viewer, page, local=local, remote=remote,
                         filters=Filters(only_media=only_media, tag=name))
 
 
-async def account_statuses(services: Services, viewer: Account | None, actor_id: int, page: Page, *,
-                           filters: Filters = Filters(), pinned: bool = False) -> list[StatusRow]:
+async def account_statuses(session: AsyncSession, services: Services, viewer: Account | None, actor_id: int, page: Page, *,
+                           filters: Filters = Filters(), pinned: bool = False) -> list[StatusRef]:
     """One account's statuses the viewer may see: a local artist's posts and boosts, or the posts (and
     boosts) of a remote actor that fediart holds. NotFound for an unknown id."""
-    async with services.sessions() as session:
-        actor = await session.get(Actor, actor_id)
-        if actor is None or (actor.local and (await session.get(Account, actor.account_id)).kind != "person"):
-            raise NotFound()
-        me = await _viewer_actor(session, services, viewer)
-        await session.commit()
-        if me is not None and actor.local and await _blocks(session, actor.account_id, me.id):
-            return []  # Mastodon shows an account that blocked you as having no statuses
-        if pinned and not actor.local:
-            return []  # remote actors' featured collections are not fetched
-        queries: list[tuple[Any, Any]] = []
-        if actor.local:
-            posts = select(Post).where(Post.account_id == actor.account_id, visible_posts(me),
-                                       *_post_filters(services, filters))
-            queries.append((Post, posts.where(Post.pinned_at.is_not(None)) if pinned else posts))
-        else:
-            queries.append((RemotePost, select(RemotePost).where(RemotePost.actor_id == actor.id,
-                                                                 visible_remote_posts(me), *_remote_filters(filters))))
-        if not (pinned or filters.exclude_reblogs or filters.only_media or filters.tag):
-            queries.extend(_boost_queries(me, _restricted(viewer), Interaction.actor_id == actor.id))
-        return await _merged(session, page, queries)
+    actor = await session.get(Actor, actor_id)
+    if actor is None or (actor.local and (await session.get(Account, actor.account_id)).kind != "person"):
+        raise NotFound()
+    me = await _viewer_actor(session, services, viewer)
+    await session.commit()
+    if me is not None and actor.local and await _blocks(session, actor.account_id, me.id):
+        return []  # Mastodon shows an account that blocked you as having no statuses
+    if pinned and not actor.local:
+        return []  # remote actors' featured collections are not fetched
+    queries: list[tuple[Any, Any]] = []
+    if actor.local:
+        posts = select(Post).where(Post.account_id == actor.account_id, visible_posts(me),
+                                   *_post_filters(services, filters))
+        queries.append((Post, posts.where(Post.pinned_at.is_not(None)) if pinned else posts))
+    else:
+        queries.append((RemotePost, select(RemotePost).where(RemotePost.actor_id == actor.id,
+                                                             visible_remote_posts(me), *_remote_filters(filters))))
+    if not (pinned or filters.exclude_reblogs or filters.only_media or filters.tag):
+        queries.extend(_boost_queries(me, _restricted(viewer), Interaction.actor_id == actor.id))
+    return await _merged(session, page, queries)
 
 
 async def _blocks(session: AsyncSession, account_id: int, actor_id: int) -> bool:

@@ -275,8 +275,10 @@ class RemoteActors:
             before = (await session.exec(select(Actor.key_id, Actor.public_key_pem, Actor.gone)
                                          .where(Actor.uri == fields["uri"]))).first()
             actor = await store_actor(session, fields)
-        # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered.
+        # A fresh fetch (first contact, rotation, Update) replaces whatever was remembered, and the
+        # client API's cached entities of the actor and its notes (they carry its name and avatar).
         self.drop(actor.uri)
+        self.services.cache.forget(actor.uri)
         self._by_key[actor.key_id] = (time.monotonic(), actor)
         if before is not None and tuple(before) != (actor.key_id, actor.public_key_pem, actor.gone):
             announce(self.services.sessions, Message.remote_actor(actor.uri))  # a rotated key, everywhere

@@ -9,7 +9,7 @@ decimal strings. Lists are converted in batches, one query per kind of row."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
@@ -176,6 +176,32 @@ async def accounts_to_api(services: Any, session: AsyncSession, actors: Sequence
             found.append(local_account_to_api(actor, account, counts[account.id], base, services.urls.media))
         else:
             found.append(remote_account_to_api(actor, base))
+    return found
+
+
+ENTITY = "account-entity"  # document-cache key: (ENTITY, actor id); named by the actor's URI (and username)
+_ACTORS = select(Actor).where(Actor.id.in_(bindparam("ids", expanding=True)))
+
+
+async def shared_accounts_to_api(services: Any, session: AsyncSession, actor_ids: Iterable[int]) -> dict[int, dict]:
+    """Account entities by actor id for lists (the authors of statuses, who caused notifications), kept
+    in the document cache: the same dicts for every viewer, so they must never be changed. One's entry
+    is forgotten with the artist's documents (forget_account: profile, posts, follows) or, for a remote
+    actor, when its row is stored again (forget of its URI); otherwise after [server]
+    document_cache_seconds, the staleness the counts inside already have. Unknown ids are left out."""
+    found: dict[int, dict] = {}
+    missing = []
+    for actor_id in actor_ids:
+        known = services.cache.recall((ENTITY, actor_id))
+        if known is None:
+            missing.append(actor_id)
+        else:
+            found[actor_id] = known
+    if missing:
+        actors = list((await session.exec(_ACTORS, params={"ids": missing})).all())
+        for actor, doc in zip(actors, await accounts_to_api(services, session, actors)):
+            names = (actor.uri, doc["username"]) if actor.account_id is not None else (actor.uri,)
+            found[actor.id] = services.cache.remember((ENTITY, actor.id), doc, names)
     return found
 
 

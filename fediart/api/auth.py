@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 
 from fediart.api.errors import ApiError
@@ -41,17 +42,20 @@ def bearer_of(request: Request) -> str | None:
     return request.query_params.get("access_token") or None
 
 
-async def authenticate(request: Request, scope: str | None, *, required: bool = True) -> Grant | None:
+async def authenticate(request: Request, scope: str | None, *, required: bool = True,
+                       session: AsyncSession | None = None) -> Grant | None:
     """The grant of the request's token. With `required=False` an anonymous request gets None, but a
-    token that is present must still be valid."""
+    token that is present must still be valid. `session` is the request's own, if it reads more in one."""
     secret = bearer_of(request)
     if secret is None:
         if required:
             raise ApiError(401, INVALID)
         return None
-    services = services_of(request)
-    async with services.sessions() as session:
+    if session is not None:
         row, account = await token_and_account(session, secret)
+    else:
+        async with services_of(request).sessions() as session:
+            row, account = await token_and_account(session, secret)
     if row is None or (row.account_id is not None and account is None):
         raise ApiError(401, INVALID)
     scopes = frozenset(row.scopes.split())
@@ -60,8 +64,8 @@ async def authenticate(request: Request, scope: str | None, *, required: bool = 
     return Grant(row, account, scopes)
 
 
-async def require_user(request: Request, scope: str) -> Account:
+async def require_user(request: Request, scope: str, session: AsyncSession | None = None) -> Account:
     """The account a user token acts for; 401 without a valid token, 403 without the scope."""
-    grant = await authenticate(request, scope)
+    grant = await authenticate(request, scope, session=session)
     assert grant is not None
     return grant.require_account()

@@ -7,10 +7,9 @@ require it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,49 +18,37 @@ from starlette.routing import Route
 from fediart.actions import notifications
 from fediart.actions.errors import NotFound
 from fediart.api.auth import require_user
-from fediart.api.account_entities import accounts_to_api
+from fediart.api.account_entities import shared_accounts_to_api
 from fediart.api.formats import api_time
-from fediart.api.status_entities import statuses_to_api
+from fediart.api.status_entities import statuses_by_key
 from fediart.api.json import api_json
 from fediart.api.pagination import link_header
 from fediart.store.pages import Page
 from fediart.api.params import read_params
 from fediart.services import services_of
-from fediart.store.tables import Account, Actor, Notification, Post, RemotePost
+from fediart.store.states import StatusKind
+from fediart.store.tables import Account
 from fediart.store.ids import parse_id
 
 READ, WRITE = "read:notifications", "write:notifications"
 WITH_STATUS = {"mention", "reblog", "favourite"}
 
 
-def _subject(n: Notification) -> tuple[type, int] | None:
+def _subject(n: Any) -> tuple[StatusKind, int] | None:
     """Which status a notification is about: the reply or mention itself, else our liked or boosted post."""
     if notifications.MASTODON_TYPES[n.kind] not in WITH_STATUS:
         return None
     if n.remote_post_id is not None:
-        return RemotePost, n.remote_post_id
-    return (Post, n.post_id) if n.post_id is not None else None
+        return StatusKind.REMOTE, n.remote_post_id
+    return (StatusKind.POST, n.post_id) if n.post_id is not None else None
 
 
-# Built once with the ids as bind parameters: building and hashing an expression per request cost more
-# than running it.
-_ACTORS = select(Actor).where(Actor.id.in_(bindparam("ids", expanding=True)))
-_LIVE = {table: select(table).where(table.id.in_(bindparam("ids", expanding=True)), table.deleted_at.is_(None))
-         for table in (Post, RemotePost)}
-
-
-async def notifications_to_api(services: Any, session: AsyncSession, rows: list[Notification],
+async def notifications_to_api(services: Any, session: AsyncSession, rows: Sequence[Any],
                                viewer: Account) -> list[dict[str, Any]]:
-    actor_ids = list({n.actor_id for n in rows})
-    actors = list((await session.exec(_ACTORS, params={"ids": actor_ids})).all()) if actor_ids else []
-    accounts = {a.id: doc for a, doc in zip(actors, await accounts_to_api(services, session, actors))}
-    subjects = {}
-    for table in (Post, RemotePost):
-        ids = [s[1] for s in map(_subject, rows) if s and s[0] is table]
-        if ids:
-            live = (await session.exec(_LIVE[table], params={"ids": ids})).all()
-            for row, doc in zip(live, await statuses_to_api(services, session, list(live), viewer)):
-                subjects[(table, row.id)] = doc
+    """Notification entities for Notification rows (or rows of its columns), in order."""
+    accounts = await shared_accounts_to_api(services, session, {n.actor_id for n in rows})
+    subjects = await statuses_by_key(services, session, [s for s in map(_subject, rows) if s], viewer,
+                                     live_only=True)
     found = []
     for n in rows:
         subject = _subject(n)
@@ -86,17 +73,17 @@ def _notification_id(request: Request) -> int:
 
 
 async def index(request: Request) -> Response:
-    account = await require_user(request, READ)
-    params = await read_params(request)
-    actor = params.text("account_id")
-    if actor is not None and parse_id(actor) is None:
-        return api_json([])  # no actor has that id, so none of its notifications exist
     services = services_of(request)
-    rows = await notifications.list_notifications(
-        services, account, Page.from_params(params, default=40, maximum=notifications.MAXIMUM),
-        types=params.strings("types"), exclude_types=params.strings("exclude_types"),
-        account_id=int(actor) if actor else None)
-    async with services.sessions() as session:
+    async with services.sessions() as session:  # the token, the page and its statuses in one session
+        account = await require_user(request, READ, session)
+        params = await read_params(request)
+        actor = params.text("account_id")
+        if actor is not None and parse_id(actor) is None:
+            return api_json([])  # no actor has that id, so none of its notifications exist
+        rows = await notifications.list_notifications(
+            session, services, account, Page.from_params(params, default=40, maximum=notifications.MAXIMUM),
+            types=params.strings("types"), exclude_types=params.strings("exclude_types"),
+            account_id=int(actor) if actor else None)
         docs = await notifications_to_api(services, session, rows, account)
     return api_json(docs, headers=link_header(request, [n.id for n in rows]))
 

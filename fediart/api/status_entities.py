@@ -1,112 +1,88 @@
-"""Posts, remote posts and boosts as Mastodon Status entities, in batches: one query per kind of row
-for a whole page (authors, media, counts, the viewer's flags, reply parents, mentions).
+"""Posts, remote posts and boosts as Mastodon Status entities, a page at a time: each status's
+viewer-independent part out of the document cache (api/status_own.py builds the missing ones), its
+author's Account entity likewise (shared_accounts_to_api), and in ONE statement per page what changes
+per request or per viewer: counts, the viewer's flags, reply parents (and, when asked, which are live).
 
 A boost is its own status (its Interaction row's id and time) with the original in `reblog`; a status
 carries fediart's `licence` extension; the viewer's flags (`favourited`, `reblogged`, `bookmarked`,
-`pinned`) are sent only to a signed-in viewer, as Mastodon does."""
+`pinned`) are sent only to a signed-in viewer, as Mastodon does. The entities share the cached parts'
+objects: callers may copy an entity, never change what is inside it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, literal_column, null, or_, union_all
+from sqlalchemy import bindparam, case, func, literal_column, null, union_all
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from fediart.activitypub.convert import post_licence
-from fediart.api.account_entities import acct_of, accounts_to_api, licence_to_api
-from fediart.api.formats import API_VISIBILITY, api_time
-from fediart.licence.remote_signals import raw_of
-from fediart.actions.originals import original_url
-from fediart.api.media_entities import media_to_api, remote_attachment_to_api
-from fediart.store.states import InteractionKind
-from fediart.store.tables import Account, Actor, Bookmark, Interaction, Media, Post, RemotePost
+from fediart.api.account_entities import shared_accounts_to_api
+from fediart.api.formats import api_time
+from fediart.api.status_own import STATUS, OwnStatus, own_statuses, rows_by_id
+from fediart.store.states import InteractionKind, StatusKind
+from fediart.store.status_refs import BoostFields, StatusRef, ref_of
+from fediart.store.tables import Account, Actor, Bookmark, Interaction, Post, RemotePost
 
-@dataclass
-class StatusRows:
-    """Everything a batch of statuses needs, loaded with one query per kind of row."""
-
-    actors: dict[int, Actor] = field(default_factory=dict)
-    accounts: dict[int, dict[str, Any]] = field(default_factory=dict)  # actor id -> Account entity
-    media: dict[int, list[Media]] = field(default_factory=dict)
-    counts: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
-    mine: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # ("post"|"remote", id) -> flags
-    mention_actors: dict[str, Actor] = field(default_factory=dict)
-    reply_targets: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # uri -> (kind, id, actor)
-    account_rows: dict[int, Account] = field(default_factory=dict)
-    post_uris: dict[int, str] = field(default_factory=dict)  # post id -> its URI
-    _by_account: dict[int, Actor] = field(default_factory=dict)
-    _licences: dict[tuple[int, str | None], dict[str, Any]] = field(default_factory=dict)
-
-    def local_actor(self, account_id: int) -> Actor:
-        if not self._by_account:
-            self._by_account = {a.account_id: a for a in self.actors.values() if a.account_id is not None}
-        return self._by_account[account_id]
-
-    def licence_entity(self, services: Any, account: Account, key: str | None) -> dict[str, Any]:
-        """A post's licence entity, worked out once per (artist, licence key) in a batch."""
-        found = self._licences.get((account.id, key))
-        if found is None:
-            found = self._licences[(account.id, key)] = licence_to_api(post_licence(services.licence_for(account), key))
-        return found
-
-
-StatusItem = Post | RemotePost | Interaction
+StatusItem = Post | RemotePost | Interaction | StatusRef
+Key = tuple[StatusKind, int]
 
 
 def _ids(name: str) -> Any:
     return bindparam(name, expanding=True)
 
 
-# The statements a page needs, built once with bind parameters and reused: building and hashing an
-# expression per request cost more than running it.
-_BY_ID = {table: select(table).where(table.id.in_(_ids("ids"))) for table in (Post, RemotePost, Account)}
-_AUTHORS = (select(Actor, Account).outerjoin(Account, Account.id == Actor.account_id)
-            .where(or_(Actor.id.in_(_ids("actor_ids")), Actor.account_id.in_(_ids("account_ids")))))
-_MENTIONED = select(Actor).where(Actor.uri.in_(_ids("uris")))
-_MEDIA = select(Media).where(Media.post_id.in_(_ids("ids"))).order_by(Media.position)
-# The facts about a page's statuses that are counts or flags, in ONE statement of tagged parts with
-# the columns (part, status id, parent URI, kind, number, by the viewer):
-#   post/remote: likes and boosts per status and kind, and whether the viewer's actor (`me`, -1 for
-#                none) made one;
+def _part(name: str) -> Any:
+    return literal_column(f"'{name}'")
+
+
+# The facts about a page's statuses that change per request, in ONE statement of tagged parts with the
+# columns (part, status id, parent URI, kind, number, by the viewer), built once with bind parameters:
+#   post/remote: likes and boosts per status and kind, and whether the viewer's actor made one (the
+#                viewer is `account`, -1 for none; no actor row yet matches nothing);
 #   reply:       replies fediart holds (remote and local, live) per parent URI;
-#   bookmark-post/bookmark-remote: the statuses the viewer (`account`, -1 for none) bookmarked.
-_FACTS = union_all(
-    *(select(literal_column(f"'{key}'"), column, null(), Interaction.kind, func.count(),
-             func.sum(case((Interaction.actor_id == bindparam("me"), 1), else_=0)))
+#   bookmark-post/bookmark-remote: the statuses the viewer bookmarked;
+#   parent-remote/parent-post: the replied-to statuses fediart has (id and author's actor in `number`);
+#   live-post/live-remote (only in the checking statement): which statuses are not deleted.
+_ME = select(Actor.id).where(Actor.account_id == bindparam("account")).scalar_subquery()
+_PARTS = [
+    *(select(_part(key), column, null(), Interaction.kind, func.count(),
+             func.sum(case((Interaction.actor_id == _ME, 1), else_=0)))
       .where(column.in_(_ids(f"{key}_ids"))).group_by(column, Interaction.kind)
       for column, key in ((Interaction.post_id, "post"), (Interaction.remote_post_id, "remote"))),
-    *(select(literal_column("'reply'"), null(), table.in_reply_to, null(), func.count(), literal_column("0"))
+    *(select(_part("reply"), null(), table.in_reply_to, null(), func.count(), literal_column("0"))
       .where(table.in_reply_to.in_(_ids("uris")), table.deleted_at.is_(None)).group_by(table.in_reply_to)
       for table in (RemotePost, Post)),
-    *(select(literal_column(f"'bookmark-{key}'"), column, null(), null(), literal_column("0"), literal_column("1"))
+    *(select(_part(f"bookmark-{key}"), column, null(), null(), literal_column("0"), literal_column("1"))
       .where(Bookmark.account_id == bindparam("account"), column.in_(_ids(f"{key}_ids")))
-      for column, key in ((Bookmark.post_id, "post"), (Bookmark.remote_post_id, "remote"))))
+      for column, key in ((Bookmark.post_id, "post"), (Bookmark.remote_post_id, "remote"))),
+    select(_part("parent-remote"), RemotePost.id, RemotePost.uri, null(), RemotePost.actor_id, literal_column("0"))
+    .where(RemotePost.uri.in_(_ids("parent_uris"))),
+    select(_part("parent-post"), Post.id, null(), null(), Actor.id, literal_column("0"))
+    .join(Actor, Actor.account_id == Post.account_id).where(Post.id.in_(_ids("parent_ids"))),
+]
+_LIVE = [select(_part(f"live-{key}"), table.id, null(), null(), literal_column("0"), literal_column("0"))
+         .where(table.id.in_(_ids(f"{key}_ids")), table.deleted_at.is_(None))
+         for table, key in ((Post, "post"), (RemotePost, "remote"))]
+_FACTS = {False: union_all(*_PARTS), True: union_all(*_PARTS, *_LIVE)}
+
+
+@dataclass
+class _Facts:
+    counts: dict[Key, dict[str, int]] = field(default_factory=dict)
+    mine: dict[Key, set[str]] = field(default_factory=dict)  # the viewer's likes, boosts, bookmarks
+    parents: dict[str, tuple[str, str]] = field(default_factory=dict)  # uri -> (status id, author actor id)
+    live: set[Key] = field(default_factory=set)
 
 
 async def statuses_to_api(services: Any, session: AsyncSession, items: Sequence[StatusItem],
-                          viewer: Account | None = None) -> list[dict[str, Any]]:
-    """Status entities for local posts, remote posts and boosts (Interaction rows), in order."""
-    boosts = [i for i in items if isinstance(i, Interaction)]
-    boosted_posts = {p.id: p for p in await _rows(session, Post, [b.post_id for b in boosts if b.post_id])}
-    boosted_remote = {p.id: p for p in await _rows(session, RemotePost, [b.remote_post_id for b in boosts
-                                                                         if b.remote_post_id])}
-    posts = [i for i in items if isinstance(i, Post)] + list(boosted_posts.values())
-    remotes = [i for i in items if isinstance(i, RemotePost)] + list(boosted_remote.values())
-    rows = await _load(services, session, posts, remotes, boosts, viewer)
-    found = []
-    for item in items:
-        if isinstance(item, Interaction):
-            inner = boosted_posts.get(item.post_id) if item.post_id else boosted_remote.get(item.remote_post_id)
-            if inner is None:
-                continue
-            found.append(_boost_to_api(services, item, _status(services, inner, rows, viewer), rows))
-        else:
-            found.append(_status(services, item, rows, viewer))
-    return found
+                          viewer: Account | None = None, *, live_only: bool = False) -> list[dict[str, Any]]:
+    """Status entities for local posts, remote posts and boosts (rows or references), in order; a boost
+    of a post that is gone is left out. With `live_only`, so is a deleted post (the caller has not
+    checked)."""
+    found = await _entities(services, session, items, viewer, live_only)
+    return [doc for doc in found if doc is not None]
 
 
 async def status_to_api(services: Any, session: AsyncSession, item: StatusItem,
@@ -117,207 +93,144 @@ async def status_to_api(services: Any, session: AsyncSession, item: StatusItem,
     return found[0]
 
 
-async def _rows(session: AsyncSession, table: Any, ids: Iterable[int]) -> list[Any]:
-    ids = list(set(ids))
-    return list((await session.exec(_BY_ID[table], params={"ids": ids})).all()) if ids else []
+async def statuses_by_key(services: Any, session: AsyncSession, keys: Sequence[Key], viewer: Account | None,
+                          *, live_only: bool = False) -> dict[Key, dict[str, Any]]:
+    """Status entities of these (kind, id) keys, left out when missing (or deleted, with `live_only`)."""
+    refs = [StatusRef(kind, status_id) for kind, status_id in dict.fromkeys(keys)]
+    found = await _entities(services, session, refs, viewer, live_only)
+    return {(ref.kind, ref.id): doc for ref, doc in zip(refs, found) if doc is not None}
 
 
-async def _load(services: Any, session: AsyncSession, posts: list[Post], remotes: list[RemotePost],
-                boosts: list[Interaction], viewer: Account | None) -> StatusRows:
-    rows = StatusRows()
-    account_ids = {p.account_id for p in posts}
-    actor_ids = {r.actor_id for r in remotes} | {b.actor_id for b in boosts}
-    me = await _authors(session, rows, account_ids, actor_ids, viewer)
-    mention_uris = {t["href"] for p in posts for t in p.tags if t.get("type") == "Mention" and t.get("href")}
-    mention_uris |= {uri for r in remotes for uri in r.mentions if isinstance(uri, str)}
-    if mention_uris:
-        for actor in (await session.exec(_MENTIONED, params={"uris": list(mention_uris)})).all():
-            rows.mention_actors[actor.uri] = actor
-    missing_local = account_ids - {a.account_id for a in rows.actors.values()}
-    if viewer is not None and me is None:
-        missing_local.add(viewer.id)
-    if missing_local:  # an artist made before their actor row: make it now
-        from fediart.store.actors import local_actor
-
-        for account in await _rows(session, Account, missing_local):
-            rows.account_rows[account.id] = account
-            actor = await local_actor(session, services.urls, account)
-            if account.id in account_ids:
-                rows.actors[actor.id] = actor
-            if viewer is not None and account.id == viewer.id:
-                me = actor
-        await session.commit()
-    entities = await accounts_to_api(services, session, list(rows.actors.values()), accounts=rows.account_rows)
-    rows.accounts = {int(e["id"]): e for e in entities}
-    if posts:
-        for media in (await session.exec(_MEDIA, params={"ids": [p.id for p in posts]})).all():
-            rows.media.setdefault(media.post_id, []).append(media)
-    rows.post_uris = {p.id: services.urls.status(rows.account_rows[p.account_id].username, p.id) for p in posts}
-    await _facts(session, rows, posts, remotes, me, viewer)
-    await _reply_targets(services, session, rows, posts, remotes)
-    return rows
+async def _entities(services: Any, session: AsyncSession, items: Sequence[StatusItem], viewer: Account | None,
+                    live_only: bool) -> list[dict[str, Any] | None]:
+    refs = [ref_of(item) for item in items]
+    known = {(StatusKind.POST if isinstance(i, Post) else StatusKind.REMOTE, i.id): i for i in items
+             if isinstance(i, (Post, RemotePost))}
+    inner = {ref.inner: None for ref in refs if ref.inner is not None}
+    owns = await _own_parts(services, session, list(inner), known)
+    accounts = await shared_accounts_to_api(
+        services, session, {own.actor_id for own in owns.values()} | {r.boost.actor_id for r in refs if r.boost})
+    facts = await _facts(services, session, owns, viewer, live_only)
+    found: list[dict[str, Any] | None] = []
+    for ref in refs:
+        own = owns.get(ref.inner) if ref.inner is not None else None
+        if own is None or own.actor_id not in accounts or (live_only and ref.inner not in facts.live):
+            found.append(None)
+            continue
+        doc = _assemble(ref.inner, own, accounts[own.actor_id], facts, viewer)
+        if ref.boost is not None:
+            if ref.boost.actor_id not in accounts:
+                found.append(None)
+                continue
+            doc = boost_to_api(ref.boost, doc, accounts[ref.boost.actor_id])
+        found.append(doc)
+    return found
 
 
-async def _authors(session: AsyncSession, rows: StatusRows, account_ids: set[int], actor_ids: set[int],
-                   viewer: Account | None) -> Actor | None:
-    """One query for every author's actor row (local ones with their Account) and the viewer's actor;
-    fills rows.actors and rows.account_rows, returns the viewer's actor (None if it has none yet)."""
-    wanted = account_ids | ({viewer.id} if viewer is not None else set())
-    if not (wanted or actor_ids):
-        return None
-    me = None
-    found = await session.exec(_AUTHORS, params={"actor_ids": list(actor_ids), "account_ids": list(wanted)})
-    for actor, account in found.all():
-        if account is not None:
-            rows.account_rows[account.id] = account
-        if viewer is not None and actor.account_id == viewer.id:
-            me = actor
-        if actor.id in actor_ids or actor.account_id in account_ids:
-            rows.actors[actor.id] = actor
-    return me
-
-
-async def _facts(session: AsyncSession, rows: StatusRows, posts: list[Post], remotes: list[RemotePost],
-                 me: Actor | None, viewer: Account | None) -> None:
-    """Likes, boosts and replies of every status, and the viewer's likes, boosts and bookmarks: one query."""
-    if not (posts or remotes):
-        return
-    # Replies are counted from the replies fediart holds, local and remote, by the parent's URI.
-    by_uri = {uri: ("post", post_id) for post_id, uri in rows.post_uris.items()}
-    by_uri.update({r.uri: ("remote", r.id) for r in remotes})
-    params = {"me": me.id if me is not None else -1, "account": viewer.id if viewer is not None else -1,
-              "post_ids": [p.id for p in posts], "remote_ids": [r.id for r in remotes], "uris": list(by_uri)}
-    for part, target, parent, kind, number, by_viewer in (await session.exec(_FACTS, params=params)).all():
-        if part == "reply":
-            counts = rows.counts.setdefault(by_uri[parent], {})
-            counts["reply"] = counts.get("reply", 0) + number
-        elif part.startswith("bookmark-"):
-            rows.mine.setdefault((part.removeprefix("bookmark-"), target), set()).add("bookmark")
+async def _own_parts(services: Any, session: AsyncSession, keys: list[Key],
+                     known: dict[Key, Post | RemotePost]) -> dict[Key, OwnStatus]:
+    """The cached own parts of these statuses, the missing ones built from their rows (those the caller
+    holds, the others read by id); a status without a row is left out."""
+    found: dict[Key, OwnStatus] = {}
+    missing: dict[StatusKind, list[int]] = {StatusKind.POST: [], StatusKind.REMOTE: []}
+    for key in keys:
+        own = services.cache.recall((STATUS, *key))
+        if own is None:
+            missing[key[0]].append(key[1])
         else:
-            rows.counts.setdefault((part, target), {})[kind] = number
-            if me is not None and by_viewer:
-                rows.mine.setdefault((part, target), set()).add(kind)
+            found[key] = own
+    if missing[StatusKind.POST] or missing[StatusKind.REMOTE]:
+        rows = {}
+        for kind, table in ((StatusKind.POST, Post), (StatusKind.REMOTE, RemotePost)):
+            held = [known[(kind, i)] for i in missing[kind] if (kind, i) in known]
+            unread = [i for i in missing[kind] if (kind, i) not in known]
+            rows[kind] = held + await rows_by_id(session, table, unread)
+        found.update(await own_statuses(services, session, rows[StatusKind.POST], rows[StatusKind.REMOTE]))
+    return found
 
 
-async def _reply_targets(services: Any, session: AsyncSession, rows: StatusRows, posts: list[Post],
-                         remotes: list[RemotePost]) -> None:
-    """in_reply_to_id and in_reply_to_account_id: the parents fediart has, local or remote."""
-    parents = {p.in_reply_to for p in [*posts, *remotes] if p.in_reply_to}
-    if not parents:
-        return
-    for remote in (await session.exec(select(RemotePost).where(RemotePost.uri.in_(parents)))).all():
-        rows.reply_targets[remote.uri] = ("remote", remote.id, remote.actor_id)
-    local_ids = {}
+def _local_parent_ids(services: Any, uris: set[str]) -> dict[int, str]:
+    """Local post ids named by reply-parent URIs of this server (…/users/<name>/statuses/<id>)."""
+    found = {}
     prefix = services.urls.base + "/users/"
-    for uri in parents:
+    for uri in uris:
         if uri.startswith(prefix) and "/statuses/" in uri:
             tail = uri.rsplit("/statuses/", 1)[1]
             if tail.isdigit():
-                local_ids[int(tail)] = uri
-    if local_ids:
-        found = (await session.exec(select(Post, Actor).join(Actor, Actor.account_id == Post.account_id)
-                                    .where(Post.id.in_(list(local_ids))))).all()
-        for post, actor in found:
-            rows.reply_targets[local_ids[post.id]] = ("post", post.id, actor.id)
+                found[int(tail)] = uri
+    return found
 
 
-def _mention_to_api(actor: Actor) -> dict[str, Any]:
-    username = actor.username or actor.uri.rstrip("/").rsplit("/", 1)[-1]
-    return {"id": str(actor.id), "username": username,
-            "acct": username if actor.local else acct_of(username, actor.uri), "url": actor.url or actor.uri}
+async def _facts(services: Any, session: AsyncSession, owns: dict[Key, OwnStatus], viewer: Account | None,
+                 live_only: bool) -> _Facts:
+    """Likes, boosts and replies of every status, the viewer's likes, boosts and bookmarks, the reply
+    parents fediart has (and which statuses are live): one query."""
+    facts = _Facts()
+    if not owns:
+        return facts
+    # Replies are counted from the replies fediart holds, local and remote, by the parent's URI.
+    by_uri = {own.uri: key for key, own in owns.items()}
+    parents = {own.in_reply_to for own in owns.values() if own.in_reply_to}
+    local_parents = _local_parent_ids(services, parents)
+    params = {"account": viewer.id if viewer is not None else -1,
+              "post_ids": [i for kind, i in owns if kind == StatusKind.POST],
+              "remote_ids": [i for kind, i in owns if kind == StatusKind.REMOTE], "uris": list(by_uri),
+              "parent_uris": list(parents), "parent_ids": list(local_parents)}
+    result = await (await session.connection()).execute(_FACTS[live_only], params)
+    local_found = {}
+    for part, target, parent, kind, number, by_viewer in result.all():
+        if part == "reply":
+            counts = facts.counts.setdefault(by_uri[parent], {})
+            counts["reply"] = counts.get("reply", 0) + number
+        elif part == "parent-remote":
+            facts.parents[parent] = (str(target), str(number))
+        elif part == "parent-post":
+            local_found[local_parents[target]] = (str(target), str(number))
+        elif part.startswith("live-"):
+            facts.live.add((StatusKind(part.removeprefix("live-")), target))
+        elif part.startswith("bookmark-"):
+            facts.mine.setdefault((StatusKind(part.removeprefix("bookmark-")), target), set()).add("bookmark")
+        else:
+            facts.counts.setdefault((StatusKind(part), target), {})[kind] = number
+            if by_viewer:
+                facts.mine.setdefault((StatusKind(part), target), set()).add(kind)
+    facts.parents.update(local_found)  # a local post wins over a remote row of the same URI
+    return facts
 
 
-def _status(services: Any, item: Post | RemotePost, rows: StatusRows, viewer: Account | None) -> dict[str, Any]:
-    urls = services.urls
-    if isinstance(item, Post):
-        key = ("post", item.id)
-        account_row = rows.account_rows[item.account_id]
-        actor = rows.local_actor(item.account_id)
-        mention_uris = [t["href"] for t in item.tags if t.get("type") == "Mention" and t.get("href")]
-        tags = [t["name"].lstrip("#") for t in item.tags if t.get("type") == "Hashtag" and t.get("name")]
-        doc = {
-            "id": str(item.id),
-            "uri": urls.status(account_row.username, item.id),
-            "url": urls.status_page(account_row.username, item.id),
-            "created_at": api_time(item.published),
-            "edited_at": api_time(item.updated),
-            "content": item.content,
-            "text": None,
-            "spoiler_text": item.summary or "",
-            "visibility": API_VISIBILITY.get(item.visibility, "public"),
-            "sensitive": bool(item.sensitive or item.summary),
-            "language": item.language or services.config.server.default_language,
-            "media_attachments": [media_to_api(m, urls) for m in rows.media.get(item.id, [])],
-            "pinned": item.pinned_at is not None,
-            "licence": rows.licence_entity(services, account_row, item.licence_key),
-        }
-        if viewer is not None and viewer.id == item.account_id:  # fediart: only the artist learns where
-            for entity, m in zip(doc["media_attachments"], rows.media.get(item.id, [])):
-                entity["fediart_original_url"] = original_url(services, m)
-    else:
-        key = ("remote", item.id)
-        actor = rows.actors[item.actor_id]
-        mention_uris = [u for u in item.mentions if isinstance(u, str)]
-        tags = [str(t) for t in item.tags]
-        doc = {
-            "id": str(item.id),
-            "uri": item.uri,
-            # An over-long id is stored as urn:sha256:…, which is no URL for a client to open.
-            "url": item.url or (item.uri if item.uri.startswith(("https://", "http://")) else None),
-            "created_at": api_time(item.published or _fallback_time(item.id)),
-            "edited_at": api_time(item.updated),
-            "content": item.content,
-            "text": None,
-            "spoiler_text": item.summary or "",
-            "visibility": API_VISIBILITY.get(item.visibility, "public"),
-            "sensitive": bool(item.sensitive or item.summary),
-            "language": item.language,
-            "media_attachments": [remote_attachment_to_api(item.id, i, a) for i, a in enumerate(item.attachments[:16])
-                                  if isinstance(a, dict) and a.get("url")],
-            "pinned": False,
-            "licence": raw_of(item.licence),  # the terms as the author sent them
-        }
-    # fediart extension: any image labelled AI-generated (declared or signed metadata), for filters.
-    doc["ai_generated"] = any(m["ai_generated"] for m in doc["media_attachments"])
-    counts = rows.counts.get(key, {})
-    mine = rows.mine.get(key, set())
-    parent = rows.reply_targets.get(item.in_reply_to or "")
-    doc.update({
-        "account": rows.accounts[actor.id],
-        "in_reply_to_id": str(parent[1]) if parent else None,
-        "in_reply_to_account_id": str(parent[2]) if parent else None,
-        "reblog": None,
-        "application": None,
-        "mentions": [_mention_to_api(rows.mention_actors[u]) for u in mention_uris if u in rows.mention_actors],
-        "tags": [{"name": t, "url": urls.tag(t)} for t in tags],
-        "emojis": [],
-        "card": None,
-        "poll": None,
-        "replies_count": counts.get("reply", 0),
-        "reblogs_count": counts.get(InteractionKind.BOOST, 0),
-        "favourites_count": counts.get(InteractionKind.LIKE, 0),
-    })
+def _assemble(key: Key, own: OwnStatus, account: dict[str, Any], facts: _Facts,
+              viewer: Account | None) -> dict[str, Any]:
+    """The entity, its keys in the order clients have always received them."""
+    doc = dict(own.head)
+    mine_own = viewer is not None and own.account_id == viewer.id
+    if mine_own and own.own_media is not None:
+        doc["media_attachments"] = own.own_media
     if viewer is not None:
-        doc.update({
-            "favourited": InteractionKind.LIKE in mine,
-            "reblogged": InteractionKind.BOOST in mine,
-            "bookmarked": "bookmark" in mine,
-            "muted": False,
-            "filtered": [],
-        })
-        doc["pinned"] = bool(doc["pinned"] and isinstance(item, Post) and item.account_id == viewer.id)
-    else:
-        doc.pop("pinned")  # Mastodon sends the viewer's flags only to a signed-in viewer
+        doc["pinned"] = own.pinned and mine_own
+    doc["licence"] = own.licence
+    doc["ai_generated"] = own.ai_generated
+    parent = facts.parents.get(own.in_reply_to or "")
+    doc["account"] = account
+    doc["in_reply_to_id"] = parent[0] if parent else None
+    doc["in_reply_to_account_id"] = parent[1] if parent else None
+    doc.update(own.tail)
+    counts = facts.counts.get(key, {})
+    doc["replies_count"] = counts.get("reply", 0)
+    doc["reblogs_count"] = counts.get(InteractionKind.BOOST, 0)
+    doc["favourites_count"] = counts.get(InteractionKind.LIKE, 0)
+    if viewer is not None:
+        mine = facts.mine.get(key, ())
+        doc["favourited"] = InteractionKind.LIKE in mine
+        doc["reblogged"] = InteractionKind.BOOST in mine
+        doc["bookmarked"] = "bookmark" in mine
+        doc["muted"] = False
+        doc["filtered"] = []
     return doc
 
 
-def _fallback_time(snowflake: int) -> datetime:
-    return datetime.fromtimestamp((snowflake >> 16) / 1000, UTC)
-
-
-def _boost_to_api(services: Any, boost: Interaction, inner: dict[str, Any], rows: StatusRows) -> dict[str, Any]:
+def boost_to_api(boost: BoostFields, inner: dict[str, Any], account: dict[str, Any]) -> dict[str, Any]:
     """The wrapper status Mastodon shows for a boost: its own id and time, the original in `reblog`."""
-    doc = {key: inner[key] for key in inner}
+    doc = dict(inner)
     doc.update({
         "id": str(boost.id),
         "uri": boost.activity_uri,
@@ -333,7 +246,7 @@ def _boost_to_api(services: Any, boost: Interaction, inner: dict[str, Any], rows
         "tags": [],
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
-        "account": rows.accounts[boost.actor_id],
+        "account": account,
         "reblog": inner,
         "replies_count": 0,
         "reblogs_count": 0,

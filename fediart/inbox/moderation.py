@@ -69,6 +69,7 @@ async def on_move(services: Services, activity: dict[str, Any], item: InboxItem)
         return
     async with services.sessions() as session:
         await store_actor(session, fields)
+        services.cache.forget(fields["uri"])  # stored again: its cached Account entity is stale
         mover = await actor_row(session, old)
         if mover is None or mover.moved_to == target:
             return  # unknown to us (nothing to update), or this move was recorded already

@@ -21,7 +21,8 @@ from fediart.inbox.note_fields import addressed, fit_html, note_fields_from_ap, 
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.fit import fit_url, stored_uri
-from fediart.store.states import FollowState, Visibility
+from fediart.store.states import FollowState, StatusKind, Visibility
+from fediart.store.status_refs import status_name
 from fediart.store.tables import Actor, Following, InboxItem, Mention, RemotePost, Tombstone, utcnow
 from fediart.streaming.hub import Event
 
@@ -227,4 +228,5 @@ async def on_update(services: Services, activity: dict[str, Any], item: InboxIte
         if replied is not None:
             services.cache.forget_post_page(replied, after=session)  # the page shows the reply's words
         await session.commit()
+    services.cache.forget(status_name(StatusKind.REMOTE, post.id))  # its cached Status entity is stale now
     services.events.publish(Event.edited(post))

@@ -13,7 +13,8 @@ from fediart.activitypub.hosts import same_origin
 from fediart.inbox.local import actor_row, id_of, local_post_id
 from fediart.services import Services
 from fediart.store.fit import stored_uri
-from fediart.store.states import InteractionKind
+from fediart.store.states import InteractionKind, StatusKind
+from fediart.store.status_refs import status_name
 from fediart.store.tables import (Follower, Following, InboxItem, Interaction, Actor, RemotePost, Tombstone,
                                   utcnow)
 
@@ -55,6 +56,8 @@ async def _note_deleted(services: Services, uri: str, item: InboxItem) -> None:
         if await session.get(Tombstone, uri) is None:
             session.add(Tombstone(uri=uri))
         await session.commit()
+    if post is not None:
+        services.cache.forget(status_name(StatusKind.REMOTE, post.id))  # no cached Status entity outlives it
 
 
 def _erase(post: RemotePost) -> None:
@@ -83,4 +86,5 @@ async def _actor_deleted(services: Services, uri: str) -> None:
         await session.exec(update(RemotePost).where(RemotePost.actor_id == actor.id, RemotePost.deleted_at.is_(None))
                            .values(deleted_at=utcnow(), content="", summary=""))
         await session.commit()
+    services.cache.forget(uri)  # the cached entities of its notes and its account name it
     log.info("remote actor %s deleted itself; removed its follows and interactions", uri)

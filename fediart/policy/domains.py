@@ -10,6 +10,7 @@ are checked on every request; a change made in any process makes every process r
 from __future__ import annotations
 
 import time
+from typing import Any
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -61,17 +62,26 @@ class DomainPolicy:
         self._allows: frozenset[str] = frozenset()
         self._loaded_at = float("-inf")
 
-    async def _load(self) -> None:
+    async def _load(self, session: Any = None) -> None:
+        """Reread the rules once they are older than the TTL, in the caller's session if it holds one: a
+        second connection asked for while holding one can wait forever once every request holds one."""
         if time.monotonic() - self._loaded_at <= self.ttl:
             return
-        async with self.sessions() as session:
-            blocks = (await session.exec(select(DomainBlock.domain, DomainBlock.severity, DomainBlock.reject_media,
-                                                DomainBlock.reject_reports))).all()
-            allows = (await session.exec(select(DomainAllow.domain))).all()
+        if session is None:
+            async with self.sessions() as session:
+                blocks, allows = await self._read(session)
+        else:
+            blocks, allows = await self._read(session)
         self._blocks = {domain: Rule(domain, DomainSeverity(severity), bool(media), bool(reports))
                         for domain, severity, media, reports in blocks}
         self._allows = frozenset(allows)
         self._loaded_at = time.monotonic()
+
+    @staticmethod
+    async def _read(session: Any) -> tuple[Any, Any]:
+        blocks = (await session.exec(select(DomainBlock.domain, DomainBlock.severity, DomainBlock.reject_media,
+                                            DomainBlock.reject_reports))).all()
+        return blocks, (await session.exec(select(DomainAllow.domain))).all()
 
     def forget(self) -> None:
         """Reread the rules at the next check, here and in every other process (call it after the commit)."""
@@ -91,14 +101,14 @@ class DomainPolicy:
                 return rule
         return None
 
-    async def hidden_domains(self) -> list[str]:
+    async def hidden_domains(self, session: Any = None) -> list[str]:
         """Domains whose accounts never appear in public views: silenced (limited) and suspended ones."""
-        await self._load()
+        await self._load(session)
         return sorted(domain for domain, rule in self._blocks.items() if rule.severity != DomainSeverity.NOOP)
 
-    async def silenced_domains(self) -> list[str]:
+    async def silenced_domains(self, session: Any = None) -> list[str]:
         """Domains the admin limited (silence)."""
-        await self._load()
+        await self._load(session)
         return sorted(domain for domain, rule in self._blocks.items() if rule.silenced)
 
     async def allowed_by_list(self, host: str) -> bool:

@@ -50,6 +50,14 @@ class Visibility(StrEnum):
     DIRECT = "direct"
 
 
+class StatusKind(StrEnum):
+    """Which table a status on a page comes from (posts, remote posts and boosts share one id space)."""
+
+    POST = "post"
+    REMOTE = "remote"
+    BOOST = "boost"
+
+
 class InteractionKind(StrEnum):
     LIKE = "like"
     BOOST = "boost"

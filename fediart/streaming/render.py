@@ -23,14 +23,13 @@ from fediart.store.pages import Page
 from fediart.services import Services
 from fediart.store.actors import local_actor
 from fediart.store.states import FollowState, Visibility
-from fediart.store.tables import Account, Follower, Interaction, Mention, Notification, Post, RemotePost
+from fediart.store.status_refs import StatusRef
+from fediart.store.tables import Account, Follower, Mention, Notification, Post
 from fediart.store.visibility import OPEN
 from fediart.streaming.hub import Event, EventKind, Source
 from fediart.streaming.streams import Stream, StreamName
 
 log = logging.getLogger("fediart.streaming")
-
-TABLES = {Source.POST: Post, Source.REMOTE: RemotePost, Source.BOOST: Interaction}
 
 
 def message(stream: Stream, kind: EventKind, payload: str | None) -> str:
@@ -78,21 +77,23 @@ async def messages_for(services: Services, account: Account, event: Event, strea
 
 
 async def _on_stream(services: Services, account: Account, stream: Stream,
-                     event: Event) -> Post | RemotePost | Interaction | None:
+                     event: Event) -> StatusRef | None:
     """The event's row if the stream's timeline holds it for this artist, else None."""
     page = Page(max_id=event.row_id + 1, since_id=event.row_id - 1, min_id=None, limit=3)
-    match stream.name:
-        case StreamName.USER:
-            rows = await timelines.home(services, account, page)
-        case StreamName.PUBLIC | StreamName.PUBLIC_LOCAL:
-            rows = await timelines.public(services, account, page, local=stream.name == StreamName.PUBLIC_LOCAL)
-        case StreamName.HASHTAG | StreamName.HASHTAG_LOCAL:
-            rows = await timelines.tag(services, account, stream.tag or "", page,
-                                       local=stream.name == StreamName.HASHTAG_LOCAL)
-        case _:
-            return None
-    table = TABLES[event.source]
-    return next((row for row in rows if isinstance(row, table) and row.id == event.row_id), None)
+    async with services.sessions() as session:
+        match stream.name:
+            case StreamName.USER:
+                rows = await timelines.home(session, services, account, page)
+            case StreamName.PUBLIC | StreamName.PUBLIC_LOCAL:
+                rows = await timelines.public(session, services, account, page,
+                                              local=stream.name == StreamName.PUBLIC_LOCAL)
+            case StreamName.HASHTAG | StreamName.HASHTAG_LOCAL:
+                rows = await timelines.tag(session, services, account, stream.tag or "", page,
+                                           local=stream.name == StreamName.HASHTAG_LOCAL)
+            case _:
+                return None
+    # Timelines list references; a status event's source names the same tables (post, remote, boost).
+    return next((row for row in rows if row.kind == event.source.value and row.id == event.row_id), None)
 
 
 async def _may_have_seen(services: Services, account: Account, event: Event) -> bool:

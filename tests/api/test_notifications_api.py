@@ -3,6 +3,8 @@ type and account, paging, one by id, dismiss and clear, each only on the artist'
 
 from __future__ import annotations
 
+import asyncio
+
 from posting import publish
 from sqlmodel import select
 from strict import assert_notification
@@ -130,3 +132,40 @@ async def test_blocked_and_muted_actors_vanish_from_notifications_until_lifted(c
     assert await who() == set()
     assert (await client.post(f"/api/v1/accounts/{bob.id}/unmute", headers=headers)).status_code == 200
     assert await who() == {str(bob.id)}
+
+
+async def test_a_notification_about_a_deleted_status_is_left_out(client, network, services, make_artist, bearer):
+    """The status's row stays (the notification points at it) and its entity may still be cached: what is
+    listed is asked of the row's liveness on every read."""
+    from posting import delete
+
+    ana, post, _, _ = await _world(client, network, services, make_artist)
+    headers = await bearer(ana)
+    types = lambda: client.get("/api/v1/notifications", headers=headers)  # noqa: E731
+    before = [n["type"] for n in (await types()).json()]
+    assert before.count("favourite") == 1 and before.count("mention") == 2
+    await delete(services, post.id)
+    after = [n["type"] for n in (await types()).json()]
+    assert "favourite" not in after and "reblog" not in after and after.count("mention") == 2
+    carol_note = next(n for n in (await types()).json() if n["type"] == "mention"
+                      and n["status"]["content"] == "<p>hi @ana</p>")
+    uri = carol_note["status"]["uri"]
+    carol = network.actors["https://remote.example/users/carol"]
+    await deliver(client, services, carol, "Delete", {"id": uri, "type": "Tombstone"})
+    assert [n["type"] for n in (await types()).json()].count("mention") == 1
+
+
+async def test_more_readers_than_connections_never_wait_on_each_other(client, network, services, make_artist, bearer):
+    """Each list holds one connection for its whole request (token, page, statuses): nothing inside may
+    ask for a second one, or readers that hold every pooled connection would wait for each other until
+    the pool gives up. The domain rules are reread on every request here (TTL 0), in the reader's own."""
+    ana, *_ = await _world(client, network, services, make_artist)
+    headers = await bearer(ana)
+    capacity = services.engine.pool.size() + services.engine.pool._max_overflow
+    # Every pooled connection opened first, so that the readers below all hold one at once.
+    await asyncio.gather(*(client.get("/api/v1/markers", headers=headers) for _ in range(capacity)))
+    services.policy.ttl = 0
+    for path in ("/api/v1/notifications", "/api/v1/timelines/public"):
+        answers = await asyncio.wait_for(asyncio.gather(
+            *(client.get(path, headers=headers) for _ in range(2 * capacity))), timeout=20)
+        assert {a.status_code for a in answers} == {200}, path

@@ -7,6 +7,7 @@ Each handler reads the page or form, calls one function of actions/follows.py or
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import select
 from starlette.requests import Request
@@ -19,7 +20,7 @@ from fediart.text import plain_excerpt
 from fediart.services import Services
 from fediart.store.pages import Page
 from fediart.store.states import NotificationKind
-from fediart.store.tables import Account, Actor, Notification, Post, RemotePost
+from fediart.store.tables import Account, Actor, Post, RemotePost
 from fediart.web.studio.base import Refused, Studio, studio_page, text
 
 PER_PAGE = 20
@@ -149,7 +150,7 @@ async def unfollow(request: Request, studio: Studio) -> Response:
 
 # --- notifications -----------------------------------------------------------------------------------
 
-async def _notices(services: Services, account: Account, rows: list[Notification]) -> list[Notice]:
+async def _notices(services: Services, account: Account, rows: list[Any]) -> list[Notice]:
     """Who, what and which post, read in one session; a notification whose actor is gone is left out."""
     found = []
     async with services.sessions() as session:
@@ -178,7 +179,8 @@ async def _notices(services: Services, account: Account, rows: list[Notification
 @studio_page
 async def notifications_page(request: Request, studio: Studio) -> Response:
     page = _page(request)
-    rows = await notifications.list_notifications(studio.services, studio.account, page)
+    async with studio.services.sessions() as session:
+        rows = await notifications.list_notifications(session, studio.services, studio.account, page)
     return studio.render("studio/notifications.html",
                          notices=await _notices(studio.services, studio.account, rows),
                          next_max_id=_next_max_id(rows, page, lambda row: row.id))
