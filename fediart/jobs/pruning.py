@@ -52,25 +52,23 @@ async def prune(services: Services, job: Claimed, progress: Progress) -> None:
 
 async def prune_old_inbox_items(services: Services) -> int:
     """Delete processed inbox items older than [worker] inbox_retention_hours (0 keeps them); returns how many."""
-    hours = services.config.worker.inbox_retention_hours
-    if hours <= 0:
-        return 0
-    async with services.sessions() as session:
-        pruned = await prune_inbox(session, utcnow() - timedelta(hours=hours))
-    if pruned:
-        log.info("pruned %d processed inbox items older than %g hours", pruned, hours)
-    return pruned
+    return await _prune_older_than(services, services.config.worker.inbox_retention_hours, prune_inbox,
+                                   "processed inbox items")
 
 
 async def prune_old_deliveries(services: Services) -> int:
     """Delete sent and given-up deliveries older than [worker] delivery_retention_hours (0 keeps them)."""
-    hours = services.config.worker.delivery_retention_hours
+    return await _prune_older_than(services, services.config.worker.delivery_retention_hours, prune_deliveries,
+                                   "finished deliveries")
+
+
+async def _prune_older_than(services: Services, hours: float, prune_rows, what: str) -> int:
     if hours <= 0:
         return 0
     async with services.sessions() as session:
-        pruned = await prune_deliveries(session, utcnow() - timedelta(hours=hours))
+        pruned = await prune_rows(session, utcnow() - timedelta(hours=hours))
     if pruned:
-        log.info("pruned %d finished deliveries older than %g hours", pruned, hours)
+        log.info("pruned %d %s older than %g hours", pruned, what, hours)
     return pruned
 
 

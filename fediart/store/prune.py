@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import Select
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,28 +30,24 @@ UNATTACHED_GRACE = timedelta(hours=24)
 
 async def prune_inbox(session: AsyncSession, received_before: datetime, batch: int = 500) -> int:
     """Delete processed inbox items received before the given time, in batches; returns how many."""
-    total = 0
-    while True:
-        old = (select(InboxItem.id)
-               .where(InboxItem.received_at < received_before, InboxItem.state.in_(PROCESSED),
-                      InboxItem.activity_uri.not_in(select(Follower.follow_uri)))
-               .limit(batch))
-        # Batches keep each transaction short, so the inbox's inserts never wait long behind us.
-        result = await session.exec(delete(InboxItem).where(InboxItem.id.in_(old.scalar_subquery())))
-        await session.commit()
-        total += result.rowcount
-        if result.rowcount < batch:
-            return total
+    old = select(InboxItem.id).where(InboxItem.received_at < received_before, InboxItem.state.in_(PROCESSED),
+                                     InboxItem.activity_uri.not_in(select(Follower.follow_uri)))
+    return await _delete_in_batches(session, InboxItem, old, batch)
 
 
 async def prune_deliveries(session: AsyncSession, created_before: datetime, batch: int = 500) -> int:
     """Delete sent and given-up deliveries created before the given time, in batches; returns how many."""
-    finished = (DeliveryState.SENT, DeliveryState.GAVE_UP)
+    old = select(Delivery.id).where(Delivery.created_at < created_before,
+                                    Delivery.state.in_((DeliveryState.SENT, DeliveryState.GAVE_UP)))
+    return await _delete_in_batches(session, Delivery, old, batch)
+
+
+async def _delete_in_batches(session: AsyncSession, model, old: Select, batch: int) -> int:
+    """Delete the rows whose ids `old` selects, `batch` per transaction; returns how many."""
     total = 0
     while True:
-        old = (select(Delivery.id).where(Delivery.created_at < created_before, Delivery.state.in_(finished))
-               .limit(batch))
-        result = await session.exec(delete(Delivery).where(Delivery.id.in_(old.scalar_subquery())))
+        # Batches keep each transaction short, so the inbox's inserts never wait long behind us.
+        result = await session.exec(delete(model).where(model.id.in_(old.limit(batch).scalar_subquery())))
         await session.commit()
         total += result.rowcount
         if result.rowcount < batch:
