@@ -4,8 +4,9 @@ A kind may claim ahead (`prefetch`): jobs claimed beyond the free slots wait her
 the moment a slot frees, so a busy kind keeps every slot full without a database round trip per
 refill, and claims in fewer, larger batches.
 
-A subclass says how its kind is claimed (`claim`) and how one claimed job runs (`run`); `start` and
-`stop` hold anything it keeps beside the tasks (the deliveries' batched result writer).
+A subclass says how its kind is claimed (`claim`, which returns one coroutine function per claimed
+job, to run as a task); `start` and `stop` hold anything it keeps beside the tasks (the deliveries'
+batched result writer).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class Runner:
         self.rest_until = 0.0
 
     async def fill(self) -> int:
-        """Claim as many due jobs as there are free slots and start them; returns how many were claimed."""
+        """Start jobs claimed ahead, then claim as many as there is room for and start what fits;
+        returns how many were claimed."""
         self._start_ready()
         if not self.wants_more():
             return 0
